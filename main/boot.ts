@@ -1,0 +1,121 @@
+import type { AddressInfo } from 'node:net';
+import type { GatewayInfo } from '../shared/contract';
+import { ConfigError, type GatewayConfig } from './config';
+import { createGatewayServer } from './gateway/server';
+import { WsHub } from './gateway/ws-hub';
+import { databasePath } from './paths';
+import { EventBus } from './services/event-bus';
+import { History } from './services/history';
+import { Inbox } from './services/inbox';
+import { createOperationHandlers, type OperationHandlers } from './services/operations';
+import { Outbox } from './services/outbox';
+import { createStore, type Store } from './store';
+import { openDatabase } from './store/database';
+import { APP_VERSION } from './version';
+import type { WhatsAppClient } from './whatsapp/client';
+import { GraphClient } from './whatsapp/graph-client';
+import { sandboxTimings, SandboxClient } from './whatsapp/sandbox';
+import { signWebhookBody } from './whatsapp/signature';
+
+/** A gateway that is listening; `close` stops it and closes the database. */
+export type RunningGateway = {
+  url: string;
+  config: GatewayConfig;
+  store: Store;
+  bus: EventBus;
+  handlers: OperationHandlers;
+  close(): Promise<void>;
+};
+
+/** How the gateway reports and where it finds the built renderer. */
+export type BootOptions = { rendererDir: string | null; log: (line: string) => void; heartbeatMs?: number };
+
+function listen(server: ReturnType<typeof createGatewayServer>, host: string, port: number): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      const reason = error.code === 'EADDRINUSE' ? 'is already in use' : `cannot be opened (${error.code ?? error.message})`;
+      reject(new ConfigError(`port ${port} on ${host} ${reason}`));
+    });
+    server.listen(port, host, () => resolve(server.address() as AddressInfo));
+  });
+}
+
+function baseUrl(host: string, port: number): string {
+  const reachable = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
+  return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
+}
+
+/** Composes store, services, WhatsApp client and HTTP/WS server, and starts listening. */
+export async function bootGateway(config: GatewayConfig, options: BootOptions): Promise<RunningGateway> {
+  const db = openDatabase({ path: databasePath(config.dataDir) });
+  const store = createStore(db);
+  const bus = new EventBus();
+  const inbox = new Inbox(store, bus);
+  let url = '';
+  const postToSelf = async (body: unknown): Promise<void> => {
+    const raw = JSON.stringify(body);
+    await fetch(`${url}/webhook`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-hub-signature-256': signWebhookBody(raw, config.appSecret) },
+      body: raw,
+    });
+  };
+  const sandbox = config.whatsapp.mode === 'sandbox' ? new SandboxClient(postToSelf, sandboxTimings(config.whatsapp.delayMs)) : null;
+  const client: WhatsAppClient = config.whatsapp.mode === 'live' ? new GraphClient(config.whatsapp) : (sandbox as SandboxClient);
+  const outbox = new Outbox(store, bus, client);
+  const history = new History(store, bus);
+  const info = (): GatewayInfo => ({
+    mode: config.whatsapp.mode,
+    phone_number_id: config.whatsapp.phoneNumberId,
+    head_seq: store.events.head(),
+    version: APP_VERSION,
+  });
+  const handlers = createOperationHandlers({ history, outbox, info });
+  const access = { apiToken: config.apiToken, bindHost: config.host, allowedHosts: config.allowedHosts, allowedOrigins: config.allowedOrigins };
+  const hub = new WsHub({ log: store.events, bus, access, info, heartbeatMs: options.heartbeatMs ?? 30_000 });
+  let rejected = 0;
+  const server = createGatewayServer({
+    webhook: {
+      appSecret: config.appSecret,
+      verifyToken: config.verifyToken,
+      inbox,
+      now: Date.now,
+      onRejected: (reason) => {
+        rejected += 1;
+        options.log(`webhook: rejected (${reason}); ${rejected} rejected since start`);
+      },
+      log: options.log,
+    },
+    handlers,
+    hub,
+    access,
+    rendererDir: options.rendererDir,
+    health: () => ({ mode: config.whatsapp.mode, version: APP_VERSION }),
+  });
+  let address: AddressInfo;
+  try {
+    address = await listen(server, config.host, config.port);
+  } catch (error) {
+    hub.close();
+    db.close();
+    throw error;
+  }
+  url = baseUrl(config.host, address.port);
+  return {
+    url,
+    config,
+    store,
+    bus,
+    handlers,
+    close: async () => {
+      sandbox?.stop();
+      hub.close();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await outbox.settle();
+      db.close();
+    },
+  };
+}

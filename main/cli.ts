@@ -1,0 +1,136 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { MESSAGE_STATUSES, type MessageStatus } from '../shared/contract';
+import { bootGateway } from './boot';
+import { ConfigError, resolveConfig, SANDBOX_PHONE_NUMBER_ID } from './config';
+import { defaultDataDir } from './paths';
+import { signWebhookBody } from './whatsapp/signature';
+import { inboundTextWebhook, statusWebhook } from './whatsapp/simulated-payloads';
+
+const USAGE = `usage:
+  switchboard serve [--host 127.0.0.1] [--port 8787] [--data <dir>]
+  switchboard simulate --text <text> --from <wa_id> [--name <name>] [--url http://127.0.0.1:8787] [--data <dir>]
+  switchboard simulate --status sent|delivered|read|failed --wamid <wamid> --from <wa_id> [--url …] [--data <dir>]`;
+
+/** A mistake in how the CLI was called, told in one line. */
+class UsageError extends Error {}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a whole number from 0 to 65535, not ${value}`);
+  return port;
+}
+
+async function serve(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: { host: { type: 'string', default: '127.0.0.1' }, port: { type: 'string', default: '8787' }, data: { type: 'string' } },
+    strict: true,
+    allowPositionals: false,
+  });
+  const dataDir = path.resolve(values.data ?? defaultDataDir());
+  const config = resolveConfig({ host: values.host, port: parsePort(values.port), dataDir }, process.env);
+  const gateway = await bootGateway(config, {
+    rendererDir: path.join(__dirname, '..', 'renderer'),
+    log: (line) => process.stderr.write(`${line}\n`),
+  });
+  process.stdout.write(`listening ${gateway.url}\n`);
+  process.stdout.write(`mode ${config.whatsapp.mode}${config.whatsapp.mode === 'sandbox' ? ' (no WhatsApp credentials: sends are simulated)' : ''}\n`);
+  process.stdout.write(`token ${config.apiToken}\n`);
+  process.stdout.write(`open ${gateway.url}/#token=${encodeURIComponent(config.apiToken)}\n`);
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    gateway.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`switchboard: shutdown failed: ${String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+function appSecretFor(dataDirFlag: string | undefined): string {
+  if (process.env.WHATSAPP_APP_SECRET) return process.env.WHATSAPP_APP_SECRET;
+  const file = path.join(path.resolve(dataDirFlag ?? defaultDataDir()), 'secrets.json');
+  if (!existsSync(file)) throw new UsageError(`no app secret: set WHATSAPP_APP_SECRET or point --data at the gateway's data dir (${file} not found)`);
+  return (JSON.parse(readFileSync(file, 'utf8')) as { app_secret: string }).app_secret;
+}
+
+async function simulate(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      text: { type: 'string' },
+      from: { type: 'string' },
+      name: { type: 'string' },
+      status: { type: 'string' },
+      wamid: { type: 'string' },
+      url: { type: 'string', default: 'http://127.0.0.1:8787' },
+      data: { type: 'string' },
+      'phone-number-id': { type: 'string' },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (!values.from || !/^\+?\d{5,20}$/.test(values.from)) throw new UsageError('--from must be the customer number, digits only (e.g. 15551234567)');
+  const from = values.from.replace(/^\+/, '');
+  const phoneNumberId = values['phone-number-id'] ?? process.env.WHATSAPP_PHONE_NUMBER_ID ?? SANDBOX_PHONE_NUMBER_ID;
+  const atMs = Date.now();
+  let body: unknown;
+  let label: string;
+  if (values.status !== undefined) {
+    const status = values.status as MessageStatus;
+    if (!MESSAGE_STATUSES.includes(status) || status === 'pending') throw new UsageError('--status must be sent, delivered, read or failed');
+    if (!values.wamid) throw new UsageError('--status needs --wamid');
+    body = statusWebhook({ phoneNumberId, wamid: values.wamid, recipient: from, status, atMs });
+    label = `${status} for ${values.wamid}`;
+  } else {
+    if (values.text === undefined || values.text.trim() === '') throw new UsageError('--text must not be empty (or use --status)');
+    const built = inboundTextWebhook({ phoneNumberId, from, name: values.name ?? from, text: values.text, atMs });
+    body = built.body;
+    label = built.wamid;
+  }
+  const raw = JSON.stringify(body);
+  const target = `${values.url.replace(/\/+$/, '')}/webhook`;
+  let response: Response;
+  try {
+    response = await fetch(target, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-hub-signature-256': signWebhookBody(raw, appSecretFor(values.data)) },
+      body: raw,
+    });
+  } catch {
+    throw new UsageError(`no gateway answered at ${target}: is switchboard serve running?`);
+  }
+  if (response.status !== 200) throw new UsageError(`the gateway refused the webhook: HTTP ${response.status} ${await response.text()}`);
+  process.stdout.write(`delivered ${label}\n`);
+}
+
+const COMMANDS: Record<string, (args: string[]) => Promise<void>> = { serve, simulate };
+
+/** Runs the CLI; every failure is one line on stderr and a non-zero exit code. */
+export async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const run = COMMANDS[command];
+  try {
+    if (!run) throw new UsageError(`unknown command ${command} (try: serve, simulate)`);
+    await run(rest);
+  } catch (error) {
+    const known = error instanceof UsageError || error instanceof ConfigError || (error instanceof TypeError && 'code' in error);
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`switchboard: ${known ? message : `unexpected error: ${message}`}\n`);
+    process.exit(2);
+  }
+}
+
+void main(process.argv.slice(2));

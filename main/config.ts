@@ -1,0 +1,109 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { GatewayMode } from '../shared/contract';
+
+/** Meta's Graph API host; tests and proxies override it with WHATSAPP_GRAPH_URL. */
+export const DEFAULT_GRAPH_URL = 'https://graph.facebook.com';
+/** Graph API version used unless WHATSAPP_API_VERSION says otherwise. */
+export const DEFAULT_API_VERSION = 'v26.0';
+/** The business number the sandbox pretends to be when none is configured. */
+export const SANDBOX_PHONE_NUMBER_ID = '100000000000001';
+
+/** Everything the gateway needs to run, resolved from flags, the environment and the data dir. */
+export type GatewayConfig = {
+  host: string;
+  port: number;
+  dataDir: string;
+  appSecret: string;
+  verifyToken: string;
+  apiToken: string;
+  /** Extra `Origin`s allowed to open the WebSocket (our own page is always allowed). */
+  allowedOrigins: string[];
+  /** Extra `Host` names accepted on /api and /ws (loopback names and the bind host always are). */
+  allowedHosts: string[];
+  whatsapp:
+    | { mode: Extract<GatewayMode, 'live'>; phoneNumberId: string; accessToken: string; graphUrl: string; apiVersion: string }
+    | { mode: Extract<GatewayMode, 'sandbox'>; phoneNumberId: string; delayMs: number };
+};
+
+/** A configuration problem, told in one line. */
+export class ConfigError extends Error {}
+
+type Secrets = { api_token: string; app_secret: string; verify_token: string };
+
+const SECRETS_FILE = 'secrets.json';
+
+/**
+ * Secrets generated once and kept in the data dir (mode 0600), so the token printed by the first
+ * `serve` keeps working and `simulate` can sign with the same app secret.
+ */
+export function loadOrCreateSecrets(dataDir: string): Secrets {
+  const file = path.join(dataDir, SECRETS_FILE);
+  const stored: Partial<Secrets> = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<Secrets>) : {};
+  const secrets: Secrets = {
+    api_token: stored.api_token ?? randomBytes(24).toString('base64url'),
+    app_secret: stored.app_secret ?? randomBytes(24).toString('hex'),
+    verify_token: stored.verify_token ?? randomBytes(12).toString('hex'),
+  };
+  if (stored.api_token !== secrets.api_token || stored.app_secret !== secrets.app_secret || stored.verify_token !== secrets.verify_token) {
+    writeFileSync(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
+    chmodSync(file, 0o600);
+  }
+  return secrets;
+}
+
+/** Prepares the data dir, failing with one clear line when it cannot be written. */
+export function ensureDataDir(dataDir: string): void {
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    const probe = path.join(dataDir, '.write-test');
+    writeFileSync(probe, '');
+  } catch (error) {
+    const reason = error instanceof Error && 'code' in error ? String(error.code) : String(error);
+    throw new ConfigError(`data dir ${dataDir} is not writable (${reason})`);
+  }
+}
+
+function list(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+}
+
+/** Resolves the full configuration; throws ConfigError for anything a person must fix. */
+export function resolveConfig(
+  flags: { host: string; port: number; dataDir: string },
+  env: Record<string, string | undefined>,
+): GatewayConfig {
+  ensureDataDir(flags.dataDir);
+  const secrets = loadOrCreateSecrets(flags.dataDir);
+  const accessToken = env.WHATSAPP_ACCESS_TOKEN;
+  const common = {
+    ...flags,
+    appSecret: env.WHATSAPP_APP_SECRET || secrets.app_secret,
+    verifyToken: env.WHATSAPP_VERIFY_TOKEN || secrets.verify_token,
+    apiToken: env.SWITCHBOARD_TOKEN || secrets.api_token,
+    allowedOrigins: list(env.SWITCHBOARD_ALLOWED_ORIGINS),
+    allowedHosts: list(env.SWITCHBOARD_ALLOWED_HOSTS),
+  };
+  if (!accessToken) {
+    const delayMs = Number(env.SWITCHBOARD_SANDBOX_DELAY_MS ?? 600);
+    if (!Number.isFinite(delayMs) || delayMs < 0) throw new ConfigError('SWITCHBOARD_SANDBOX_DELAY_MS must be a number of milliseconds');
+    return { ...common, whatsapp: { mode: 'sandbox', phoneNumberId: env.WHATSAPP_PHONE_NUMBER_ID || SANDBOX_PHONE_NUMBER_ID, delayMs } };
+  }
+  const phoneNumberId = env.WHATSAPP_PHONE_NUMBER_ID;
+  if (!phoneNumberId) throw new ConfigError('WHATSAPP_ACCESS_TOKEN is set but WHATSAPP_PHONE_NUMBER_ID is not');
+  if (!env.WHATSAPP_APP_SECRET) throw new ConfigError('WHATSAPP_ACCESS_TOKEN is set but WHATSAPP_APP_SECRET is not: Meta webhooks could not be verified');
+  return {
+    ...common,
+    whatsapp: {
+      mode: 'live',
+      phoneNumberId,
+      accessToken,
+      graphUrl: env.WHATSAPP_GRAPH_URL || DEFAULT_GRAPH_URL,
+      apiVersion: env.WHATSAPP_API_VERSION || DEFAULT_API_VERSION,
+    },
+  };
+}

@@ -1,0 +1,81 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Inbox } from '../services/inbox';
+import { isValidWebhookSignature } from '../whatsapp/signature';
+import { parseWebhook } from '../whatsapp/webhook-parser';
+import { sendError, sendJson } from './http-responses';
+import { isJsonRequest, readBody } from './read-body';
+
+/** Meta's documented maximum webhook payload. */
+export const MAX_WEBHOOK_BYTES = 3 * 1024 * 1024;
+
+/** What the webhook route needs and what it reports. */
+export type WebhookRouteDeps = {
+  appSecret: string;
+  verifyToken: string;
+  inbox: Inbox;
+  now: () => number;
+  /** Called for every rejected request (counted, never stored). */
+  onRejected: (reason: string) => void;
+  log: (line: string) => void;
+};
+
+/** `GET /webhook`: Meta's verification handshake. No signature is involved: the GET carries no body. */
+export function handleWebhookVerification(url: URL, res: ServerResponse, deps: WebhookRouteDeps): void {
+  const mode = url.searchParams.get('hub.mode');
+  const token = url.searchParams.get('hub.verify_token');
+  const challenge = url.searchParams.get('hub.challenge');
+  if (mode !== 'subscribe' || token !== deps.verifyToken || challenge === null) {
+    deps.onRejected('verification');
+    sendError(res, 'forbidden', 'webhook verification failed: hub.mode must be subscribe and hub.verify_token must match');
+    return;
+  }
+  // Meta expects the challenge echoed as the raw body, not JSON.
+  res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
+  res.end(challenge);
+}
+
+/**
+ * `POST /webhook`: verify the HMAC on the raw bytes, then parse, store and commit; 200 only after
+ * the commit, because Meta never redelivers what it got a 200 for.
+ */
+export async function handleWebhookDelivery(req: IncomingMessage, res: ServerResponse, deps: WebhookRouteDeps): Promise<void> {
+  if (!isJsonRequest(req)) {
+    deps.onRejected('content-type');
+    sendError(res, 'unsupported_media_type', 'webhook body must be application/json');
+    req.resume();
+    return;
+  }
+  const body = await readBody(req, MAX_WEBHOOK_BYTES);
+  if (!body.ok) {
+    deps.onRejected(body.error.code);
+    sendError(res, body.error.code, body.error.message, { connection: 'close' });
+    return;
+  }
+  const signature = req.headers['x-hub-signature-256'];
+  const header = Array.isArray(signature) ? signature[0] : signature;
+  if (!isValidWebhookSignature(body.value, header, deps.appSecret)) {
+    deps.onRejected('signature');
+    sendError(res, 'unauthorized', header ? 'X-Hub-Signature-256 does not match the body' : 'X-Hub-Signature-256 is missing');
+    return;
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(body.value.toString('utf8'));
+  } catch {
+    deps.onRejected('json');
+    sendError(res, 'bad_request', 'webhook body is not valid JSON');
+    return;
+  }
+  const receivedAtMs = deps.now();
+  const parsed = parseWebhook(json, receivedAtMs);
+  for (const reason of parsed.ignored) deps.log(`webhook: ignored ${reason}`);
+  try {
+    deps.inbox.ingest({ body: body.value, signature: header ?? '', receivedAtMs }, parsed);
+  } catch (error) {
+    // Not stored: a non-200 makes Meta retry, which is exactly what we want.
+    deps.log(`webhook: storing failed: ${error instanceof Error ? error.message : String(error)}`);
+    sendError(res, 'internal', 'the delivery could not be stored; Meta will retry');
+    return;
+  }
+  sendJson(res, 200, { received: { messages: parsed.messages.length, statuses: parsed.statuses.length } });
+}

@@ -1,0 +1,44 @@
+import { app, BrowserWindow, dialog, type WebContents } from 'electron';
+import path from 'node:path';
+import { registerIpc, trustedSenderCheck } from './app/ipc-registry';
+import { isRendererUrl, openMainWindow } from './app/main-window';
+import { bootGateway, type RunningGateway } from './boot';
+import { resolveConfig } from './config';
+
+// Electron composition root: paths → config → gateway (store, services, HTTP/WS) → IPC → window.
+const files = {
+  rendererIndex: path.join(__dirname, '..', 'renderer', 'index.html'),
+  preload: path.join(__dirname, '..', 'preload', 'preload.cjs'),
+};
+const trusted = new Set<WebContents>();
+let gateway: RunningGateway | null = null;
+
+async function start(): Promise<void> {
+  const config = resolveConfig(
+    { host: process.env.SWITCHBOARD_HOST ?? '127.0.0.1', port: Number(process.env.SWITCHBOARD_PORT ?? 8787), dataDir: app.getPath('userData') },
+    process.env,
+  );
+  gateway = await bootGateway(config, { rendererDir: path.dirname(files.rendererIndex), log: (line) => console.log(line) });
+  registerIpc(gateway.handlers, gateway.bus, trusted, trustedSenderCheck(trusted, (url) => isRendererUrl(url, files)));
+  openMainWindow(files, trusted);
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) openMainWindow(files, trusted);
+  });
+}
+
+if (!app.requestSingleInstanceLock()) app.quit();
+app.on('second-instance', () => BrowserWindow.getAllWindows()[0]?.focus());
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});
+app.on('will-quit', (event) => {
+  if (!gateway) return;
+  event.preventDefault();
+  const closing = gateway;
+  gateway = null;
+  void closing.close().finally(() => app.quit());
+});
+app.whenReady().then(start).catch((error: unknown) => {
+  dialog.showErrorBox('Switchboard could not start', error instanceof Error ? error.message : String(error));
+  app.exit(1);
+});

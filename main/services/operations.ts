@@ -1,0 +1,49 @@
+import {
+  describeSchemaError,
+  fail,
+  ok,
+  operations,
+  type GatewayInfo,
+  type OperationName,
+  type OperationResult,
+  type Result,
+  type ValidOperationRequest,
+} from '../../shared/contract';
+import type { History } from './history';
+import type { Outbox } from './outbox';
+
+/** The business logic behind every operation of the contract, shared by IPC and HTTP. */
+export type OperationHandlers = {
+  [K in OperationName]: (request: ValidOperationRequest<K>) => Result<OperationResult<K>>;
+};
+
+/** Binds each operation of the contract to the service that implements it. */
+export function createOperationHandlers(services: { history: History; outbox: Outbox; info: () => GatewayInfo }): OperationHandlers {
+  const { history, outbox, info } = services;
+  return {
+    getInfo: () => ok(info()),
+    listConversations: () => ok(history.listConversations()),
+    listMessages: (request) => history.listMessages(request),
+    sendMessage: (request) => outbox.send(request),
+    markRead: (request) => history.markRead(request),
+    listEvents: (request) => ok(history.listEvents(request)),
+  };
+}
+
+/**
+ * Validates an untrusted request against the contract's schema, then runs the operation. Every
+ * adapter (IPC registry, HTTP routes) calls this, so no boundary can skip validation.
+ */
+export function invokeOperation<K extends OperationName>(
+  handlers: OperationHandlers,
+  name: K,
+  untrusted: unknown,
+): Result<OperationResult<K>> {
+  const parsed = operations[name].request.safeParse(untrusted ?? {});
+  if (!parsed.success) return fail('bad_request', describeSchemaError(parsed.error));
+  try {
+    return handlers[name](parsed.data as ValidOperationRequest<K>);
+  } catch (error) {
+    return fail('internal', `${name} failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}

@@ -1,0 +1,132 @@
+import type { Database } from 'better-sqlite3';
+import type { Conversation } from '../../shared/contract';
+import type { CustomerIdentity } from '../whatsapp/webhook-parser';
+
+type ConversationRow = {
+  id: number;
+  phone_number_id: string;
+  customer_key: string;
+  wa_id: string | null;
+  user_id: string | null;
+  name: string;
+  last_message_at: number | null;
+  preview: string;
+  unread_count: number;
+  last_inbound_at: number | null;
+};
+
+/** What the gateway needs to reply to a customer, beyond what clients see. */
+export type ConversationRouting = { wa_id: string | null; user_id: string | null; last_inbound_at: number | null };
+
+function toConversation(row: ConversationRow): Conversation {
+  return {
+    id: row.id,
+    phone_number_id: row.phone_number_id,
+    wa_id: row.wa_id,
+    name: row.name,
+    last_message_at: row.last_message_at === null ? null : new Date(row.last_message_at).toISOString(),
+    preview: row.preview,
+    unread_count: row.unread_count,
+  };
+}
+
+/** Conversations: one per (business phone number, customer). */
+export class ConversationRepo {
+  private readonly byId;
+  private readonly byWaId;
+  private readonly byUserId;
+  private readonly all;
+  private readonly insertRow;
+  private readonly linkIdentity;
+  private readonly updateActivity;
+  private readonly clearUnread;
+
+  constructor(db: Database) {
+    this.byId = db.prepare<[number], ConversationRow>('SELECT * FROM conversations WHERE id = ?');
+    this.byWaId = db.prepare<[string, string], ConversationRow>(
+      'SELECT * FROM conversations WHERE phone_number_id = ? AND wa_id = ?',
+    );
+    this.byUserId = db.prepare<[string, string], ConversationRow>(
+      'SELECT * FROM conversations WHERE phone_number_id = ? AND user_id = ?',
+    );
+    this.all = db.prepare<[], ConversationRow>(
+      'SELECT * FROM conversations ORDER BY last_message_at IS NULL, last_message_at DESC, id DESC',
+    );
+    this.insertRow = db.prepare<[string, string, string | null, string | null, string]>(
+      'INSERT INTO conversations (phone_number_id, customer_key, wa_id, user_id, name) VALUES (?, ?, ?, ?, ?)',
+    );
+    this.linkIdentity = db.prepare<[string | null, string | null, string | null, number]>(
+      `UPDATE conversations SET wa_id = coalesce(wa_id, ?), user_id = coalesce(user_id, ?),
+         name = coalesce(?, name) WHERE id = ?`,
+    );
+    // Ordered by Meta's timestamp, not arrival: a late retry of an old message must not become the preview.
+    this.updateActivity = db.prepare<[number, string, number, number, number, number, number]>(
+      `UPDATE conversations SET
+         preview = CASE WHEN last_message_at IS NULL OR ? >= last_message_at THEN ? ELSE preview END,
+         last_message_at = max(coalesce(last_message_at, 0), ?),
+         unread_count = unread_count + ?,
+         last_inbound_at = CASE WHEN ? = 1 THEN max(coalesce(last_inbound_at, 0), ?) ELSE last_inbound_at END
+       WHERE id = ?`,
+    );
+    this.clearUnread = db.prepare<[number]>('UPDATE conversations SET unread_count = 0 WHERE id = ?');
+  }
+
+  get(id: number): Conversation | undefined {
+    const row = this.byId.get(id);
+    return row && toConversation(row);
+  }
+
+  routing(id: number): ConversationRouting | undefined {
+    const row = this.byId.get(id);
+    return row && { wa_id: row.wa_id, user_id: row.user_id, last_inbound_at: row.last_inbound_at };
+  }
+
+  list(): Conversation[] {
+    return this.all.all().map(toConversation);
+  }
+
+  /**
+   * Finds the conversation of a customer, creating it on first contact. A customer is known by
+   * `wa_id` and/or the business-scoped `user_id`; a payload carrying both links them to one thread.
+   * Returns whether anything visible changed, so the caller can emit one conversation_update.
+   */
+  resolve(phoneNumberId: string, customer: CustomerIdentity): { conversation: Conversation; changed: boolean } {
+    const existing =
+      (customer.waId ? this.byWaId.get(phoneNumberId, customer.waId) : undefined) ??
+      (customer.userId ? this.byUserId.get(phoneNumberId, customer.userId) : undefined);
+    if (!existing) {
+      const key = customer.waId ?? customer.userId;
+      if (!key) throw new Error('a customer needs a wa_id or a user_id');
+      const id = Number(
+        this.insertRow.run(phoneNumberId, key, customer.waId, customer.userId, customer.name ?? customer.waId ?? key)
+          .lastInsertRowid,
+      );
+      return { conversation: this.mustGet(id), changed: true };
+    }
+    const changed =
+      (customer.waId !== null && existing.wa_id === null) ||
+      (customer.userId !== null && existing.user_id === null) ||
+      (customer.name !== null && customer.name !== existing.name);
+    if (changed) this.linkIdentity.run(customer.waId, customer.userId, customer.name, existing.id);
+    return { conversation: changed ? this.mustGet(existing.id) : toConversation(existing), changed };
+  }
+
+  /** Records a new message in the conversation's preview, ordering and unread count. */
+  recordActivity(id: number, activity: { timestampMs: number; preview: string; inbound: boolean }): Conversation {
+    const inbound = activity.inbound ? 1 : 0;
+    const { timestampMs: ts } = activity;
+    this.updateActivity.run(ts, activity.preview, ts, inbound, inbound, ts, id);
+    return this.mustGet(id);
+  }
+
+  markRead(id: number): Conversation {
+    this.clearUnread.run(id);
+    return this.mustGet(id);
+  }
+
+  private mustGet(id: number): Conversation {
+    const conversation = this.get(id);
+    if (!conversation) throw new Error(`conversation ${id} vanished inside its own transaction`);
+    return conversation;
+  }
+}

@@ -1,0 +1,27 @@
+import type { Database } from 'better-sqlite3';
+import { ConversationRepo } from './conversation-repo';
+import { EventLog } from './event-log';
+import { MessageRepo } from './message-repo';
+import { WebhookLog } from './webhook-log';
+
+/** Every repository over one open database, plus its transaction helper. */
+export type Store = {
+  db: Database;
+  conversations: ConversationRepo;
+  messages: MessageRepo;
+  events: EventLog;
+  webhooks: WebhookLog;
+  transaction<T>(work: () => T): T;
+};
+
+/** Prepares every repository's statements over an open, migrated database. */
+export function createStore(db: Database): Store {
+  return {
+    db,
+    conversations: new ConversationRepo(db),
+    messages: new MessageRepo(db),
+    events: new EventLog(db),
+    webhooks: new WebhookLog(db),
+    transaction: (work) => db.transaction(work)(),
+  };
+}

@@ -1,0 +1,98 @@
+import type { Database } from 'better-sqlite3';
+
+/** One schema change, applied once, in order; its number is stored in `PRAGMA user_version`. */
+export type Migration = { version: number; description: string; up: (db: Database) => void };
+
+// Persisted history: never edit a migration that has shipped; add the next number instead.
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'conversations, messages, status history, early statuses, event log, webhook log',
+    up: (db) => {
+      db.exec(`
+        CREATE TABLE conversations (
+          id              INTEGER PRIMARY KEY,
+          phone_number_id TEXT    NOT NULL,
+          customer_key    TEXT    NOT NULL,   -- wa_id when known, else the business-scoped user id
+          wa_id           TEXT,
+          user_id         TEXT,
+          name            TEXT    NOT NULL DEFAULT '',
+          last_message_at INTEGER,            -- ms since epoch, from Meta's timestamp
+          preview         TEXT    NOT NULL DEFAULT '',
+          unread_count    INTEGER NOT NULL DEFAULT 0,
+          last_inbound_at INTEGER,
+          UNIQUE (phone_number_id, customer_key)
+        );
+        CREATE TABLE messages (
+          id              INTEGER PRIMARY KEY,
+          conversation_id INTEGER NOT NULL REFERENCES conversations(id),
+          wamid           TEXT UNIQUE,        -- null while an outbound send awaits Meta's answer
+          direction       TEXT    NOT NULL CHECK (direction IN ('in', 'out')),
+          type            TEXT    NOT NULL,
+          text            TEXT    NOT NULL,
+          timestamp       INTEGER NOT NULL,   -- ms since epoch, from Meta's timestamp
+          status          TEXT    NOT NULL,
+          error_json      TEXT,
+          reply_to        TEXT,
+          raw_json        TEXT,
+          received_at     INTEGER NOT NULL
+        );
+        CREATE INDEX messages_by_conversation ON messages (conversation_id, timestamp, id);
+        CREATE TABLE status_history (
+          message_id INTEGER NOT NULL REFERENCES messages(id),
+          status     TEXT    NOT NULL,
+          timestamp  INTEGER NOT NULL,
+          error_json TEXT,
+          PRIMARY KEY (message_id, status)
+        );
+        -- Statuses that arrive before their message is known (the send response is still in
+        -- flight, or another app sent it); applied the moment the wamid appears.
+        CREATE TABLE early_statuses (
+          wamid      TEXT    NOT NULL,
+          status     TEXT    NOT NULL,
+          timestamp  INTEGER NOT NULL,
+          error_json TEXT,
+          PRIMARY KEY (wamid, status)
+        );
+        CREATE TABLE events (
+          seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+          type       TEXT    NOT NULL,
+          body_json  TEXT    NOT NULL,
+          created_at INTEGER NOT NULL
+        );
+        CREATE TABLE webhook_log (
+          id          INTEGER PRIMARY KEY,
+          received_at INTEGER NOT NULL,
+          signature   TEXT    NOT NULL,
+          body        BLOB    NOT NULL,
+          outcome     TEXT    NOT NULL
+        );
+      `);
+    },
+  },
+];
+
+/** The schema version this build of the app writes. */
+export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
+
+/** Thrown when a database was written by a newer app: opening it could corrupt data we do not understand. */
+export class DatabaseFromTheFutureError extends Error {
+  constructor(readonly found: number) {
+    super(`the database has schema version ${found}, newer than this app's ${LATEST_SCHEMA_VERSION}: update Switchboard`);
+  }
+}
+
+/** Brings `db` to the latest schema, each migration in its own transaction. */
+export function migrate(db: Database, migrations: readonly Migration[] = MIGRATIONS): number {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  const latest = migrations.at(-1)?.version ?? 0;
+  if (current > latest) throw new DatabaseFromTheFutureError(current);
+  for (const migration of migrations) {
+    if (migration.version <= current) continue;
+    db.transaction(() => {
+      migration.up(db);
+      db.pragma(`user_version = ${migration.version}`);
+    })();
+  }
+  return latest;
+}

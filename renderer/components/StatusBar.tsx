@@ -1,0 +1,27 @@
+import type { ConnectionState } from '../bridge/bridge-api';
+import type { GatewayMode } from '../../shared/contract';
+
+const CONNECTION_TEXT: Record<ConnectionState, string> = {
+  connecting: 'Connecting…',
+  live: 'Live',
+  reconnecting: 'Reconnecting… (showing what was last received)',
+  offline: 'Offline: showing stored history',
+};
+
+/** The top bar: which mode the gateway is in and whether the screen is current. */
+export function StatusBar(props: { connection: ConnectionState; mode: GatewayMode | null; error: string | null }) {
+  return (
+    <header className="status-bar">
+      <h1>Switchboard</h1>
+      {props.mode === 'sandbox' && (
+        <span className="sandbox-badge" title="No WhatsApp credentials are configured: sends are simulated and nothing reaches real customers.">
+          Sandbox
+        </span>
+      )}
+      <span className={`connection connection-${props.connection}`} role="status" data-state={props.connection}>
+        {CONNECTION_TEXT[props.connection]}
+      </span>
+      {props.error && <span className="status-error">{props.error}</span>}
+    </header>
+  );
+}

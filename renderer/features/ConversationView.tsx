@@ -1,0 +1,44 @@
+import { useEffect } from 'react';
+import type { Message } from '../../shared/contract';
+import { Composer } from '../components/Composer';
+import { MessageBubble } from '../components/MessageBubble';
+import { useConversations, useMessages } from '../stores/inbox-stores';
+
+/** One conversation: its history (older pages on demand), live messages and the composer. */
+export function ConversationView({ conversationId }: { conversationId: number }) {
+  const conversation = useConversations((state) => state.byId[conversationId]);
+  const thread = useMessages((state) => state.threads[conversationId]);
+  const load = useMessages((state) => state.load);
+  const loadOlder = useMessages((state) => state.loadOlder);
+  const send = useMessages((state) => state.send);
+
+  useEffect(() => {
+    void load(conversationId);
+  }, [conversationId, load]);
+
+  const messages = (thread?.ids ?? []).map((id) => thread?.byId[id]).filter((m): m is Message => m !== undefined);
+  return (
+    <section className="conversation-view" aria-label={conversation?.name ?? 'Conversation'}>
+      <header className="conversation-header">
+        <h2>{conversation?.name}</h2>
+        {conversation?.wa_id && <span className="conversation-number">+{conversation.wa_id}</span>}
+      </header>
+      {thread?.error && (
+        <p className="load-error" role="alert">
+          Could not load messages: {thread.error}
+        </p>
+      )}
+      {thread?.nextBefore && (
+        <button type="button" className="load-older" disabled={thread.loading} onClick={() => void loadOlder(conversationId)}>
+          Load older messages
+        </button>
+      )}
+      <ol className="messages" aria-label="Messages">
+        {messages.map((message) => (
+          <MessageBubble key={message.id} message={message} />
+        ))}
+      </ol>
+      <Composer onSend={(text) => send(conversationId, text)} error={thread?.sendError ?? null} />
+    </section>
+  );
+}

@@ -1,0 +1,30 @@
+import { useMemo } from 'react';
+import { ConversationList } from '../components/ConversationList';
+import { StatusBar } from '../components/StatusBar';
+import { sortConversations } from '../stores/conversations-store';
+import { useConnection, useConversations } from '../stores/inbox-stores';
+import { ConversationView } from './ConversationView';
+
+/** The main screen: status bar, conversation list, and the selected conversation. */
+export function InboxScreen() {
+  const byId = useConversations((state) => state.byId);
+  const selectedId = useConversations((state) => state.selectedId);
+  const select = useConversations((state) => state.select);
+  const listError = useConversations((state) => state.error);
+  const connection = useConnection((state) => state.state);
+  const mode = useConnection((state) => state.info?.mode ?? null);
+  const connectionError = useConnection((state) => state.error);
+  const conversations = useMemo(() => sortConversations(byId), [byId]);
+
+  return (
+    <div className={`inbox${mode === 'sandbox' ? ' inbox-sandbox' : ''}`}>
+      <StatusBar connection={connection} mode={mode} error={connectionError ?? listError} />
+      <nav className="sidebar">
+        <ConversationList conversations={conversations} selectedId={selectedId} onSelect={select} />
+      </nav>
+      <main className="main-pane">
+        {selectedId === null ? <p className="empty">Select a conversation.</p> : <ConversationView conversationId={selectedId} />}
+      </main>
+    </div>
+  );
+}

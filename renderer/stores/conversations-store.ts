@@ -1,0 +1,50 @@
+import { createStore } from 'zustand/vanilla';
+import type { Conversation, ServerEvent } from '../../shared/contract';
+import type { BridgeApi } from '../bridge/bridge-api';
+
+/** Conversations normalised by id, the selection, and what went wrong loading them. */
+export type ConversationsState = {
+  byId: Record<number, Conversation>;
+  selectedId: number | null;
+  loaded: boolean;
+  error: string | null;
+  load(): Promise<void>;
+  select(id: number): void;
+  apply(event: ServerEvent): void;
+};
+
+/** Newest activity first; conversations without messages last. */
+export function sortConversations(byId: Record<number, Conversation>): Conversation[] {
+  return Object.values(byId).sort(
+    (a, b) => (b.last_message_at ?? '').localeCompare(a.last_message_at ?? '') || b.id - a.id,
+  );
+}
+
+/** The conversation list's store; actions call the bridge, never `window`. */
+export function createConversationsStore(bridge: BridgeApi) {
+  return createStore<ConversationsState>()((set, get) => ({
+    byId: {},
+    selectedId: null,
+    loaded: false,
+    error: null,
+    async load() {
+      const result = await bridge.listConversations({});
+      if (!result.ok) {
+        set({ error: result.error.message });
+        return;
+      }
+      set({ byId: Object.fromEntries(result.value.map((c) => [c.id, c])), loaded: true, error: null });
+    },
+    select(id) {
+      set({ selectedId: id });
+      if ((get().byId[id]?.unread_count ?? 0) > 0) void bridge.markRead({ conversation_id: id });
+    },
+    apply(event) {
+      if (event.type !== 'conversation_update') return;
+      set((state) => ({ byId: { ...state.byId, [event.conversation.id]: event.conversation } }));
+    },
+  }));
+}
+
+/** The store instance type. */
+export type ConversationsStore = ReturnType<typeof createConversationsStore>;

@@ -1,0 +1,43 @@
+import { createContext, useContext } from 'react';
+import { useStore } from 'zustand';
+import type { BridgeApi } from '../bridge/bridge-api';
+import { createConnectionStore, type ConnectionStoreState } from './connection-store';
+import { createConversationsStore, type ConversationsState } from './conversations-store';
+import { createMessagesStore, type MessagesState } from './messages-store';
+
+/** Every store of one signed-in session, over one bridge. */
+export function createInboxStores(bridge: BridgeApi) {
+  return {
+    bridge,
+    conversations: createConversationsStore(bridge),
+    messages: createMessagesStore(bridge),
+    connection: createConnectionStore(),
+  };
+}
+
+/** The stores of one session. */
+export type InboxStores = ReturnType<typeof createInboxStores>;
+
+/** Provides the session's stores to components. */
+export const InboxStoresContext = createContext<InboxStores | null>(null);
+
+function useInboxStores(): InboxStores {
+  const stores = useContext(InboxStoresContext);
+  if (!stores) throw new Error('InboxStoresContext is missing');
+  return stores;
+}
+
+/** Selects from the conversations store. */
+export function useConversations<T>(select: (state: ConversationsState) => T): T {
+  return useStore(useInboxStores().conversations, select);
+}
+
+/** Selects from the messages store. */
+export function useMessages<T>(select: (state: MessagesState) => T): T {
+  return useStore(useInboxStores().messages, select);
+}
+
+/** Selects from the connection store. */
+export function useConnection<T>(select: (state: ConnectionStoreState) => T): T {
+  return useStore(useInboxStores().connection, select);
+}

@@ -1,0 +1,113 @@
+import { createStore } from 'zustand/vanilla';
+import { assertNever, canAdvanceStatus, type Message, type ServerEvent } from '../../shared/contract';
+import type { BridgeApi } from '../bridge/bridge-api';
+
+/** One conversation's loaded messages, in display order, and its paging state. */
+export type Thread = {
+  ids: number[];
+  byId: Record<number, Message>;
+  nextBefore: string | null;
+  loading: boolean;
+  error: string | null;
+  sendError: string | null;
+};
+
+/** Messages per conversation, normalised by id. */
+export type MessagesState = {
+  threads: Record<number, Thread>;
+  load(conversationId: number): Promise<void>;
+  loadOlder(conversationId: number): Promise<void>;
+  send(conversationId: number, text: string): Promise<boolean>;
+  apply(event: ServerEvent): void;
+  /** Reloads every open thread (after a resync). */
+  reloadAll(): Promise<void>;
+};
+
+const EMPTY_THREAD: Thread = { ids: [], byId: {}, nextBefore: null, loading: false, error: null, sendError: null };
+
+function byTimeThenId(byId: Record<number, Message>) {
+  return (a: number, b: number) => {
+    const left = byId[a];
+    const right = byId[b];
+    if (!left || !right) return a - b;
+    return left.timestamp.localeCompare(right.timestamp) || a - b;
+  };
+}
+
+function withMessages(thread: Thread, messages: Message[]): Thread {
+  const byId = { ...thread.byId };
+  for (const message of messages) byId[message.id] = message;
+  const ids = Object.keys(byId).map(Number).sort(byTimeThenId(byId));
+  return { ...thread, byId, ids };
+}
+
+/** The message store; a thread only receives live events once it has been loaded. */
+export function createMessagesStore(bridge: BridgeApi) {
+  return createStore<MessagesState>()((set, get) => {
+    const update = (conversationId: number, change: (thread: Thread) => Thread) =>
+      set((state) => ({ threads: { ...state.threads, [conversationId]: change(state.threads[conversationId] ?? EMPTY_THREAD) } }));
+
+    const fetchPage = async (conversationId: number, before: string | undefined, replace: boolean) => {
+      update(conversationId, (thread) => ({ ...thread, loading: true, error: null }));
+      const result = await bridge.listMessages({ conversation_id: conversationId, ...(before ? { before } : {}) });
+      if (!result.ok) {
+        update(conversationId, (thread) => ({ ...thread, loading: false, error: result.error.message }));
+        return;
+      }
+      update(conversationId, (thread) => ({
+        ...withMessages(replace ? { ...EMPTY_THREAD, sendError: thread.sendError } : thread, result.value.messages),
+        nextBefore: result.value.next_before,
+        loading: false,
+      }));
+    };
+
+    return {
+      threads: {},
+      load: (conversationId) => fetchPage(conversationId, undefined, true),
+      async loadOlder(conversationId) {
+        const before = get().threads[conversationId]?.nextBefore;
+        if (before) await fetchPage(conversationId, before, false);
+      },
+      async send(conversationId, text) {
+        update(conversationId, (thread) => ({ ...thread, sendError: null }));
+        const result = await bridge.sendMessage({ conversation_id: conversationId, text });
+        if (!result.ok) {
+          update(conversationId, (thread) => ({ ...thread, sendError: result.error.message }));
+          return false;
+        }
+        // The new_message event usually arrives first; adding here too keeps the bubble even if not.
+        const message = result.value;
+        update(conversationId, (thread) => (thread.byId[message.id] ? thread : withMessages(thread, [message])));
+        return true;
+      },
+      apply(event) {
+        if (!get().threads[event.conversation_id]) return;
+        switch (event.type) {
+          case 'new_message':
+            update(event.conversation_id, (thread) => withMessages(thread, [event.message]));
+            return;
+          case 'status_update':
+            update(event.conversation_id, (thread) => {
+              const message = thread.byId[event.message_id];
+              // Replays and late events never move a tick backwards, here as in the gateway.
+              if (!message || !canAdvanceStatus(message.status, event.status)) return thread;
+              const changed: Message = { ...message, status: event.status, wamid: event.wamid ?? message.wamid };
+              if (event.error) changed.error = event.error;
+              return { ...thread, byId: { ...thread.byId, [message.id]: changed } };
+            });
+            return;
+          case 'conversation_update':
+            return;
+          default:
+            assertNever(event);
+        }
+      },
+      async reloadAll() {
+        await Promise.all(Object.keys(get().threads).map((id) => fetchPage(Number(id), undefined, true)));
+      },
+    };
+  });
+}
+
+/** The store instance type. */
+export type MessagesStore = ReturnType<typeof createMessagesStore>;

@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { MESSAGE_STATUSES } from '../domain/message-status';
+
+/** Runtime schema of a message status. */
+export const MessageStatusSchema = z.enum(MESSAGE_STATUSES);
+
+/** Why Meta (or the app) could not deliver a message: Meta's numeric code, title and details. */
+export const DeliveryErrorSchema = z.object({
+  code: z.number().int().nullable(),
+  title: z.string(),
+  details: z.string().optional(),
+});
+
+/** A delivery error as stored and shown. */
+export type DeliveryError = z.infer<typeof DeliveryErrorSchema>;
+
+/** One message in a conversation, inbound (`in`) or sent by an agent (`out`). */
+export const MessageSchema = z.object({
+  id: z.number().int().positive(),
+  conversation_id: z.number().int().positive(),
+  wamid: z.string().nullable(),
+  direction: z.enum(['in', 'out']),
+  type: z.string(),
+  text: z.string(),
+  timestamp: z.iso.datetime(),
+  status: MessageStatusSchema,
+  error: DeliveryErrorSchema.optional(),
+  reply_to: z.string().nullable(),
+});
+
+/** A message as the renderer and API clients see it. */
+export type Message = z.infer<typeof MessageSchema>;
+
+/** One customer thread on one business phone number. */
+export const ConversationSchema = z.object({
+  id: z.number().int().positive(),
+  phone_number_id: z.string(),
+  wa_id: z.string().nullable(),
+  name: z.string(),
+  last_message_at: z.iso.datetime().nullable(),
+  preview: z.string(),
+  unread_count: z.number().int().nonnegative(),
+});
+
+/** A conversation as the renderer and API clients see it. */
+export type Conversation = z.infer<typeof ConversationSchema>;
+
+/** Whether sends go to Meta's Graph API (`live`) or to the built-in simulator (`sandbox`). */
+export const GatewayModeSchema = z.enum(['sandbox', 'live']);
+
+/** The gateway's mode. */
+export type GatewayMode = z.infer<typeof GatewayModeSchema>;
+
+/** What a client needs to know about the gateway it is talking to. */
+export const GatewayInfoSchema = z.object({
+  mode: GatewayModeSchema,
+  phone_number_id: z.string(),
+  head_seq: z.number().int().nonnegative(),
+  version: z.string(),
+});
+
+/** Gateway information. */
+export type GatewayInfo = z.infer<typeof GatewayInfoSchema>;

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { ConversationSchema, DeliveryErrorSchema, MessageSchema, MessageStatusSchema } from './entities';
+
+const seq = z.number().int().positive();
+
+/** A message was stored: inbound from a customer, or a new outbound send (pending). */
+export const NewMessageEventSchema = z.object({
+  type: z.literal('new_message'),
+  seq,
+  conversation_id: z.number().int().positive(),
+  message: MessageSchema,
+});
+
+/** A message's delivery status moved forward (never backwards). */
+export const StatusUpdateEventSchema = z.object({
+  type: z.literal('status_update'),
+  seq,
+  conversation_id: z.number().int().positive(),
+  message_id: z.number().int().positive(),
+  wamid: z.string().nullable(),
+  status: MessageStatusSchema,
+  error: DeliveryErrorSchema.optional(),
+});
+
+/** A conversation was created or its name, preview, last activity or unread count changed. */
+export const ConversationUpdateEventSchema = z.object({
+  type: z.literal('conversation_update'),
+  seq,
+  conversation_id: z.number().int().positive(),
+  conversation: ConversationSchema,
+});
+
+/** Every change a client must see, each with the next `seq` of the one event log. */
+export const ServerEventSchema = z.discriminatedUnion('type', [
+  NewMessageEventSchema,
+  StatusUpdateEventSchema,
+  ConversationUpdateEventSchema,
+]);
+
+/** One entry of the event log as delivered over IPC and WebSocket. */
+export type ServerEvent = z.infer<typeof ServerEventSchema>;
+
+/** An event before the log has given it a `seq`. */
+export type UnsequencedEvent = ServerEvent extends infer E ? (E extends ServerEvent ? Omit<E, 'seq'> : never) : never;
+
+/** The event type names, for exhaustive switches. */
+export type ServerEventType = ServerEvent['type'];

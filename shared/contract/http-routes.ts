@@ -1,0 +1,36 @@
+import type { OperationName } from './operations';
+
+/** How one operation is reached over HTTP: method, path template (`:name` segments) and where its fields go. */
+export type HttpRoute = {
+  method: 'GET' | 'POST';
+  path: string;
+  /** Request fields read from the query string. */
+  query?: readonly string[];
+  /** Whether the request fields (other than path parameters) come as a JSON body. */
+  body?: boolean;
+  /** Status code on success. */
+  status: number;
+};
+
+/** The local REST API: one route per contract operation, used by the gateway and the browser bridge alike. */
+export const HTTP_ROUTES = {
+  getInfo: { method: 'GET', path: '/api/info', status: 200 },
+  listConversations: { method: 'GET', path: '/api/conversations', status: 200 },
+  listMessages: { method: 'GET', path: '/api/conversations/:conversation_id/messages', query: ['before', 'limit'], status: 200 },
+  sendMessage: { method: 'POST', path: '/api/conversations/:conversation_id/messages', body: true, status: 201 },
+  markRead: { method: 'POST', path: '/api/conversations/:conversation_id/read', status: 200 },
+  listEvents: { method: 'GET', path: '/api/events', query: ['since', 'limit'], status: 200 },
+} as const satisfies Record<OperationName, HttpRoute>;
+
+/** The names of a path template's parameters, in order. */
+export function pathParameters(template: string): string[] {
+  return template
+    .split('/')
+    .filter((segment) => segment.startsWith(':'))
+    .map((segment) => segment.slice(1));
+}
+
+/** Fills a path template from a request, encoding each parameter. */
+export function fillPath(template: string, request: Record<string, unknown>): string {
+  return template.replace(/:([a-z_]+)/g, (_match, name: string) => encodeURIComponent(String(request[name])));
+}

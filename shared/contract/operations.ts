@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import { ConversationSchema, GatewayInfoSchema, MessageSchema } from './entities';
+import { ServerEventSchema } from './events';
+
+const conversationId = z.coerce.number().int().positive();
+
+/** Longest text body Meta accepts in one message. */
+export const MAX_TEXT_LENGTH = 4096;
+
+/** Largest page of messages or events one call returns. */
+export const MAX_PAGE_SIZE = 200;
+
+/** A page of messages, oldest first, with the cursor for the page before it (null at the start). */
+export const MessagePageSchema = z.object({
+  messages: z.array(MessageSchema),
+  next_before: z.string().nullable(),
+});
+
+/** A page of messages. */
+export type MessagePage = z.infer<typeof MessagePageSchema>;
+
+/**
+ * Every request a client can make, with the runtime schema of its request and of its result. IPC
+ * channels, preload functions and HTTP routes are all derived from this one table.
+ */
+export const operations = {
+  getInfo: {
+    request: z.object({}).strict(),
+    result: GatewayInfoSchema,
+  },
+  listConversations: {
+    request: z.object({}).strict(),
+    result: z.array(ConversationSchema),
+  },
+  listMessages: {
+    request: z
+      .object({
+        conversation_id: conversationId,
+        before: z.string().min(1).optional(),
+        limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).optional(),
+      })
+      .strict(),
+    result: MessagePageSchema,
+  },
+  sendMessage: {
+    request: z
+      .object({
+        conversation_id: conversationId,
+        text: z
+          .string()
+          .refine((text) => text.trim().length > 0, 'must not be empty')
+          .refine((text) => text.length <= MAX_TEXT_LENGTH, `must be at most ${MAX_TEXT_LENGTH} characters`),
+        reply_to: z.string().min(1).optional(),
+      })
+      .strict(),
+    result: MessageSchema,
+  },
+  markRead: {
+    request: z.object({ conversation_id: conversationId }).strict(),
+    result: ConversationSchema,
+  },
+  listEvents: {
+    request: z
+      .object({
+        since: z.coerce.number().int().nonnegative(),
+        limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).optional(),
+      })
+      .strict(),
+    result: z.object({ events: z.array(ServerEventSchema), resync: z.boolean() }),
+  },
+} as const;
+
+/** The name of an operation. */
+export type OperationName = keyof typeof operations;
+
+/** What a caller passes to operation `K`. */
+export type OperationRequest<K extends OperationName> = z.input<(typeof operations)[K]['request']>;
+
+/** The request of operation `K` after validation. */
+export type ValidOperationRequest<K extends OperationName> = z.output<(typeof operations)[K]['request']>;
+
+/** What operation `K` returns on success. */
+export type OperationResult<K extends OperationName> = z.output<(typeof operations)[K]['result']>;
+
+/** All operation names, in a stable order. */
+export const OPERATION_NAMES = Object.keys(operations) as OperationName[];

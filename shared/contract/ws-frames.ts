@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { GatewayInfoSchema } from './entities';
+import { ServerEventSchema } from './events';
+import { AppErrorSchema } from './result';
+
+/** First frame on every socket: who the gateway is and the newest `seq` at connect time. */
+export const HelloFrameSchema = z.object({
+  type: z.literal('hello'),
+  info: GatewayInfoSchema,
+});
+
+/**
+ * Sent after the events a resuming client missed (`?since=`) and before live events; from here on
+ * the client is current.
+ */
+export const CaughtUpFrameSchema = z.object({
+  type: z.literal('caught_up'),
+  seq: z.number().int().nonnegative(),
+});
+
+/** The requested `since` is older than the event log keeps: the client must reload its state. */
+export const ResyncFrameSchema = z.object({
+  type: z.literal('resync'),
+  seq: z.number().int().nonnegative(),
+});
+
+/** A client frame could not be understood; the socket stays open. */
+export const ErrorFrameSchema = z.object({
+  type: z.literal('error'),
+  error: AppErrorSchema,
+});
+
+/** Every frame the gateway sends over `/ws`: events keep the original system's flat shape. */
+export const ServerFrameSchema = z.union([
+  ServerEventSchema,
+  HelloFrameSchema,
+  CaughtUpFrameSchema,
+  ResyncFrameSchema,
+  ErrorFrameSchema,
+]);
+
+/** A frame from the gateway. */
+export type ServerFrame = z.infer<typeof ServerFrameSchema>;
+
+/** Client → gateway: keep-alive at the application level (answered with nothing; pong is WS-level). */
+export const ClientFrameSchema = z.discriminatedUnion('type', [z.object({ type: z.literal('ping') })]);
+
+/** A frame a client may send. */
+export type ClientFrame = z.infer<typeof ClientFrameSchema>;
+
+/** WebSocket close codes the gateway uses, with their meaning for a client. */
+export const WS_CLOSE = {
+  /** The gateway is shutting down; reconnect later and resume. */
+  goingAway: 1001,
+  /** The client sent a frame over the size limit. */
+  tooLarge: 1009,
+} as const;

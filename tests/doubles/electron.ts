@@ -1,0 +1,66 @@
+// The `electron` module every test sees (aliased in vitest.config.ts): records what the code under
+// test registers and sends, so Electron-only adapters are tested without the Electron binary.
+import { EventEmitter } from 'node:events';
+
+type Handler = (event: unknown, ...args: unknown[]) => unknown;
+
+class IpcMainDouble extends EventEmitter {
+  readonly handlers = new Map<string, Handler>();
+
+  handle(channel: string, handler: Handler): void {
+    if (this.handlers.has(channel)) throw new Error(`Attempted to register a second handler for '${channel}'`);
+    this.handlers.set(channel, handler);
+  }
+
+  removeHandler(channel: string): void {
+    this.handlers.delete(channel);
+  }
+
+  /** Test helper: what `ipcRenderer.invoke(channel, ...args)` from `event.sender` would get. */
+  async invoke(channel: string, event: unknown, ...args: unknown[]): Promise<unknown> {
+    const handler = this.handlers.get(channel);
+    if (!handler) throw new Error(`No handler registered for '${channel}'`);
+    return handler(event, ...args);
+  }
+}
+
+export const ipcMain = new IpcMainDouble();
+
+class IpcRendererDouble extends EventEmitter {
+  readonly invocations: { channel: string; args: unknown[] }[] = [];
+  invokeResult: (channel: string, args: unknown[]) => unknown = () => undefined;
+
+  invoke(channel: string, ...args: unknown[]): Promise<unknown> {
+    this.invocations.push({ channel, args });
+    return Promise.resolve(this.invokeResult(channel, args));
+  }
+}
+
+export const ipcRenderer = new IpcRendererDouble();
+
+export const contextBridge = {
+  exposed: new Map<string, unknown>(),
+  exposeInMainWorld(key: string, api: unknown): void {
+    this.exposed.set(key, api);
+  },
+};
+
+export const app = {
+  getPath: (name: string) => `/double/${name}`,
+  whenReady: () => Promise.resolve(),
+  on: () => app,
+  quit: () => undefined,
+  exit: () => undefined,
+  requestSingleInstanceLock: () => true,
+};
+
+export const shell = { openExternal: () => Promise.resolve() };
+export const dialog = { showErrorBox: () => undefined };
+export class BrowserWindow {
+  static getAllWindows(): BrowserWindow[] {
+    return [];
+  }
+}
+
+export type IpcMainInvokeEvent = { sender: WebContents; senderFrame: { url: string } | null };
+export type WebContents = { id: number; mainFrame: unknown; isDestroyed(): boolean; send(channel: string, ...args: unknown[]): void };
