@@ -35,10 +35,17 @@ async function serve(args: string[]): Promise<void> {
     rendererDir: path.join(__dirname, '..', 'renderer'),
     log: (line) => process.stderr.write(`${line}\n`),
   });
-  process.stdout.write(`listening ${gateway.url}\n`);
-  process.stdout.write(`mode ${config.whatsapp.mode}${config.whatsapp.mode === 'sandbox' ? ' (no WhatsApp credentials: sends are simulated)' : ''}\n`);
-  process.stdout.write(`token ${config.apiToken}\n`);
-  process.stdout.write(`open ${gateway.url}/#token=${encodeURIComponent(config.apiToken)}\n`);
+  // `listening` comes last, in the same write: a supervisor that waits for it has everything.
+  const sandboxNote = config.whatsapp.mode === 'sandbox' ? ' (no WhatsApp credentials: sends are simulated)' : '';
+  process.stdout.write(
+    [
+      `mode ${config.whatsapp.mode}${sandboxNote}`,
+      `token ${config.apiToken}`,
+      `open ${gateway.url}/#token=${encodeURIComponent(config.apiToken)}`,
+      `listening ${gateway.url}`,
+      '',
+    ].join('\n'),
+  );
   let stopping = false;
   const stop = () => {
     if (stopping) return;

@@ -72,6 +72,9 @@ export class WsHub {
     const { log, bus, info } = this.deps;
     this.alive.set(ws, true);
     ws.on('pong', () => this.alive.set(ws, true));
+    // An oversized or malformed frame makes ws close the socket (1009/1002) and emit 'error'; without
+    // a listener that error would crash the gateway.
+    ws.on('error', () => ws.terminate());
     send(ws, { type: 'hello', info: info() });
     let lastSent = log.head();
     if (since !== null) {

@@ -1,0 +1,44 @@
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** One request the fake Graph API received. */
+export type GraphRequest = { method: string; path: string; authorization: string | undefined; body: unknown };
+
+/** How the fake answers the next request. */
+export type GraphAnswer = { status: number; body: unknown } | 'drop';
+
+/**
+ * A loopback stand-in for Meta's Graph API: records each request and answers with what the test
+ * queued (default: accept with a fresh wamid).
+ */
+export async function startFakeGraph(): Promise<{ url: string; requests: GraphRequest[]; answers: GraphAnswer[]; close(): Promise<void> }> {
+  const requests: GraphRequest[] = [];
+  const answers: GraphAnswer[] = [];
+  let counter = 0;
+  const server = createServer((req: IncomingMessage, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      requests.push({ method: req.method ?? '', path: req.url ?? '', authorization: req.headers.authorization, body: text ? JSON.parse(text) : null });
+      const answer = answers.shift() ?? {
+        status: 200,
+        body: { messaging_product: 'whatsapp', contacts: [{ input: '+1', wa_id: '1' }], messages: [{ id: `wamid.FAKE${++counter}` }] },
+      };
+      if (answer === 'drop') {
+        req.socket.destroy();
+        return;
+      }
+      res.writeHead(answer.status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(answer.body));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    answers,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}

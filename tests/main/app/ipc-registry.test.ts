@@ -1,0 +1,78 @@
+import { ipcMain } from 'electron';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { registerIpc, trustedSenderCheck } from '../../../main/app/ipc-registry';
+import { EventBus } from '../../../main/services/event-bus';
+import { createOperationHandlers } from '../../../main/services/operations';
+import { History } from '../../../main/services/history';
+import { Outbox } from '../../../main/services/outbox';
+import { EVENT_CHANNEL, OPERATION_NAMES, operationChannel, type ServerEvent } from '../../../shared/contract';
+import { memoryStore } from '../../helpers/memory-store';
+import type { WebContents } from 'electron';
+
+type FakeContents = WebContents & { sent: { channel: string; payload: unknown }[] };
+
+function fakeContents(id: number): FakeContents {
+  const sent: { channel: string; payload: unknown }[] = [];
+  const mainFrame = { url: 'file:///app/renderer/index.html' };
+  return { id, mainFrame, sent, isDestroyed: () => false, send: (channel: string, payload: unknown) => sent.push({ channel, payload }) } as unknown as FakeContents;
+}
+
+const ipc = ipcMain as unknown as { invoke(channel: string, event: unknown, ...args: unknown[]): Promise<unknown>; handlers: Map<string, unknown> };
+
+let unregister: () => void;
+let trusted: Set<WebContents>;
+let window: FakeContents;
+let bus: EventBus;
+
+beforeEach(() => {
+  const memory = memoryStore();
+  bus = memory.bus;
+  const outbox = new Outbox(memory.store, bus, { sendText: () => Promise.resolve({ ok: true, wamid: 'w' }) });
+  const handlers = createOperationHandlers({
+    history: new History(memory.store, bus),
+    outbox,
+    info: () => ({ mode: 'sandbox', phone_number_id: '1', head_seq: 0, version: 'test' }),
+  });
+  window = fakeContents(1);
+  trusted = new Set([window]);
+  unregister = registerIpc(handlers, bus, trusted, trustedSenderCheck(trusted, (url) => url === 'file:///app/renderer/index.html'));
+});
+afterEach(() => unregister());
+
+const fromWindow = (contents: FakeContents, frame: unknown = contents.mainFrame) => ({ sender: contents, senderFrame: frame });
+
+describe('registerIpc', () => {
+  it('registers one handler per contract operation, and removes them all', () => {
+    expect([...ipc.handlers.keys()].sort()).toEqual(OPERATION_NAMES.map(operationChannel).sort());
+    unregister();
+    expect(ipc.handlers.size).toBe(0);
+    unregister = () => undefined;
+  });
+
+  it('runs an operation for our window’s main frame', async () => {
+    expect(await ipc.invoke(operationChannel('listConversations'), fromWindow(window), {})).toEqual({ ok: true, value: [] });
+  });
+
+  it('refuses a window we did not create, a subframe, and a foreign page', async () => {
+    const stranger = fakeContents(2);
+    const forbidden = { ok: false, error: { code: 'forbidden', message: 'IPC from an untrusted sender' } };
+    expect(await ipc.invoke(operationChannel('listConversations'), fromWindow(stranger), {})).toEqual(forbidden);
+    expect(await ipc.invoke(operationChannel('listConversations'), fromWindow(window, { url: 'file:///app/renderer/index.html' }), {})).toEqual(forbidden);
+    const navigated = fakeContents(3);
+    (navigated.mainFrame as { url: string }).url = 'https://evil.example/';
+    trusted.add(navigated);
+    expect(await ipc.invoke(operationChannel('listConversations'), fromWindow(navigated), {})).toEqual(forbidden);
+  });
+
+  it('validates the payload after the sender and returns the error as data', async () => {
+    const result = await ipc.invoke(operationChannel('sendMessage'), fromWindow(window), { conversation_id: 1, text: '' });
+    expect(result).toEqual({ ok: false, error: { code: 'bad_request', message: 'text: must not be empty' } });
+    expect(await ipc.invoke(operationChannel('listMessages'), fromWindow(window), 'not an object')).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+  });
+
+  it('forwards every committed event to trusted windows on the event channel', () => {
+    const event: ServerEvent = { type: 'conversation_update', seq: 1, conversation_id: 1, conversation: { id: 1, phone_number_id: '1', wa_id: '2', name: 'A', last_message_at: null, preview: '', unread_count: 0 } };
+    bus.publish([event]);
+    expect(window.sent).toEqual([{ channel: EVENT_CHANNEL, payload: event }]);
+  });
+});

@@ -1,0 +1,135 @@
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCli, startCli, waitForListening } from '../helpers/cli-process';
+
+let dataDir: string;
+beforeEach(() => {
+  dataDir = mkdtempSync(path.join(os.tmpdir(), 'switchboard-cli-'));
+});
+afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+
+describe('switchboard serve', () => {
+  it('prints listening, token and mode, serves, and stops cleanly on SIGTERM with the database closed', async () => {
+    const cli = startCli(['serve', '--port', '0', '--data', dataDir]);
+    const url = await waitForListening(cli);
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(cli.stdout()).toMatch(/^token \S+$/m);
+    expect(cli.stdout()).toMatch(/^mode sandbox/m);
+    expect(await (await fetch(`${url}/api/health`)).json()).toMatchObject({ status: 'ok', mode: 'sandbox' });
+    cli.child.kill('SIGTERM');
+    expect(await cli.exited).toBe(0);
+    // A cleanly closed WAL database leaves no -wal file behind.
+    expect(() => statSync(path.join(dataDir, 'switchboard.db-wal'))).toThrow();
+  });
+
+  it('keeps the generated token in the data dir (mode 0600) and reuses it', async () => {
+    const first = startCli(['serve', '--port', '0', '--data', dataDir]);
+    await waitForListening(first);
+    const token = /^token (\S+)$/m.exec(first.stdout())?.[1];
+    first.child.kill('SIGINT');
+    expect(await first.exited).toBe(0);
+    const secrets = path.join(dataDir, 'secrets.json');
+    expect(statSync(secrets).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(readFileSync(secrets, 'utf8')).api_token).toBe(token);
+    const second = startCli(['serve', '--port', '0', '--data', dataDir]);
+    await waitForListening(second);
+    expect(/^token (\S+)$/m.exec(second.stdout())?.[1]).toBe(token);
+    second.child.kill('SIGTERM');
+    await second.exited;
+  });
+
+  it('fails with one line when the port is in use', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    const result = await runCli(['serve', '--port', String(port), '--data', dataDir]);
+    blocker.close();
+    expect(result.code).not.toBe(0);
+    expect(result.stderr.trim().split('\n')).toEqual([`switchboard: port ${port} on 127.0.0.1 is already in use`]);
+  });
+
+  it('fails with one line for an unknown flag and for a bad port', async () => {
+    const unknown = await runCli(['serve', '--prot', '1']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr.trim().split('\n')).toHaveLength(1);
+    expect(unknown.stderr).toContain("Unknown option '--prot'");
+    const bad = await runCli(['serve', '--port', 'eighty']);
+    expect(bad.stderr.trim()).toBe('switchboard: --port must be a whole number from 0 to 65535, not eighty');
+  });
+
+  // Root ignores directory permissions, so this case only means something for other users; the
+  // next test covers the same error path for everyone.
+  it.skipIf(process.getuid?.() === 0)('fails with one line when the data dir is not writable', async () => {
+    chmodSync(dataDir, 0o500);
+    const result = await runCli(['serve', '--port', '0', '--data', path.join(dataDir, 'inner')]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^switchboard: data dir .* is not writable/);
+  });
+
+  it('fails with one line when the data dir is a file', async () => {
+    const file = path.join(dataDir, 'a-file');
+    (await import('node:fs')).writeFileSync(file, '');
+    const result = await runCli(['serve', '--port', '0', '--data', file]);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toEqual([`switchboard: data dir ${file} is not writable (EEXIST)`]);
+  });
+
+  it('refuses a database from a newer version of the app with one line, leaving it untouched', async () => {
+    const db = new BetterSqlite3(path.join(dataDir, 'switchboard.db'));
+    db.pragma('user_version = 999');
+    db.close();
+    const result = await runCli(['serve', '--port', '0', '--data', dataDir]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('schema version 999, newer than this app');
+    const after = new BetterSqlite3(path.join(dataDir, 'switchboard.db'));
+    expect(after.pragma('user_version', { simple: true })).toBe(999);
+    after.close();
+  });
+
+  it('fails with one line for an unknown command', async () => {
+    const result = await runCli(['serv']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe('switchboard: unknown command serv (try: serve, simulate)\n');
+  });
+
+  it('refuses live mode without a phone number id', async () => {
+    const result = await runCli(['serve', '--port', '0', '--data', dataDir], { WHATSAPP_ACCESS_TOKEN: 'EAAG' });
+    expect(result.stderr).toBe('switchboard: WHATSAPP_ACCESS_TOKEN is set but WHATSAPP_PHONE_NUMBER_ID is not\n');
+  });
+});
+
+describe('switchboard simulate', () => {
+  it('posts a correctly signed inbound text that the running gateway stores', async () => {
+    const serve = startCli(['serve', '--port', '0', '--data', dataDir]);
+    const url = await waitForListening(serve);
+    const token = /^token (\S+)$/m.exec(serve.stdout())?.[1] ?? '';
+    const result = await runCli(['simulate', '--text', 'hello', '--from', '15551234567', '--name', 'Ana', '--url', url, '--data', dataDir]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^delivered wamid\.\S+\n$/);
+    const conversations = await (await fetch(`${url}/api/conversations`, { headers: { authorization: `Bearer ${token}` } })).json();
+    expect(conversations).toEqual([expect.objectContaining({ name: 'Ana', wa_id: '15551234567', preview: 'hello' })]);
+    serve.child.kill('SIGTERM');
+    await serve.exited;
+  });
+
+  it('says the gateway refused a webhook signed with another secret', async () => {
+    const serve = startCli(['serve', '--port', '0', '--data', dataDir]);
+    const url = await waitForListening(serve);
+    const result = await runCli(['simulate', '--text', 'hi', '--from', '15551234567', '--url', url], { WHATSAPP_APP_SECRET: 'not-the-gateways' });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^switchboard: the gateway refused the webhook: HTTP 401 /);
+    serve.child.kill('SIGTERM');
+    await serve.exited;
+  });
+
+  it('fails with one line when no gateway answers, or the sender is not a number', async () => {
+    const noGateway = await runCli(['simulate', '--text', 'hi', '--from', '15551234567', '--url', 'http://127.0.0.1:9', '--data', dataDir], { WHATSAPP_APP_SECRET: 's' });
+    expect(noGateway.stderr).toBe('switchboard: no gateway answered at http://127.0.0.1:9/webhook: is switchboard serve running?\n');
+    const badFrom = await runCli(['simulate', '--text', 'hi', '--from', 'Ana']);
+    expect(badFrom.stderr).toBe('switchboard: --from must be the customer number, digits only (e.g. 15551234567)\n');
+  });
+});

@@ -1,0 +1,130 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Conversation, Message, MessagePage } from '../../../shared/contract';
+import { fixtureBytes } from '../../helpers/fixtures';
+import { api, postSignedWebhook, startTestGateway } from '../../helpers/test-gateway';
+
+let gateway: Awaited<ReturnType<typeof startTestGateway>>;
+beforeEach(async () => {
+  gateway = await startTestGateway();
+  await postSignedWebhook(gateway.url, fixtureBytes('text-message'));
+});
+afterEach(() => gateway.stop());
+
+const json = (body: unknown): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+describe('GET /api/health', () => {
+  it('answers without a token', async () => {
+    const response = await fetch(`${gateway.url}/api/health`);
+    expect(await response.json()).toMatchObject({ status: 'ok', mode: 'sandbox' });
+  });
+});
+
+describe('authentication', () => {
+  it('answers 401 without a token, with a wrong token, and to ?token= on /api', async () => {
+    expect((await fetch(`${gateway.url}/api/conversations`)).status).toBe(401);
+    const wrong = await fetch(`${gateway.url}/api/conversations`, { headers: { authorization: 'Bearer nope' } });
+    expect(wrong.status).toBe(401);
+    expect(await wrong.json()).toMatchObject({ error: { code: 'unauthorized' } });
+    expect((await fetch(`${gateway.url}/api/conversations?token=test-api-token`)).status).toBe(401);
+  });
+
+  it('answers 403 to a Host that is not ours (DNS rebinding)', async () => {
+    const { request } = await import('node:http');
+    const status = await new Promise<number>((resolve) => {
+      request(`${gateway.url}/api/conversations`, { headers: { host: 'evil.example', authorization: 'Bearer test-api-token' } }, (res) => resolve(res.statusCode ?? 0)).end();
+    });
+    expect(status).toBe(403);
+  });
+});
+
+describe('conversations and messages', () => {
+  it('lists conversations and pages messages oldest first', async () => {
+    const conversations = (await (await api(gateway.url, '/api/conversations')).json()) as Conversation[];
+    expect(conversations).toEqual([
+      { id: 1, phone_number_id: '200300400500', wa_id: '34600111222', name: 'Lucía Gómez', last_message_at: '2025-11-26T00:00:00.000Z', preview: '¿Tenéis envío a Canarias? 🚚 @tienda', unread_count: 1 },
+    ]);
+    const page = (await (await api(gateway.url, '/api/conversations/1/messages')).json()) as MessagePage;
+    expect(page.messages.map((m) => m.wamid)).toEqual(['wamid.TEXT0001']);
+    expect(page.next_before).toBeNull();
+  });
+
+  it('pages backwards with before cursors until the start', async () => {
+    for (const text of ['one', 'two', 'three']) await api(gateway.url, '/api/conversations/1/messages', json({ text }));
+    const first = (await (await api(gateway.url, '/api/conversations/1/messages?limit=2')).json()) as MessagePage;
+    expect(first.messages.map((m) => m.text)).toEqual(['two', 'three']);
+    const second = (await (await api(gateway.url, `/api/conversations/1/messages?limit=2&before=${first.next_before}`)).json()) as MessagePage;
+    expect(second.messages.map((m) => m.text)).toEqual(['¿Tenéis envío a Canarias? 🚚 @tienda', 'one']);
+  });
+
+  it('sends a reply: 201 with the pending message', async () => {
+    const response = await api(gateway.url, '/api/conversations/1/messages', json({ text: 'Sí', reply_to: 'wamid.TEXT0001' }));
+    expect(response.status).toBe(201);
+    expect((await response.json()) as Message).toMatchObject({ direction: 'out', status: 'pending', text: 'Sí', reply_to: 'wamid.TEXT0001' });
+  });
+
+  it('marks a conversation read', async () => {
+    const response = await api(gateway.url, '/api/conversations/1/read', { method: 'POST' });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ id: 1, unread_count: 0 });
+  });
+
+  it('returns the event log after a seq', async () => {
+    const body = (await (await api(gateway.url, '/api/events?since=1')).json()) as { events: { seq: number }[]; resync: boolean };
+    expect(body.resync).toBe(false);
+    expect(body.events.map((e) => e.seq)).toEqual([2]);
+    expect(await (await api(gateway.url, '/api/events?since=999')).json()).toEqual({ events: [], resync: true });
+  });
+});
+
+describe('bad input (clear error, nothing stored changes)', () => {
+  const outgoing = () => gateway.store.db.prepare("SELECT count(*) FROM messages WHERE direction = 'out'").pluck().get();
+
+  it.each([
+    ['empty text', { text: '' }, 400, 'text: must not be empty'],
+    ['text over 4,096 characters', { text: 'a'.repeat(4097) }, 400, 'text: must be at most 4096 characters'],
+    ['a reply to an unknown message', { text: 'x', reply_to: 'wamid.UNKNOWN' }, 400, 'reply_to: message wamid.UNKNOWN is not in this conversation'],
+    ['an unknown field', { text: 'x', user_id: 1 }, 400, undefined],
+  ])('refuses %s with %i', async (_name, body, status, message) => {
+    const response = await api(gateway.url, '/api/conversations/1/messages', json(body));
+    expect(response.status).toBe(status);
+    const error = ((await response.json()) as { error: { code: string; message: string } }).error;
+    expect(error.code).toBe('bad_request');
+    if (message) expect(error.message).toBe(message);
+    expect(outgoing()).toBe(0);
+  });
+
+  it('answers 404 for an unknown conversation and an unknown route', async () => {
+    const unknown = await api(gateway.url, '/api/conversations/42/messages', json({ text: 'x' }));
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toEqual({ error: { code: 'not_found', message: 'conversation 42 does not exist' } });
+    expect((await api(gateway.url, '/api/nothing')).status).toBe(404);
+    expect(outgoing()).toBe(0);
+  });
+
+  it('answers 400 for a non-numeric conversation id and a forged cursor', async () => {
+    expect((await api(gateway.url, '/api/conversations/abc/messages')).status).toBe(400);
+    const forged = await api(gateway.url, '/api/conversations/1/messages?before=zzz');
+    expect(forged.status).toBe(400);
+    expect(await forged.json()).toMatchObject({ error: { message: 'before: not a cursor from this gateway' } });
+  });
+
+  it('answers 405 with Allow for a wrong method', async () => {
+    const response = await api(gateway.url, '/api/conversations', { method: 'DELETE' });
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('GET');
+  });
+
+  it('answers 415 for a non-JSON body and 400 for malformed JSON', async () => {
+    const text = await api(gateway.url, '/api/conversations/1/messages', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hi' });
+    expect(text.status).toBe(415);
+    const malformed = await api(gateway.url, '/api/conversations/1/messages', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{' });
+    expect(malformed.status).toBe(400);
+    const array = await api(gateway.url, '/api/conversations/1/messages', json([1]));
+    expect(array.status).toBe(400);
+  });
+
+  it('answers 413 for an API body over 64 KB', async () => {
+    const response = await api(gateway.url, '/api/conversations/1/messages', json({ text: 'a'.repeat(70_000) }));
+    expect(response.status).toBe(413);
+  });
+});

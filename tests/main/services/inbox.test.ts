@@ -1,0 +1,181 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { Inbox } from '../../../main/services/inbox';
+import { parseWebhook } from '../../../main/whatsapp/webhook-parser';
+import { fixture, fixtureBytes } from '../../helpers/fixtures';
+import { memoryStore } from '../../helpers/memory-store';
+
+const NOW = 1_800_000_000_000;
+
+function setup() {
+  const memory = memoryStore();
+  const inbox = new Inbox(memory.store, memory.bus);
+  const ingest = (body: unknown) => inbox.ingest({ body: Buffer.from(JSON.stringify(body)), signature: 'sha256=test', receivedAtMs: NOW }, parseWebhook(body, NOW));
+  return { ...memory, inbox, ingest };
+}
+
+function statusBody(wamid: string, status: string, seconds: number, errors?: unknown[]) {
+  return {
+    object: 'whatsapp_business_account',
+    entry: [
+      {
+        changes: [
+          {
+            field: 'messages',
+            value: { metadata: { phone_number_id: '200300400500' }, statuses: [{ id: wamid, status, timestamp: String(seconds), recipient_id: '1', ...(errors ? { errors } : {}) }] },
+          },
+        ],
+      },
+    ],
+  };
+}
+
+function echo(wamid: string) {
+  return {
+    object: 'whatsapp_business_account',
+    entry: [
+      {
+        changes: [
+          {
+            field: 'smb_message_echoes',
+            value: {
+              metadata: { phone_number_id: '200300400500' },
+              message_echoes: [{ from: '15550001111', to: '34600111222', id: wamid, timestamp: '1764115500', type: 'text', text: { body: 'from the phone' } }],
+            },
+          },
+        ],
+      },
+    ],
+  };
+}
+
+describe('Inbox.ingest', () => {
+  it('stores a text, creates the conversation, and emits new_message then conversation_update', () => {
+    const { store, published, ingest } = setup();
+    ingest(fixture('text-message'));
+    const [conversation] = store.conversations.list();
+    expect(conversation).toMatchObject({ wa_id: '34600111222', name: 'Lucía Gómez', preview: '¿Tenéis envío a Canarias? 🚚 @tienda', unread_count: 1 });
+    expect(published.map((e) => [e.type, e.seq])).toEqual([
+      ['new_message', 1],
+      ['conversation_update', 2],
+    ]);
+    expect(store.db.prepare('SELECT outcome, signature FROM webhook_log').all()).toEqual([{ outcome: 'processed', signature: 'sha256=test' }]);
+  });
+
+  it('stores a redelivered wamid once and emits nothing the second time', () => {
+    const { store, published, ingest } = setup();
+    ingest(fixture('text-message'));
+    const before = published.length;
+    ingest(fixture('text-message'));
+    expect(published).toHaveLength(before);
+    expect(store.db.prepare('SELECT count(*) FROM messages').pluck().get()).toBe(1);
+    expect(store.conversations.list()[0]?.unread_count).toBe(1);
+  });
+
+  it('stores every message of a batch, across entries', () => {
+    const { store, ingest } = setup();
+    ingest(fixture('batch-two-entries'));
+    expect(store.conversations.list().map((c) => c.name).sort()).toEqual(['Ana', 'Ben']);
+  });
+
+  it('keeps read when a late delivered arrives, and records both in the history', () => {
+    const { store, published, ingest } = setup();
+    ingest(echo('wamid.OUT1'));
+    ingest(statusBody('wamid.OUT1', 'read', 1764115600));
+    ingest(statusBody('wamid.OUT1', 'delivered', 1764115590));
+    expect(store.messages.findByWamid('wamid.OUT1')?.status).toBe('read');
+    expect(published.filter((e) => e.type === 'status_update').map((e) => e.type === 'status_update' && e.status)).toEqual(['read']);
+    expect(store.db.prepare('SELECT status FROM status_history ORDER BY timestamp').pluck().all()).toEqual(['delivered', 'read']);
+  });
+
+  it('keeps failed with its error when a late sent arrives', () => {
+    const { store, ingest } = setup();
+    ingest(echo('wamid.OUT0001'));
+    ingest(fixture('status-failed'));
+    ingest(statusBody('wamid.OUT0001', 'sent', 1764115200));
+    const message = store.messages.findByWamid('wamid.OUT0001');
+    expect(message?.status).toBe('failed');
+    expect(message?.error).toMatchObject({ code: 131047, title: 'Re-engagement message' });
+  });
+
+  it('holds a status that arrives before its message and applies it when the message appears', () => {
+    const { store, published, ingest } = setup();
+    ingest(statusBody('wamid.EARLY', 'delivered', 1764115600));
+    expect(published).toEqual([]);
+    ingest({ ...echo('wamid.EARLY') });
+    expect(store.messages.findByWamid('wamid.EARLY')?.status).toBe('delivered');
+    expect(published.map((e) => e.type)).toEqual(['new_message', 'status_update', 'conversation_update']);
+    expect(store.db.prepare('SELECT count(*) FROM early_statuses').pluck().get()).toBe(0);
+  });
+
+  it('links a business-scoped id and a phone number to one conversation', () => {
+    const { store, ingest } = setup();
+    ingest(fixture('bsuid-only-text'));
+    ingest(fixture('bsuid-and-phone-text'));
+    const conversations = store.conversations.list();
+    expect(conversations).toHaveLength(1);
+    expect(conversations[0]).toMatchObject({ wa_id: '4915112345678', name: 'Kai Weber' });
+  });
+
+  it('orders the preview by Meta’s timestamp, not arrival', () => {
+    const { store, ingest } = setup();
+    ingest(fixture('batch-two-entries'));
+    const body = fixture('text-message') as { entry: { changes: { value: { contacts: { wa_id: string }[]; messages: Record<string, unknown>[] } }[] }[] };
+    const value = body.entry[0]?.changes[0]?.value;
+    if (value?.messages[0] && value.contacts[0]) {
+      value.contacts[0].wa_id = '15551234567';
+      Object.assign(value.messages[0], { from: '15551234567', id: 'wamid.OLD', timestamp: '1764115000' });
+    }
+    ingest(body);
+    expect(store.conversations.list().find((c) => c.wa_id === '15551234567')?.preview).toBe('my receipt');
+  });
+
+  it('acknowledges a body with nothing usable and logs it as ignored', () => {
+    const { store, published, inbox } = setup();
+    const body = Buffer.from('{"object":"page"}');
+    inbox.ingest({ body, signature: 's', receivedAtMs: NOW }, parseWebhook({ object: 'page' }, NOW));
+    expect(published).toEqual([]);
+    expect(store.db.prepare('SELECT outcome FROM webhook_log').pluck().all()).toEqual(['ignored']);
+  });
+
+  it('keeps the raw bytes of each delivery', () => {
+    const { store, inbox } = setup();
+    const bytes = fixtureBytes('text-message');
+    inbox.ingest({ body: bytes, signature: 's', receivedAtMs: NOW }, parseWebhook(JSON.parse(bytes.toString('utf8')), NOW));
+    expect(Buffer.compare(store.db.prepare('SELECT body FROM webhook_log').pluck().get() as Buffer, bytes)).toBe(0);
+  });
+
+  it('stores every message of a generated batch exactly once, whatever the duplicates and order', () => {
+    const wamid = fc.integer({ min: 1, max: 40 }).map((n) => `wamid.P${n}`);
+    fc.assert(
+      fc.property(fc.array(fc.array(wamid, { maxLength: 10 }), { minLength: 1, maxLength: 6 }), (deliveries) => {
+        const { store, published, ingest } = setup();
+        for (const ids of deliveries) {
+          ingest({
+            object: 'whatsapp_business_account',
+            entry: [
+              {
+                changes: [
+                  {
+                    field: 'messages',
+                    value: {
+                      metadata: { phone_number_id: '1' },
+                      contacts: [{ profile: { name: 'P' }, wa_id: '111' }],
+                      messages: ids.map((id) => ({ from: '111', id, timestamp: '1764115200', type: 'text', text: { body: id } })),
+                    },
+                  },
+                ],
+              },
+            ],
+          });
+        }
+        const distinct = new Set(deliveries.flat());
+        expect(store.db.prepare('SELECT count(*) FROM messages').pluck().get()).toBe(distinct.size);
+        expect(published.filter((e) => e.type === 'new_message')).toHaveLength(distinct.size);
+        const seqs = published.map((e) => e.seq);
+        expect(seqs).toEqual(seqs.map((_, index) => index + 1));
+      }),
+      { numRuns: 100 },
+    );
+  });
+});

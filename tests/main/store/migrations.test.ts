@@ -1,0 +1,57 @@
+import BetterSqlite3 from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../../../main/store/database';
+import { DatabaseFromTheFutureError, LATEST_SCHEMA_VERSION, migrate, MIGRATIONS } from '../../../main/store/migrations';
+
+describe('migrations', () => {
+  it('are numbered 1, 2, 3… without gaps', () => {
+    expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, index) => index + 1));
+  });
+
+  it('migration 1 creates every table on an empty in-memory database', () => {
+    const db = new BetterSqlite3(':memory:');
+    expect(migrate(db)).toBe(LATEST_SCHEMA_VERSION);
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
+    expect(tables).toEqual(expect.arrayContaining(['conversations', 'messages', 'status_history', 'early_statuses', 'events', 'webhook_log']));
+    expect(db.pragma('user_version', { simple: true })).toBe(1);
+  });
+
+  it('running twice changes nothing', () => {
+    const db = new BetterSqlite3(':memory:');
+    migrate(db);
+    db.prepare("INSERT INTO events (type, body_json, created_at) VALUES ('x', '{}', 0)").run();
+    migrate(db);
+    expect(db.prepare('SELECT count(*) FROM events').pluck().get()).toBe(1);
+  });
+
+  it('refuses a database written by a newer app and leaves it untouched', () => {
+    const db = new BetterSqlite3(':memory:');
+    db.pragma(`user_version = ${LATEST_SCHEMA_VERSION + 1}`);
+    expect(() => migrate(db)).toThrow(DatabaseFromTheFutureError);
+    expect(db.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION + 1);
+  });
+
+  it('rolls back a failing migration as a whole', () => {
+    const db = new BetterSqlite3(':memory:');
+    const broken = [
+      ...MIGRATIONS,
+      {
+        version: LATEST_SCHEMA_VERSION + 1,
+        description: 'fails halfway',
+        up: (target: typeof db) => {
+          target.exec('CREATE TABLE half_done (id INTEGER)');
+          throw new Error('boom');
+        },
+      },
+    ];
+    expect(() => migrate(db, broken)).toThrow('boom');
+    expect(db.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION);
+    expect(db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'half_done'").pluck().get()).toBe(0);
+  });
+
+  it('opens with WAL-ready pragmas: full synchronous durability and foreign keys', () => {
+    const db = openDatabase({ path: ':memory:' });
+    expect(db.pragma('synchronous', { simple: true })).toBe(2);
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+  });
+});
