@@ -1,7 +1,7 @@
 import { ipcMain } from 'electron';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { registerIpc, trustedSenderCheck } from '../../../main/app/ipc-registry';
-import { EventBus } from '../../../main/services/event-bus';
+import type { EventBus } from '../../../main/services/event-bus';
 import { createOperationHandlers } from '../../../main/services/operations';
 import { History } from '../../../main/services/history';
 import { Outbox } from '../../../main/services/outbox';
