@@ -73,8 +73,11 @@ export const operations = {
 /** The name of an operation. */
 export type OperationName = keyof typeof operations;
 
-/** What a caller passes to operation `K`. */
-export type OperationRequest<K extends OperationName> = z.input<(typeof operations)[K]['request']>;
+/**
+ * What a typed caller passes to operation `K`. Schemas also coerce strings (HTTP path and query
+ * values) to numbers at run time, but typed callers pass the validated shape.
+ */
+export type OperationRequest<K extends OperationName> = z.output<(typeof operations)[K]['request']>;
 
 /** The request of operation `K` after validation. */
 export type ValidOperationRequest<K extends OperationName> = z.output<(typeof operations)[K]['request']>;

@@ -1,0 +1,151 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { runCli, startCli, waitForListening, type CliProcess } from '../helpers/cli-process';
+import { startFakeGraph } from '../helpers/fake-graph';
+import { launchChromium } from './chromium';
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(() => browser?.close());
+
+type Gateway = { cli: CliProcess; url: string; token: string; dataDir: string };
+
+async function serve(env: Record<string, string> = {}): Promise<Gateway> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'switchboard-e2e-'));
+  const cli = startCli(['serve', '--port', '0', '--data', dataDir], env);
+  const url = await waitForListening(cli);
+  const token = /^token (\S+)$/m.exec(cli.stdout())?.[1] ?? '';
+  return { cli, url, token, dataDir };
+}
+
+let gateway: Gateway | null = null;
+let page: Page | null = null;
+afterEach(async () => {
+  await page?.close();
+  page = null;
+  if (gateway) {
+    gateway.cli.child.kill('SIGTERM');
+    await gateway.cli.exited;
+    rmSync(gateway.dataDir, { recursive: true, force: true });
+    gateway = null;
+  }
+});
+
+async function simulate(args: string[], env: Record<string, string> = {}): Promise<string> {
+  if (!gateway) throw new Error('no gateway');
+  const result = await runCli(['simulate', ...args, '--url', gateway.url, '--data', gateway.dataDir], env);
+  expect(result.stderr).toBe('');
+  return result.stdout;
+}
+
+async function openInbox(g: Gateway): Promise<{ page: Page; apiRequests: string[] }> {
+  const opened = await browser.newPage();
+  const apiRequests: string[] = [];
+  opened.on('request', (request) => {
+    if (new URL(request.url()).pathname.startsWith('/api/')) apiRequests.push(`${request.method()} ${new URL(request.url()).pathname}`);
+  });
+  await opened.goto(`${g.url}/#token=${g.token}`);
+  page = opened;
+  return { page: opened, apiRequests };
+}
+
+const tickOf = (p: Page, text: string) => p.locator('[data-testid="message"]', { hasText: text }).locator('.ticks');
+
+describe('the pipeline in a real browser (sandbox)', () => {
+  beforeEach(async () => {
+    gateway = await serve({ SWITCHBOARD_SANDBOX_DELAY_MS: '400' });
+  });
+
+  it('shows a signed inbound webhook live, and a reply’s ticks follow the status webhooks', async () => {
+    if (!gateway) throw new Error('no gateway');
+    const { page: inbox, apiRequests } = await openInbox(gateway);
+    await inbox.getByText('Sandbox', { exact: true }).waitFor();
+    await inbox.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+    expect(new URL(inbox.url()).hash).toBe('');
+
+    // No polling: an idle inbox makes no API requests.
+    const afterLoad = apiRequests.length;
+    await inbox.waitForTimeout(1_500);
+    expect(apiRequests.slice(afterLoad)).toEqual([]);
+
+    await simulate(['--text', 'hello from Ana', '--from', '15551234567', '--name', 'Ana']);
+    const row = inbox.getByTestId('conversation').filter({ hasText: 'Ana' });
+    await row.filter({ hasText: 'hello from Ana' }).waitFor();
+    expect(apiRequests.slice(afterLoad)).toEqual([]);
+
+    await row.click();
+    await inbox.locator('[data-testid="message"]', { hasText: 'hello from Ana' }).waitFor();
+    const box = inbox.getByRole('textbox', { name: 'Reply' });
+    // Every status the bubble shows, as the page renders it.
+    await inbox.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { seenStatuses: string[] }).seenStatuses = seen;
+      const record = () => {
+        const bubble = [...document.querySelectorAll('[data-testid="message"]')].find((el) => el.textContent?.includes('Hi Ana, how can I help?'));
+        const status = bubble?.querySelector('.ticks')?.getAttribute('data-status');
+        if (status && seen.at(-1) !== status) seen.push(status);
+      };
+      new MutationObserver(record).observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+      record();
+    });
+    await box.fill('Hi Ana, how can I help?');
+    await box.press('Enter');
+    const ticks = tickOf(inbox, 'Hi Ana, how can I help?');
+    await inbox.locator('[data-testid="message"]:has-text("Hi Ana, how can I help?") .ticks[data-status="read"]').waitFor({ timeout: 10_000 });
+    expect(await inbox.evaluate(() => (window as unknown as { seenStatuses: string[] }).seenStatuses)).toEqual(['pending', 'sent', 'delivered', 'read']);
+    expect(await ticks.getAttribute('aria-label')).toBe('Read');
+    await inbox.screenshot({ path: path.join(os.tmpdir(), 'switchboard-e2e-inbox.png') });
+  });
+
+  it('keeps history after a reload and shows a refused token as the login screen', async () => {
+    if (!gateway) throw new Error('no gateway');
+    await simulate(['--text', 'stored earlier', '--from', '15550001111', '--name', 'Bo']);
+    const { page: inbox } = await openInbox(gateway);
+    await inbox.getByTestId('conversation').filter({ hasText: 'stored earlier' }).waitFor();
+    await inbox.reload();
+    await inbox.getByTestId('conversation').filter({ hasText: 'stored earlier' }).waitFor();
+    await inbox.evaluate(() => localStorage.setItem('switchboard.token', 'wrong'));
+    await inbox.reload();
+    await inbox.getByText('The gateway refused that token.').waitFor();
+  });
+});
+
+describe('the pipeline in a real browser (live mode against a fake Graph API)', () => {
+  it('sends through the Graph API and moves the tick on each signed status webhook, never backwards', async () => {
+    const graph = await startFakeGraph();
+    const secret = 'e2e-app-secret';
+    gateway = await serve({ WHATSAPP_ACCESS_TOKEN: 'EAAG-e2e', WHATSAPP_PHONE_NUMBER_ID: '200300400500', WHATSAPP_APP_SECRET: secret, WHATSAPP_GRAPH_URL: graph.url });
+    try {
+      const env = { WHATSAPP_APP_SECRET: secret, WHATSAPP_PHONE_NUMBER_ID: '200300400500' };
+      await simulate(['--text', 'Is my order shipped?', '--from', '34600111222', '--name', 'Lucía'], env);
+      const { page: inbox } = await openInbox(gateway);
+      expect(await inbox.getByText('Sandbox', { exact: true }).count()).toBe(0);
+      await inbox.getByTestId('conversation').filter({ hasText: 'Lucía' }).click();
+      const box = inbox.getByRole('textbox', { name: 'Reply' });
+      await box.fill('Yes, today.');
+      await box.press('Enter');
+      const tick = (status: string) => inbox.locator(`[data-testid="message"]:has-text("Yes, today.") .ticks[data-status="${status}"]`);
+      await tick('pending').waitFor();
+      await vi.waitFor(() => expect(graph.requests).toHaveLength(1));
+      expect(graph.requests[0]).toMatchObject({ path: '/v26.0/200300400500/messages', authorization: 'Bearer EAAG-e2e', body: { to: '+34600111222', text: { body: 'Yes, today.' } } });
+      const wamid = 'wamid.FAKE1';
+      for (const status of ['sent', 'read']) {
+        await simulate(['--status', status, '--wamid', wamid, '--from', '34600111222'], env);
+        await tick(status).waitFor();
+      }
+      await simulate(['--status', 'delivered', '--wamid', wamid, '--from', '34600111222'], env);
+      await inbox.reload();
+      await inbox.getByTestId('conversation').filter({ hasText: 'Lucía' }).click();
+      await tick('read').waitFor();
+      const secrets = JSON.parse(readFileSync(path.join(gateway.dataDir, 'secrets.json'), 'utf8')) as { app_secret: string };
+      expect(secrets.app_secret).not.toBe(secret);
+    } finally {
+      await graph.close();
+    }
+  });
+});

@@ -1,0 +1,52 @@
+import type { BridgeApi, StreamHandlers } from '../../renderer/bridge/bridge-api';
+import type { Conversation, Message, Result, ServerEvent } from '../../shared/contract';
+
+/** An in-memory BridgeApi: tests set its data, push events and read what was called. */
+export class FakeBridge implements BridgeApi {
+  readonly transport = 'ipc' as const;
+  conversations: Conversation[] = [];
+  messages: Record<number, Message[]> = {};
+  sendResult: (text: string) => Result<Message> = () => ({ ok: false, error: { code: 'internal', message: 'not scripted' } });
+  readonly calls: { name: string; request: unknown }[] = [];
+  handlers: StreamHandlers | null = null;
+  streamSince: number | null = null;
+
+  private record<T>(name: string, request: unknown, result: Result<T>): Promise<Result<T>> {
+    this.calls.push({ name, request });
+    return Promise.resolve(result);
+  }
+
+  getInfo = () => this.record('getInfo', {}, { ok: true, value: { mode: 'sandbox' as const, phone_number_id: '1', head_seq: 10, version: 'test' } });
+  listConversations = () => this.record('listConversations', {}, { ok: true, value: this.conversations });
+  listMessages = (request: { conversation_id: number }) =>
+    this.record('listMessages', request, { ok: true, value: { messages: this.messages[request.conversation_id] ?? [], next_before: null } });
+  sendMessage = (request: { conversation_id: number; text: string }) => this.record('sendMessage', request, this.sendResult(request.text));
+  markRead = (request: { conversation_id: number }) => {
+    const conversation = this.conversations.find((c) => c.id === request.conversation_id);
+    return this.record('markRead', request, conversation ? { ok: true as const, value: { ...conversation, unread_count: 0 } } : { ok: false as const, error: { code: 'not_found' as const, message: 'x' } });
+  };
+  listEvents = (request: { since: number }) => this.record('listEvents', request, { ok: true, value: { events: [], resync: false } });
+
+  stream(since: number, handlers: StreamHandlers): () => void {
+    this.streamSince = since;
+    this.handlers = handlers;
+    handlers.onConnection('live');
+    return () => {
+      this.handlers = null;
+    };
+  }
+
+  emit(event: ServerEvent): void {
+    this.handlers?.onEvent(event);
+  }
+}
+
+/** A conversation with sensible defaults. */
+export function conversation(overrides: Partial<Conversation> = {}): Conversation {
+  return { id: 1, phone_number_id: '1', wa_id: '15551234567', name: 'Ana', last_message_at: '2026-11-26T10:00:00.000Z', preview: 'hello', unread_count: 1, ...overrides };
+}
+
+/** A message with sensible defaults. */
+export function message(overrides: Partial<Message> = {}): Message {
+  return { id: 1, conversation_id: 1, wamid: 'wamid.A', direction: 'in', type: 'text', text: 'hello', timestamp: '2026-11-26T10:00:00.000Z', status: 'delivered', reply_to: null, ...overrides };
+}

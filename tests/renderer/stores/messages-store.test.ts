@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { createMessagesStore } from '../../../renderer/stores/messages-store';
+import { FakeBridge, message } from '../fake-bridge';
+
+async function loadedStore() {
+  const bridge = new FakeBridge();
+  bridge.messages[1] = [message(), message({ id: 2, direction: 'out', status: 'sent', wamid: 'wamid.B', timestamp: '2026-11-26T10:01:00.000Z' })];
+  const store = createMessagesStore(bridge);
+  await store.getState().load(1);
+  return { bridge, store };
+}
+
+const status = (seq: number, value: 'delivered' | 'read' | 'sent' | 'failed') =>
+  ({ type: 'status_update', seq, conversation_id: 1, message_id: 2, wamid: 'wamid.B', status: value }) as const;
+
+describe('messages store', () => {
+  it('loads a thread in time order', async () => {
+    const { store } = await loadedStore();
+    expect(store.getState().threads[1]?.ids).toEqual([1, 2]);
+  });
+
+  it('moves a tick forward and never back, whatever order statuses arrive in', async () => {
+    const { store } = await loadedStore();
+    store.getState().apply(status(11, 'read'));
+    store.getState().apply(status(12, 'delivered'));
+    store.getState().apply(status(13, 'sent'));
+    expect(store.getState().threads[1]?.byId[2]?.status).toBe('read');
+  });
+
+  it('shows failed with its error', async () => {
+    const { store } = await loadedStore();
+    store.getState().apply({ ...status(11, 'failed'), error: { code: 131047, title: 'Re-engagement message' } });
+    expect(store.getState().threads[1]?.byId[2]).toMatchObject({ status: 'failed', error: { code: 131047 } });
+  });
+
+  it('adds a new message to a loaded thread in timestamp order, once even if replayed', async () => {
+    const { store } = await loadedStore();
+    const early = message({ id: 3, text: 'late arrival, early timestamp', timestamp: '2026-11-26T09:59:00.000Z' });
+    store.getState().apply({ type: 'new_message', seq: 11, conversation_id: 1, message: early });
+    store.getState().apply({ type: 'new_message', seq: 11, conversation_id: 1, message: early });
+    expect(store.getState().threads[1]?.ids).toEqual([3, 1, 2]);
+  });
+
+  it('ignores events for threads it has not loaded', () => {
+    const store = createMessagesStore(new FakeBridge());
+    store.getState().apply({ type: 'new_message', seq: 1, conversation_id: 5, message: message({ conversation_id: 5 }) });
+    expect(store.getState().threads).toEqual({});
+  });
+
+  it('keeps the composer error visible when the gateway refuses a send', async () => {
+    const { bridge, store } = await loadedStore();
+    bridge.sendResult = () => ({ ok: false, error: { code: 'bad_request', message: 'text: must not be empty' } });
+    expect(await store.getState().send(1, ' ')).toBe(false);
+    expect(store.getState().threads[1]?.sendError).toBe('text: must not be empty');
+  });
+
+  it('shows the load error when history cannot be read', async () => {
+    const bridge = new FakeBridge();
+    bridge.listMessages = () => Promise.resolve({ ok: false, error: { code: 'unavailable', message: 'the gateway cannot be reached' } });
+    const store = createMessagesStore(bridge);
+    await store.getState().load(1);
+    expect(store.getState().threads[1]?.error).toBe('the gateway cannot be reached');
+  });
+});
