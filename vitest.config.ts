@@ -12,6 +12,7 @@ export default defineConfig({
   define: { __SWITCHBOARD_VERSION__: JSON.stringify(version) },
   resolve: { alias: { electron: electronDouble } },
   test: {
+    reporters: ['default', './tests/summary-reporter.ts'],
     projects: [
       {
         extends: true,

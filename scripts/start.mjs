@@ -1,6 +1,7 @@
 // `npm start`: the desktop app when the Electron binary is present (or can be fetched), else
 // browser mode: the same gateway under Node, serving the built renderer.
 import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +13,7 @@ const require = createRequire(import.meta.url);
 // failed download's output stays out of the way, and keep only the verdict.
 function electronBinary() {
   const probe = spawnSync(process.execPath, ['-e', "process.stdout.write(require('electron'))"], { cwd: root, encoding: 'utf8' });
-  return probe.status === 0 && probe.stdout ? probe.stdout : null;
+  return probe.status === 0 && probe.stdout && existsSync(probe.stdout) ? probe.stdout : null;
 }
 
 function run(command, args) {
@@ -21,7 +22,7 @@ function run(command, args) {
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 }
 
-const binary = process.env.SWITCHBOARD_BROWSER_MODE ? null : electronBinary();
+const binary = electronBinary();
 if (binary) {
   run(binary, [path.join(root, 'dist', 'main', 'index.cjs')]);
 } else {
