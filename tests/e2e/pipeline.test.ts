@@ -54,6 +54,22 @@ async function openInbox(g: Gateway): Promise<{ page: Page; apiRequests: string[
   return { page: opened, apiRequests };
 }
 
+// Runs in the page (as a string: this file is typechecked without DOM types). Records every status
+// the bubble with `text` shows, as the page renders it, into window.seenStatuses.
+function recordStatuses(text: string): string {
+  return `(() => {
+    const seen = [];
+    window.seenStatuses = seen;
+    const record = () => {
+      const bubble = [...document.querySelectorAll('[data-testid="message"]')].find((el) => el.textContent.includes(${JSON.stringify(text)}));
+      const status = bubble && bubble.querySelector('.ticks') && bubble.querySelector('.ticks').getAttribute('data-status');
+      if (status && seen[seen.length - 1] !== status) seen.push(status);
+    };
+    new MutationObserver(record).observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+    record();
+  })()`;
+}
+
 const tickOf = (p: Page, text: string) => p.locator('[data-testid="message"]', { hasText: text }).locator('.ticks');
 
 describe('the pipeline in a real browser (sandbox)', () => {
@@ -81,23 +97,12 @@ describe('the pipeline in a real browser (sandbox)', () => {
     await row.click();
     await inbox.locator('[data-testid="message"]', { hasText: 'hello from Ana' }).waitFor();
     const box = inbox.getByRole('textbox', { name: 'Reply' });
-    // Every status the bubble shows, as the page renders it.
-    await inbox.evaluate(() => {
-      const seen: string[] = [];
-      (window as unknown as { seenStatuses: string[] }).seenStatuses = seen;
-      const record = () => {
-        const bubble = [...document.querySelectorAll('[data-testid="message"]')].find((el) => el.textContent?.includes('Hi Ana, how can I help?'));
-        const status = bubble?.querySelector('.ticks')?.getAttribute('data-status');
-        if (status && seen.at(-1) !== status) seen.push(status);
-      };
-      new MutationObserver(record).observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
-      record();
-    });
+    await inbox.evaluate(recordStatuses('Hi Ana, how can I help?'));
     await box.fill('Hi Ana, how can I help?');
     await box.press('Enter');
     const ticks = tickOf(inbox, 'Hi Ana, how can I help?');
     await inbox.locator('[data-testid="message"]:has-text("Hi Ana, how can I help?") .ticks[data-status="read"]').waitFor({ timeout: 10_000 });
-    expect(await inbox.evaluate(() => (window as unknown as { seenStatuses: string[] }).seenStatuses)).toEqual(['pending', 'sent', 'delivered', 'read']);
+    expect(await inbox.evaluate('window.seenStatuses')).toEqual(['pending', 'sent', 'delivered', 'read']);
     expect(await ticks.getAttribute('aria-label')).toBe('Read');
     await inbox.screenshot({ path: path.join(os.tmpdir(), 'switchboard-e2e-inbox.png') });
   });
