@@ -62,7 +62,7 @@ export async function bootGateway(config: GatewayConfig, options: BootOptions): 
   };
   const sandbox = config.whatsapp.mode === 'sandbox' ? new SandboxClient(postToSelf, sandboxTimings(config.whatsapp.delayMs)) : null;
   const client: WhatsAppClient = config.whatsapp.mode === 'live' ? new GraphClient(config.whatsapp) : (sandbox as SandboxClient);
-  const outbox = new Outbox(store, bus, client);
+  const outbox = new Outbox(store, bus, client, Date.now, options.log);
   const history = new History(store, bus);
   const info = (): GatewayInfo => ({
     mode: config.whatsapp.mode,

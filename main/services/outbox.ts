@@ -16,6 +16,7 @@ export class Outbox {
     private readonly bus: EventBus,
     private readonly client: WhatsAppClient,
     private readonly now: () => number = Date.now,
+    private readonly log: (line: string) => void = (line) => console.error(line),
   ) {}
 
   /** Stores the reply and starts sending it; resolves with the pending message, before Meta answers. */
@@ -57,7 +58,11 @@ export class Outbox {
       };
     });
     this.bus.publish(events);
-    const delivery = this.deliver(message, { waId: routing.wa_id, userId: routing.user_id }, conversation.phone_number_id);
+    // Recording Meta's answer can still fail (disk full, database closed): log it rather than let
+    // an unhandled rejection take the gateway down; the message stays pending, which is the truth.
+    const delivery = this.deliver(message, { waId: routing.wa_id, userId: routing.user_id }, conversation.phone_number_id).catch(
+      (error: unknown) => this.log(`outbox: could not record the outcome of message ${message.id}: ${String(error)}`),
+    );
     this.inFlight.add(delivery);
     void delivery.finally(() => this.inFlight.delete(delivery));
     return ok(message);

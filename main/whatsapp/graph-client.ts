@@ -1,7 +1,10 @@
 import type { OutgoingText, SendResult, WhatsAppClient } from './client';
 
 /** Where and as whom to call the Cloud API. */
-export type GraphClientOptions = { graphUrl: string; apiVersion: string; accessToken: string };
+export type GraphClientOptions = { graphUrl: string; apiVersion: string; accessToken: string; timeoutMs?: number };
+
+/** How long a send may wait for Meta before it counts as unanswered. */
+const DEFAULT_TIMEOUT_MS = 30_000;
 
 type GraphErrorBody = { error?: { code?: unknown; message?: unknown; error_data?: { details?: unknown } } };
 type GraphSendBody = { messages?: { id?: unknown }[] };
@@ -44,8 +47,13 @@ export class GraphClient implements WhatsAppClient {
         method: 'POST',
         headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' },
         body: JSON.stringify(body),
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
       });
     } catch (error) {
+      if (error instanceof DOMException && error.name === 'TimeoutError') {
+        // Meta may still have accepted it: say so, since a blind resend could deliver it twice.
+        return { ok: false, error: { code: null, title: 'No answer from the WhatsApp Graph API in time', details: 'the message may still have been accepted' } };
+      }
       return { ok: false, error: { code: null, title: 'Could not reach the WhatsApp Graph API', details: String(error) } };
     }
     const parsed = (await response.json().catch(() => ({}))) as GraphErrorBody & GraphSendBody;

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 export type GraphRequest = { method: string; path: string; authorization: string | undefined; body: unknown };
 
 /** How the fake answers the next request. */
-export type GraphAnswer = { status: number; body: unknown } | 'drop';
+export type GraphAnswer = { status: number; body: unknown } | 'drop' | 'hang';
 
 /**
  * A loopback stand-in for Meta's Graph API: records each request and answers with what the test
@@ -29,6 +29,7 @@ export async function startFakeGraph(): Promise<{ url: string; requests: GraphRe
         req.socket.destroy();
         return;
       }
+      if (answer === 'hang') return;
       res.writeHead(answer.status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(answer.body));
     });
@@ -39,6 +40,10 @@ export async function startFakeGraph(): Promise<{ url: string; requests: GraphRe
     url: `http://127.0.0.1:${port}`,
     requests,
     answers,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }

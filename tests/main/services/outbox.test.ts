@@ -68,6 +68,21 @@ describe('Outbox.send', () => {
     expect(sent.ok && store.messages.get(sent.value.id)).toMatchObject({ status: 'failed', error: { title: 'Sending failed' } });
   });
 
+  it('logs, instead of crashing, when the outcome cannot be recorded', async () => {
+    const lines: string[] = [];
+    const memory = memoryStore();
+    const inbox = new Inbox(memory.store, memory.bus);
+    inbox.ingest({ body: Buffer.from('{}'), signature: 's', receivedAtMs: 1 }, parseWebhook(fixture('text-message'), 1));
+    let release: (value: SendResult) => void = () => undefined;
+    const client = new ScriptedClient(() => new Promise((resolve) => (release = resolve)));
+    const outbox = new Outbox(memory.store, memory.bus, client, () => 1, (line) => lines.push(line));
+    expect(outbox.send({ conversation_id: 1, text: 'x' }).ok).toBe(true);
+    memory.store.db.close();
+    release({ ok: true, wamid: 'wamid.AFTER_CLOSE' });
+    await outbox.settle();
+    expect(lines).toEqual([expect.stringMatching(/^outbox: could not record the outcome of message 2: /)]);
+  });
+
   it('refuses an unknown conversation and stores nothing, without calling WhatsApp', () => {
     const { store, outbox, client } = setup(accept('w'));
     expect(outbox.send({ conversation_id: 99, text: 'x' })).toEqual({ ok: false, error: { code: 'not_found', message: 'conversation 99 does not exist' } });

@@ -54,6 +54,13 @@ describe('GraphClient.sendText', () => {
     expect(result).toMatchObject({ ok: false, error: { code: null, title: 'Could not reach the WhatsApp Graph API' } });
   });
 
+  it('gives up on a request Meta never answers, saying it may still have been accepted', async () => {
+    graph.answers.push('hang');
+    const impatient = new GraphClient({ graphUrl: graph.url, apiVersion: 'v26.0', accessToken: 't', timeoutMs: 100 });
+    const result = await impatient.sendText({ phoneNumberId: '1', to: { waId: '2', userId: null }, text: 'x', replyTo: null });
+    expect(result).toEqual({ ok: false, error: { code: null, title: 'No answer from the WhatsApp Graph API in time', details: 'the message may still have been accepted' } });
+  });
+
   it('reports a non-JSON 5xx answer with its HTTP status', async () => {
     graph.answers.push({ status: 503, body: 'oops' });
     const result = await client.sendText({ phoneNumberId: '1', to: { waId: '2', userId: null }, text: 'x', replyTo: null });
