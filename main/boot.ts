@@ -7,8 +7,10 @@ import { databasePath } from './paths';
 import { EventBus } from './services/event-bus';
 import { History } from './services/history';
 import { Inbox } from './services/inbox';
+import { IngestQueue } from './services/ingest-queue';
 import { createOperationHandlers, type OperationHandlers } from './services/operations';
 import { Outbox } from './services/outbox';
+import { RejectionCounter, WebhookAdmin } from './services/webhook-admin';
 import { createStore, type Store } from './store';
 import { openDatabase } from './store/database';
 import { APP_VERSION } from './version';
@@ -50,7 +52,9 @@ export async function bootGateway(config: GatewayConfig, options: BootOptions): 
   const db = openDatabase({ path: databasePath(config.dataDir) });
   const store = createStore(db);
   const bus = new EventBus();
-  const inbox = new Inbox(store, bus);
+  const inbox = new Inbox(store, bus, options.log);
+  const rejected = new RejectionCounter();
+  const webhookAdmin = new WebhookAdmin(store, inbox, rejected, config.webhookRetentionDays);
   let url = '';
   const postToSelf = async (body: unknown): Promise<void> => {
     const raw = JSON.stringify(body);
@@ -70,19 +74,18 @@ export async function bootGateway(config: GatewayConfig, options: BootOptions): 
     head_seq: store.events.head(),
     version: APP_VERSION,
   });
-  const handlers = createOperationHandlers({ history, outbox, info });
+  const handlers = createOperationHandlers({ history, outbox, webhooks: webhookAdmin, info });
   const access = { apiToken: config.apiToken, bindHost: config.host, allowedHosts: config.allowedHosts, allowedOrigins: config.allowedOrigins };
   const hub = new WsHub({ log: store.events, bus, access, info, heartbeatMs: options.heartbeatMs ?? 30_000 });
-  let rejected = 0;
   const server = createGatewayServer({
     webhook: {
       appSecret: config.appSecret,
       verifyToken: config.verifyToken,
-      inbox,
+      ingest: new IngestQueue(inbox),
       now: Date.now,
       onRejected: (reason) => {
-        rejected += 1;
-        options.log(`webhook: rejected (${reason}); ${rejected} rejected since start`);
+        const total = rejected.add(reason);
+        options.log(`webhook: rejected (${reason}); ${total} rejected since start`);
       },
       log: options.log,
     },
@@ -101,6 +104,14 @@ export async function bootGateway(config: GatewayConfig, options: BootOptions): 
     throw error;
   }
   url = baseUrl(config.host, address.port);
+  // Retention of raw deliveries: at start, then hourly (unref'd: never keeps the process alive).
+  const prune = () => {
+    const removed = webhookAdmin.prune();
+    if (removed > 0) options.log(`webhook log: removed ${removed} deliveries older than ${config.webhookRetentionDays} days`);
+  };
+  prune();
+  const pruning = setInterval(prune, 60 * 60 * 1000);
+  pruning.unref();
   return {
     url,
     config,
@@ -108,6 +119,7 @@ export async function bootGateway(config: GatewayConfig, options: BootOptions): 
     bus,
     handlers,
     close: async () => {
+      clearInterval(pruning);
       sandbox?.stop();
       hub.close();
       await new Promise<void>((resolve) => {

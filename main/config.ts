@@ -22,6 +22,8 @@ export type GatewayConfig = {
   allowedOrigins: string[];
   /** Extra `Host` names accepted on /api and /ws (loopback names and the bind host always are). */
   allowedHosts: string[];
+  /** Days a raw webhook delivery is kept in the webhook log. */
+  webhookRetentionDays: number;
   whatsapp:
     | { mode: Extract<GatewayMode, 'live'>; phoneNumberId: string; accessToken: string; graphUrl: string; apiVersion: string }
     | { mode: Extract<GatewayMode, 'sandbox'>; phoneNumberId: string; delayMs: number };
@@ -65,6 +67,14 @@ export function ensureDataDir(dataDir: string): void {
   }
 }
 
+function positiveNumber(env: Record<string, string | undefined>, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new ConfigError(`${name} must be a positive number, not ${raw}`);
+  return value;
+}
+
 function list(value: string | undefined): string[] {
   return (value ?? '')
     .split(',')
@@ -87,6 +97,7 @@ export function resolveConfig(
     apiToken: env.SWITCHBOARD_TOKEN || secrets.api_token,
     allowedOrigins: list(env.SWITCHBOARD_ALLOWED_ORIGINS),
     allowedHosts: list(env.SWITCHBOARD_ALLOWED_HOSTS),
+    webhookRetentionDays: positiveNumber(env, 'SWITCHBOARD_WEBHOOK_RETENTION_DAYS', 30),
   };
   if (!accessToken) {
     const delayMs = Number(env.SWITCHBOARD_SANDBOX_DELAY_MS ?? 600);

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Inbox } from '../services/inbox';
+import type { IngestQueue } from '../services/ingest-queue';
 import { isValidWebhookSignature } from '../whatsapp/signature';
 import { parseWebhook } from '../whatsapp/webhook-parser';
 import { sendError, sendJson } from './http-responses';
@@ -12,12 +12,24 @@ export const MAX_WEBHOOK_BYTES = 3 * 1024 * 1024;
 export type WebhookRouteDeps = {
   appSecret: string;
   verifyToken: string;
-  inbox: Inbox;
+  ingest: IngestQueue;
   now: () => number;
   /** Called for every rejected request (counted, never stored). */
   onRejected: (reason: string) => void;
   log: (line: string) => void;
 };
+
+// Headers kept with each delivery in the webhook log (never credentials).
+const LOGGED_HEADERS = ['content-type', 'content-length', 'user-agent', 'x-hub-signature-256', 'x-forwarded-for'];
+
+function loggedHeaders(req: IncomingMessage): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const name of LOGGED_HEADERS) {
+    const value = req.headers[name];
+    if (typeof value === 'string') kept[name] = value;
+  }
+  return kept;
+}
 
 /** `GET /webhook`: Meta's verification handshake. No signature is involved: the GET carries no body. */
 export function handleWebhookVerification(url: URL, res: ServerResponse, deps: WebhookRouteDeps): void {
@@ -68,14 +80,15 @@ export async function handleWebhookDelivery(req: IncomingMessage, res: ServerRes
   }
   const receivedAtMs = deps.now();
   const parsed = parseWebhook(json, receivedAtMs);
-  for (const reason of parsed.ignored) deps.log(`webhook: ignored ${reason}`);
   try {
-    deps.inbox.ingest({ body: body.value, signature: header ?? '', receivedAtMs }, parsed);
+    await deps.ingest.submit({ delivery: { receivedAtMs, signature: header ?? '', headers: loggedHeaders(req), body: body.value }, parsed });
   } catch (error) {
     // Not stored: a non-200 makes Meta retry, which is exactly what we want.
     deps.log(`webhook: storing failed: ${error instanceof Error ? error.message : String(error)}`);
     sendError(res, 'internal', 'the delivery could not be stored; Meta will retry');
     return;
   }
-  sendJson(res, 200, { received: { messages: parsed.messages.length, statuses: parsed.statuses.length } });
+  sendJson(res, 200, {
+    received: { messages: parsed.messages.length, statuses: parsed.statuses.length, reactions: parsed.reactions.length, changes: parsed.changes.length },
+  });
 }

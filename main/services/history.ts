@@ -1,4 +1,4 @@
-import { fail, ok, type Conversation, type MessagePage, type Result, type ServerEvent, type ValidOperationRequest } from '../../shared/contract';
+import { fail, ok, type Conversation, type MessageInfo, type MessagePage, type Result, type ServerEvent, type ValidOperationRequest } from '../../shared/contract';
 import { decodeCursor, encodeCursor } from '../store/message-repo';
 import type { Store } from '../store';
 import type { EventBus } from './event-bus';
@@ -27,6 +27,17 @@ export class History {
     const messages = this.store.messages.page(request.conversation_id, cursor, limit);
     const oldest = messages[0];
     return ok({ messages, next_before: messages.length === limit && oldest ? encodeCursor(oldest) : null });
+  }
+
+  getMessageInfo(request: ValidOperationRequest<'getMessageInfo'>): Result<MessageInfo> {
+    const message = this.store.messages.get(request.message_id);
+    if (!message) return fail('not_found', `message ${request.message_id} does not exist`);
+    const history = this.store.messages.history(message.id).map((entry) => ({
+      status: entry.status,
+      timestamp: new Date(entry.timestampMs).toISOString(),
+      ...(entry.error ? { error: entry.error } : {}),
+    }));
+    return ok({ message, history });
   }
 
   /** Clears the unread count (what the agent has seen); Meta's read receipt is the sending issue's. */

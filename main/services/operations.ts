@@ -11,6 +11,7 @@ import {
 } from '../../shared/contract';
 import type { History } from './history';
 import type { Outbox } from './outbox';
+import type { WebhookAdmin } from './webhook-admin';
 
 /** The business logic behind every operation of the contract, shared by IPC and HTTP. */
 export type OperationHandlers = {
@@ -18,14 +19,22 @@ export type OperationHandlers = {
 };
 
 /** Binds each operation of the contract to the service that implements it. */
-export function createOperationHandlers(services: { history: History; outbox: Outbox; info: () => GatewayInfo }): OperationHandlers {
-  const { history, outbox, info } = services;
+export function createOperationHandlers(services: {
+  history: History;
+  outbox: Outbox;
+  webhooks: WebhookAdmin;
+  info: () => GatewayInfo;
+}): OperationHandlers {
+  const { history, outbox, webhooks, info } = services;
   return {
     getInfo: () => ok(info()),
     listConversations: () => ok(history.listConversations()),
     listMessages: (request) => history.listMessages(request),
     sendMessage: (request) => outbox.send(request),
     markRead: (request) => history.markRead(request),
+    getMessageInfo: (request) => history.getMessageInfo(request),
+    listWebhooks: (request) => ok(webhooks.list(request)),
+    replayWebhook: (request) => webhooks.replay(request),
     listEvents: (request) => ok(history.listEvents(request)),
   };
 }

@@ -43,6 +43,8 @@ export class Outbox {
           timestamp: nowMs,
           status: 'pending',
           reply_to: request.reply_to ?? null,
+          content: {},
+          error: undefined,
           raw: null,
         },
         nowMs,

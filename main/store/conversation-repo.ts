@@ -35,11 +35,14 @@ export class ConversationRepo {
   private readonly byId;
   private readonly byWaId;
   private readonly byUserId;
+  private readonly byKey;
   private readonly all;
   private readonly insertRow;
   private readonly linkIdentity;
   private readonly updateActivity;
   private readonly clearUnread;
+  private readonly renumber;
+  private readonly rekeyUser;
 
   constructor(db: Database) {
     this.byId = db.prepare<[number], ConversationRow>('SELECT * FROM conversations WHERE id = ?');
@@ -48,6 +51,9 @@ export class ConversationRepo {
     );
     this.byUserId = db.prepare<[string, string], ConversationRow>(
       'SELECT * FROM conversations WHERE phone_number_id = ? AND user_id = ?',
+    );
+    this.byKey = db.prepare<[string, string], ConversationRow>(
+      'SELECT * FROM conversations WHERE phone_number_id = ? AND customer_key = ?',
     );
     this.all = db.prepare<[], ConversationRow>(
       'SELECT * FROM conversations ORDER BY last_message_at IS NULL, last_message_at DESC, id DESC',
@@ -69,6 +75,27 @@ export class ConversationRepo {
        WHERE id = ?`,
     );
     this.clearUnread = db.prepare<[number]>('UPDATE conversations SET unread_count = 0 WHERE id = ?');
+    // Only when no other conversation on the same number already uses the new identity.
+    this.renumber = db.prepare<[{ value: string; id: number; phone: string }]>(
+      `UPDATE conversations SET wa_id = @value WHERE id = @id AND NOT EXISTS
+         (SELECT 1 FROM conversations o WHERE o.phone_number_id = @phone AND o.wa_id = @value AND o.id <> @id)`,
+    );
+    this.rekeyUser = db.prepare<[{ value: string; id: number; phone: string }]>(
+      `UPDATE conversations SET user_id = @value WHERE id = @id AND NOT EXISTS
+         (SELECT 1 FROM conversations o WHERE o.phone_number_id = @phone AND o.user_id = @value AND o.id <> @id)`,
+    );
+  }
+
+  /**
+   * Follows a customer who changed number (or whose business-scoped id was regenerated), so their
+   * next messages land in the same conversation.
+   */
+  changeIdentity(id: number, change: { waId?: string; userId?: string }): void {
+    const conversation = this.byId.get(id);
+    if (!conversation) return;
+    const phone = conversation.phone_number_id;
+    if (change.waId) this.renumber.run({ value: change.waId, id, phone });
+    if (change.userId) this.rekeyUser.run({ value: change.userId, id, phone });
   }
 
   get(id: number): Conversation | undefined {
@@ -91,9 +118,13 @@ export class ConversationRepo {
    * Returns whether anything visible changed, so the caller can emit one conversation_update.
    */
   resolve(phoneNumberId: string, customer: CustomerIdentity): { conversation: Conversation; changed: boolean } {
+    // The identity a conversation was created with stays its key: after a number change, a late
+    // or redelivered message from the old number still finds it.
     const existing =
       (customer.waId ? this.byWaId.get(phoneNumberId, customer.waId) : undefined) ??
-      (customer.userId ? this.byUserId.get(phoneNumberId, customer.userId) : undefined);
+      (customer.userId ? this.byUserId.get(phoneNumberId, customer.userId) : undefined) ??
+      (customer.waId ? this.byKey.get(phoneNumberId, customer.waId) : undefined) ??
+      (customer.userId ? this.byKey.get(phoneNumberId, customer.userId) : undefined);
     if (!existing) {
       const key = customer.waId ?? customer.userId;
       if (!key) throw new Error('a customer needs a wa_id or a user_id');

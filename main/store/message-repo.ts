@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import type { DeliveryError, Message, MessageStatus } from '../../shared/contract';
+import type { DeliveryError, Message, MessageContent, MessageStatus, Reaction } from '../../shared/contract';
 
 type MessageRow = {
   id: number;
@@ -12,10 +12,18 @@ type MessageRow = {
   status: MessageStatus;
   error_json: string | null;
   reply_to: string | null;
+  content_json: string;
+  edited_at: number | null;
+  revoked_at: number | null;
+  reactions_json: string;
 };
 
 /** A message to store; `wamid` is null for an outbound send not yet accepted by Meta. */
-export type NewMessage = Omit<MessageRow, 'id' | 'error_json'> & { raw: unknown };
+export type NewMessage = Pick<MessageRow, 'conversation_id' | 'wamid' | 'direction' | 'type' | 'text' | 'timestamp' | 'status' | 'reply_to'> & {
+  content: MessageContent;
+  error: DeliveryError | undefined;
+  raw: unknown;
+};
 
 /** A status seen for a wamid, with Meta's timestamp. */
 export type StatusRecord = { status: MessageStatus; timestampMs: number; error: DeliveryError | undefined };
@@ -23,7 +31,20 @@ export type StatusRecord = { status: MessageStatus; timestampMs: number; error: 
 /** Position of a message in its conversation's order (Meta timestamp, then arrival), as a page cursor. */
 export type MessageCursor = { timestampMs: number; id: number };
 
+/** One entry of a message's status history ("message info"). */
+export type StatusHistoryEntry = { status: MessageStatus; timestampMs: number; error: DeliveryError | undefined };
+
+// Reactions are joined by wamid at read time, so a reaction that arrived before its message
+// appears as soon as the message is stored.
+const SELECT_MESSAGE = `SELECT m.*, (SELECT json_group_array(json_object('emoji', r.emoji, 'from', r.reactor)) FROM reactions r
+  WHERE r.target_wamid = m.wamid AND r.emoji IS NOT NULL) AS reactions_json FROM messages m`;
+
+function parseError(json: string | null): DeliveryError | undefined {
+  return json ? (JSON.parse(json) as DeliveryError) : undefined;
+}
+
 function toMessage(row: MessageRow): Message {
+  const error = parseError(row.error_json);
   return {
     id: row.id,
     conversation_id: row.conversation_id,
@@ -33,8 +54,12 @@ function toMessage(row: MessageRow): Message {
     text: row.text,
     timestamp: new Date(row.timestamp).toISOString(),
     status: row.status,
-    ...(row.error_json ? { error: JSON.parse(row.error_json) as DeliveryError } : {}),
+    ...(error ? { error } : {}),
     reply_to: row.reply_to,
+    content: JSON.parse(row.content_json) as MessageContent,
+    reactions: JSON.parse(row.reactions_json) as Reaction[],
+    edited_at: row.edited_at === null ? null : new Date(row.edited_at).toISOString(),
+    revoked: row.revoked_at !== null,
   };
 }
 
@@ -42,7 +67,7 @@ function errorJson(error: DeliveryError | undefined): string | null {
   return error ? JSON.stringify(error) : null;
 }
 
-/** Messages, their status history, and statuses waiting for a message that is not stored yet. */
+/** Messages, their status history, reactions, and statuses waiting for a message that is not stored yet. */
 export class MessageRepo {
   private readonly insertRow;
   private readonly byId;
@@ -51,28 +76,33 @@ export class MessageRepo {
   private readonly setWamidRow;
   private readonly setStatusRow;
   private readonly addHistory;
+  private readonly historyRows;
   private readonly addEarly;
   private readonly earlyFor;
   private readonly dropEarly;
+  private readonly upsertReaction;
+  private readonly editRow;
+  private readonly revokeRow;
 
   constructor(db: Database) {
     this.insertRow = db.prepare(
-      `INSERT INTO messages (conversation_id, wamid, direction, type, text, timestamp, status, reply_to, raw_json, received_at)
-       VALUES (@conversation_id, @wamid, @direction, @type, @text, @timestamp, @status, @reply_to, @raw_json, @received_at)
+      `INSERT INTO messages (conversation_id, wamid, direction, type, text, timestamp, status, error_json, reply_to, content_json, raw_json, received_at)
+       VALUES (@conversation_id, @wamid, @direction, @type, @text, @timestamp, @status, @error_json, @reply_to, @content_json, @raw_json, @received_at)
        ON CONFLICT (wamid) DO NOTHING`,
     );
-    this.byId = db.prepare<[number], MessageRow>('SELECT * FROM messages WHERE id = ?');
-    this.byWamid = db.prepare<[string], MessageRow>('SELECT * FROM messages WHERE wamid = ?');
+    this.byId = db.prepare<[number], MessageRow>(`${SELECT_MESSAGE} WHERE m.id = ?`);
+    this.byWamid = db.prepare<[string], MessageRow>(`${SELECT_MESSAGE} WHERE m.wamid = ?`);
     this.pageRows = db.prepare<[number, number, number, number, number], MessageRow>(
-      `SELECT * FROM messages WHERE conversation_id = ? AND (timestamp < ? OR (timestamp = ? AND id < ?))
-       ORDER BY timestamp DESC, id DESC LIMIT ?`,
+      `${SELECT_MESSAGE} WHERE m.conversation_id = ? AND (m.timestamp < ? OR (m.timestamp = ? AND m.id < ?))
+       ORDER BY m.timestamp DESC, m.id DESC LIMIT ?`,
     );
     this.setWamidRow = db.prepare<[string, number]>('UPDATE messages SET wamid = ? WHERE id = ?');
-    this.setStatusRow = db.prepare<[MessageStatus, string | null, number]>(
-      'UPDATE messages SET status = ?, error_json = ? WHERE id = ?',
-    );
+    this.setStatusRow = db.prepare<[MessageStatus, string | null, number]>('UPDATE messages SET status = ?, error_json = ? WHERE id = ?');
     this.addHistory = db.prepare<[number, MessageStatus, number, string | null]>(
       'INSERT OR IGNORE INTO status_history (message_id, status, timestamp, error_json) VALUES (?, ?, ?, ?)',
+    );
+    this.historyRows = db.prepare<[number], { status: MessageStatus; timestamp: number; error_json: string | null }>(
+      'SELECT status, timestamp, error_json FROM status_history WHERE message_id = ? ORDER BY timestamp, rowid',
     );
     this.addEarly = db.prepare<[string, MessageStatus, number, string | null]>(
       'INSERT OR IGNORE INTO early_statuses (wamid, status, timestamp, error_json) VALUES (?, ?, ?, ?)',
@@ -81,13 +111,31 @@ export class MessageRepo {
       'SELECT status, timestamp, error_json FROM early_statuses WHERE wamid = ? ORDER BY timestamp',
     );
     this.dropEarly = db.prepare<[string]>('DELETE FROM early_statuses WHERE wamid = ?');
+    // Newest wins, by Meta's timestamp: a reaction and its removal may arrive in either order.
+    this.upsertReaction = db.prepare<[string, string, string | null, number]>(
+      `INSERT INTO reactions (target_wamid, reactor, emoji, timestamp) VALUES (?, ?, ?, ?)
+       ON CONFLICT (target_wamid, reactor) DO UPDATE SET emoji = excluded.emoji, timestamp = excluded.timestamp
+       WHERE excluded.timestamp >= reactions.timestamp AND emoji IS NOT excluded.emoji`,
+    );
+    this.editRow = db.prepare<[string, string, string, number, number]>(
+      'UPDATE messages SET type = ?, text = ?, content_json = ?, edited_at = ? WHERE id = ? AND revoked_at IS NULL',
+    );
+    this.revokeRow = db.prepare<[number, number]>(
+      "UPDATE messages SET text = '', content_json = '{}', revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+    );
   }
 
   /** Stores a message; returns null when its wamid is already stored (Meta redelivers). */
   insert(message: NewMessage, receivedAtMs: number): Message | null {
-    const { raw, ...columns } = message;
-    const info = this.insertRow.run({ ...columns, raw_json: JSON.stringify(raw ?? null), received_at: receivedAtMs });
-    return info.changes === 0 ? null : this.get(Number(info.lastInsertRowid)) ?? null;
+    const { raw, content, error, ...columns } = message;
+    const info = this.insertRow.run({
+      ...columns,
+      error_json: errorJson(error),
+      content_json: JSON.stringify(content),
+      raw_json: JSON.stringify(raw ?? null),
+      received_at: receivedAtMs,
+    });
+    return info.changes === 0 ? null : (this.get(Number(info.lastInsertRowid)) ?? null);
   }
 
   get(id: number): Message | undefined {
@@ -120,6 +168,11 @@ export class MessageRepo {
     this.addHistory.run(id, record.status, record.timestampMs, errorJson(record.error));
   }
 
+  /** The status history of a message, oldest first, with Meta's timestamps. */
+  history(id: number): StatusHistoryEntry[] {
+    return this.historyRows.all(id).map((row) => ({ status: row.status, timestampMs: row.timestamp, error: parseError(row.error_json) }));
+  }
+
   /** Keeps a status whose message is not stored yet. */
   holdEarlyStatus(wamid: string, record: StatusRecord): void {
     this.addEarly.run(wamid, record.status, record.timestampMs, errorJson(record.error));
@@ -129,11 +182,22 @@ export class MessageRepo {
   takeEarlyStatuses(wamid: string): StatusRecord[] {
     const rows = this.earlyFor.all(wamid);
     if (rows.length > 0) this.dropEarly.run(wamid);
-    return rows.map((row) => ({
-      status: row.status,
-      timestampMs: row.timestamp,
-      error: row.error_json ? (JSON.parse(row.error_json) as DeliveryError) : undefined,
-    }));
+    return rows.map((row) => ({ status: row.status, timestampMs: row.timestamp, error: parseError(row.error_json) }));
+  }
+
+  /** Sets (emoji) or removes (null) a reaction; returns whether what is shown changed. */
+  react(targetWamid: string, from: Reaction['from'], emoji: string | null, timestampMs: number): boolean {
+    return this.upsertReaction.run(targetWamid, from, emoji, timestampMs).changes > 0;
+  }
+
+  /** Replaces the text and content of an edited message; a deleted message stays deleted. */
+  edit(id: number, change: { type: string; text: string; content: MessageContent; timestampMs: number }): boolean {
+    return this.editRow.run(change.type, change.text, JSON.stringify(change.content), change.timestampMs, id).changes > 0;
+  }
+
+  /** Withdraws a message its sender deleted: its text and content are removed, the bubble stays. */
+  revoke(id: number, timestampMs: number): boolean {
+    return this.revokeRow.run(timestampMs, id).changes > 0;
   }
 }
 

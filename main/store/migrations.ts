@@ -70,6 +70,30 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 2,
+    description: 'message content, edits, revokes, reactions; webhook log headers and detail; retention indexes',
+    up: (db) => {
+      db.exec(`
+        ALTER TABLE messages ADD COLUMN content_json TEXT NOT NULL DEFAULT '{}';
+        ALTER TABLE messages ADD COLUMN edited_at INTEGER;
+        ALTER TABLE messages ADD COLUMN revoked_at INTEGER;
+        -- One reaction per person per message; a removal is kept (emoji NULL) so that a late,
+        -- older "add" cannot resurrect it.
+        CREATE TABLE reactions (
+          target_wamid TEXT    NOT NULL,
+          reactor      TEXT    NOT NULL CHECK (reactor IN ('customer', 'business')),
+          emoji        TEXT,
+          timestamp    INTEGER NOT NULL,
+          PRIMARY KEY (target_wamid, reactor)
+        );
+        ALTER TABLE webhook_log ADD COLUMN headers_json TEXT NOT NULL DEFAULT '{}';
+        ALTER TABLE webhook_log ADD COLUMN detail TEXT NOT NULL DEFAULT '';
+        CREATE INDEX webhook_log_by_time ON webhook_log (received_at);
+        CREATE INDEX events_by_time ON events (created_at);
+      `);
+    },
+  },
 ];
 
 /** The schema version this build of the app writes. */

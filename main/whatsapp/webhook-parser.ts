@@ -1,50 +1,47 @@
-import { isMessageStatus, type MessageStatus } from '../../shared/domain/message-status';
-import type { DeliveryError } from '../../shared/contract';
+import { isMessageStatus, type DeliveryError, type MessageContent, type MessageStatus } from '../../shared/contract';
+import { asArray, asObject, asString, type Json } from './json-reading';
+import { firstError, readMessageBody } from './message-content';
 
 /** A customer's identity as a payload gives it: phone-based `wa_id`, business-scoped `user_id`, or both. */
 export type CustomerIdentity = { waId: string | null; userId: string | null; name: string | null };
 
-/** A message a customer sent (or, for echoes, the business sent from the WhatsApp Business app). */
-export type ParsedMessage = {
-  phoneNumberId: string;
-  customer: CustomerIdentity;
-  direction: 'in' | 'out';
+/** Where an update happened: the business number and the customer. */
+type Thread = { phoneNumberId: string; customer: CustomerIdentity; direction: 'in' | 'out' };
+
+/** A message to show as a bubble: from a customer, or an echo the business sent from the WhatsApp Business app. */
+export type ParsedMessage = Thread & {
   wamid: string;
   type: string;
   text: string;
+  content: MessageContent;
+  error: DeliveryError | undefined;
   timestampMs: number;
   replyTo: string | null;
   raw: unknown;
 };
 
+/** A reaction set (emoji) or removed (null) on the message `targetWamid`. */
+export type ParsedReaction = Thread & { targetWamid: string; emoji: string | null; timestampMs: number };
+
+/** The sender edited (new text and content) or deleted (revoke) an earlier message. */
+export type ParsedChange = Thread &
+  ({ kind: 'edit'; targetWamid: string; type: string; text: string; content: MessageContent; timestampMs: number } | { kind: 'revoke'; targetWamid: string; timestampMs: number });
+
 /** A delivery status for a message the business sent. */
-export type ParsedStatus = {
-  phoneNumberId: string;
-  wamid: string;
-  status: MessageStatus;
-  timestampMs: number;
-  error: DeliveryError | undefined;
-};
+export type ParsedStatus = { phoneNumberId: string; wamid: string; status: MessageStatus; timestampMs: number; error: DeliveryError | undefined };
 
 /** Everything one webhook delivery carries that the inbox acts on, plus what it skipped and why. */
 export type ParsedDelivery = {
   messages: ParsedMessage[];
+  reactions: ParsedReaction[];
+  changes: ParsedChange[];
   statuses: ParsedStatus[];
   ignored: string[];
 };
 
-type Json = Record<string, unknown>;
-
-function asObject(value: unknown): Json | null {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : null;
-}
-
-function asArray(value: unknown): unknown[] {
-  return Array.isArray(value) ? value : [];
-}
-
-function asString(value: unknown): string | null {
-  return typeof value === 'string' && value.length > 0 ? value : null;
+/** A delivery with nothing in it. */
+export function emptyDelivery(): ParsedDelivery {
+  return { messages: [], reactions: [], changes: [], statuses: [], ignored: [] };
 }
 
 // Meta sends timestamps as strings of Unix seconds; a number is accepted too, anything else falls
@@ -54,113 +51,98 @@ function timestampMs(value: unknown, arrivalMs: number): number {
   return Number.isFinite(seconds) && seconds > 0 ? Math.round(seconds * 1000) : arrivalMs;
 }
 
-// A short human-readable text for every message type, so the list preview and bubbles never show
-// an empty line. Full per-type rendering builds on the raw payload kept with each message.
-const TEXT_OF_TYPE: Record<string, (body: Json) => string | null> = {
-  text: (b) => asString(b.body),
-  image: (b) => asString(b.caption) ?? '📷 Photo',
-  video: (b) => asString(b.caption) ?? '🎬 Video',
-  document: (b) => asString(b.caption) ?? `📄 ${asString(b.filename) ?? 'Document'}`,
-  audio: (b) => (b.voice === true ? '🎤 Voice message' : '🎵 Audio'),
-  sticker: () => 'Sticker',
-  location: (b) => `📍 ${asString(b.name) ?? asString(b.address) ?? `${String(b.latitude)}, ${String(b.longitude)}`}`,
-  button: (b) => asString(b.text) ?? asString(b.payload),
-  reaction: (b) => asString(b.emoji) ?? 'Reaction removed',
-  interactive: (b) => {
-    const reply = asObject(b.button_reply) ?? asObject(b.list_reply);
-    return reply ? asString(reply.title) : asString(asObject(b.nfm_reply)?.body);
-  },
-  system: (b) => asString(b.body),
-  order: (b) => asString(b.text) ?? '🛒 Order',
-  contacts: () => '👤 Contact card',
-};
-
-function messageText(message: Json): string {
-  const type = asString(message.type) ?? 'unsupported';
-  const body = asObject(message[type]) ?? {};
-  const describe = TEXT_OF_TYPE[type];
-  return (describe ? describe(body) : null) ?? 'Unsupported message';
-}
-
-function deliveryError(value: unknown): DeliveryError | undefined {
-  const first = asObject(asArray(value)[0]);
-  if (!first) return undefined;
-  const details = asString(asObject(first.error_data)?.details);
-  return {
-    code: typeof first.code === 'number' ? first.code : null,
-    title: asString(first.title) ?? asString(first.message) ?? 'Unknown error',
-    ...(details ? { details } : {}),
-  };
-}
-
 function findContact(contacts: unknown[], waId: string | null, userId: string | null): Json | null {
   for (const item of contacts) {
     const contact = asObject(item);
-    if (!contact) continue;
-    if ((waId && contact.wa_id === waId) || (userId && contact.user_id === userId)) return contact;
+    if (contact && ((waId && contact.wa_id === waId) || (userId && contact.user_id === userId))) return contact;
   }
   return null;
 }
 
-function parseInbound(value: Json, phoneNumberId: string, item: Json, arrivalMs: number): ParsedMessage | null {
-  const wamid = asString(item.id);
-  const waId = asString(item.from);
-  const userId = asString(item.from_user_id);
-  if (!wamid || (!waId && !userId)) return null;
-  const contact = findContact(asArray(value.contacts), waId, userId);
+// Inbound: the customer is the sender. Echo: the customer is the recipient.
+function threadOf(value: Json, phoneNumberId: string, item: Json, direction: 'in' | 'out'): Thread | null {
+  const waId = asString(direction === 'in' ? item.from : item.to);
+  const userId = asString(direction === 'in' ? item.from_user_id : item.to_user_id);
+  if (!waId && !userId) return null;
+  const contact = direction === 'in' ? findContact(asArray(value.contacts), waId, userId) : null;
   return {
     phoneNumberId,
+    direction,
     customer: {
       waId: waId ?? asString(contact?.wa_id),
       userId: userId ?? asString(contact?.user_id),
       name: asString(asObject(contact?.profile)?.name),
     },
-    direction: 'in',
-    wamid,
-    type: asString(item.type) ?? 'unsupported',
-    text: messageText(item),
-    timestampMs: timestampMs(item.timestamp, arrivalMs),
-    replyTo: asString(asObject(item.context)?.id),
-    raw: item,
   };
 }
 
-function parseEcho(phoneNumberId: string, item: Json, arrivalMs: number): ParsedMessage | null {
+function readItem(value: Json, phoneNumberId: string, item: Json, direction: 'in' | 'out', arrivalMs: number, into: ParsedDelivery): void {
   const wamid = asString(item.id);
-  const waId = asString(item.to);
-  const userId = asString(item.to_user_id);
-  if (!wamid || (!waId && !userId)) return null;
-  return {
-    phoneNumberId,
-    customer: { waId, userId, name: null },
-    direction: 'out',
+  const thread = threadOf(value, phoneNumberId, item, direction);
+  if (!wamid || !thread) {
+    into.ignored.push(`${direction === 'in' ? 'message' : 'echo'} without id or ${direction === 'in' ? 'sender' : 'recipient'}`);
+    return;
+  }
+  const type = asString(item.type) ?? 'unsupported';
+  const at = timestampMs(item.timestamp, arrivalMs);
+  if (type === 'reaction') {
+    const reaction = asObject(item.reaction);
+    const targetWamid = asString(reaction?.message_id);
+    // A missing or empty emoji is a removal (Meta omits it; some clients send "").
+    if (targetWamid) into.reactions.push({ ...thread, targetWamid, emoji: asString(reaction?.emoji), timestampMs: at });
+    else into.ignored.push(`reaction ${wamid} without message_id`);
+    return;
+  }
+  if (type === 'revoke' || type === 'edit') {
+    const body = asObject(item[type]);
+    const targetWamid = asString(body?.original_message_id);
+    if (!targetWamid) {
+      into.ignored.push(`${type} ${wamid} without original_message_id`);
+      return;
+    }
+    if (type === 'revoke') {
+      into.changes.push({ ...thread, kind: 'revoke', targetWamid, timestampMs: at });
+      return;
+    }
+    const edited = asObject(body?.message) ?? {};
+    const read = readMessageBody(edited);
+    into.changes.push({ ...thread, kind: 'edit', targetWamid, type: asString(edited.type) ?? 'text', text: read.text, content: read.content, timestampMs: at });
+    return;
+  }
+  const read = readMessageBody(item);
+  into.messages.push({
+    ...thread,
     wamid,
-    type: asString(item.type) ?? 'unsupported',
-    text: messageText(item),
-    timestampMs: timestampMs(item.timestamp, arrivalMs),
+    type,
+    text: read.text,
+    content: read.content,
+    error: read.error,
+    timestampMs: at,
     replyTo: asString(asObject(item.context)?.id),
     raw: item,
-  };
+  });
 }
 
-function parseStatus(phoneNumberId: string, item: Json, arrivalMs: number, ignored: string[]): ParsedStatus | null {
+function readStatus(phoneNumberId: string, item: Json, arrivalMs: number, into: ParsedDelivery): void {
   const wamid = asString(item.id);
   const status = asString(item.status);
-  if (!wamid || !status) return null;
-  if (!isMessageStatus(status) || status === 'pending') {
-    // e.g. `played` (voice notes): kept in the raw webhook log, not a tick of its own.
-    ignored.push(`status ${status} for ${wamid}`);
-    return null;
+  if (!wamid || !status) {
+    into.ignored.push('status without id or status');
+    return;
   }
-  return { phoneNumberId, wamid, status, timestampMs: timestampMs(item.timestamp, arrivalMs), error: deliveryError(item.errors) };
+  if (!isMessageStatus(status) || status === 'pending') {
+    into.ignored.push(`status ${status} for ${wamid}`);
+    return;
+  }
+  into.statuses.push({ phoneNumberId, wamid, status, timestampMs: timestampMs(item.timestamp, arrivalMs), error: firstError(item.errors) });
 }
 
 /**
- * Reads every entry × change × message/status of a webhook body. Never throws: anything of an
+ * Reads every entry × change × message/echo/status of a webhook body. Never throws: anything of an
  * unexpected shape is listed in `ignored` so the delivery can still be acknowledged and logged.
  */
 export function parseWebhook(body: unknown, arrivalMs: number): ParsedDelivery {
-  const result: ParsedDelivery = { messages: [], statuses: [], ignored: [] };
+  const result = emptyDelivery();
   const root = asObject(body);
   if (!root || root.object !== 'whatsapp_business_account') {
     result.ignored.push(`object ${JSON.stringify(root?.object ?? null)}`);
@@ -177,18 +159,19 @@ export function parseWebhook(body: unknown, arrivalMs: number): ParsedDelivery {
         continue;
       }
       for (const item of asArray(value.messages)) {
-        const parsed = asObject(item) && parseInbound(value, phoneNumberId, item as Json, arrivalMs);
-        if (parsed) result.messages.push(parsed);
-        else result.ignored.push('message without id or sender');
+        const message = asObject(item);
+        if (message) readItem(value, phoneNumberId, message, 'in', arrivalMs, result);
+        else result.ignored.push('message that is not an object');
       }
       for (const item of asArray(value.message_echoes)) {
-        const parsed = asObject(item) && parseEcho(phoneNumberId, item as Json, arrivalMs);
-        if (parsed) result.messages.push(parsed);
-        else result.ignored.push('echo without id or recipient');
+        const echo = asObject(item);
+        if (echo) readItem(value, phoneNumberId, echo, 'out', arrivalMs, result);
+        else result.ignored.push('echo that is not an object');
       }
       for (const item of asArray(value.statuses)) {
-        const parsed = asObject(item) && parseStatus(phoneNumberId, item as Json, arrivalMs, result.ignored);
-        if (parsed) result.statuses.push(parsed);
+        const status = asObject(item);
+        if (status) readStatus(phoneNumberId, status, arrivalMs, result);
+        else result.ignored.push('status that is not an object');
       }
       if (asArray(value.errors).length > 0) result.ignored.push(`errors ${JSON.stringify(value.errors)}`);
     }

@@ -112,6 +112,7 @@ export function createWsBridge(options: WsBridgeOptions): BridgeApi {
             handlers.onResync();
             return;
           case 'new_message':
+          case 'message_update':
           case 'status_update':
           case 'conversation_update':
             if (gate.admit(frame)) handlers.onEvent(frame);

@@ -1,25 +1,57 @@
 import type { Message } from '../../shared/contract';
 import { formatTime } from './format-time';
+import { MessageContentView } from './MessageContentView';
 import { Ticks } from './Ticks';
 
-/** One message: its text, time, and for outgoing messages the ticks and any failure reason. */
-export function MessageBubble({ message }: { message: Message }) {
-  const outgoing = message.direction === 'out';
+function FailureReason({ error }: { error: NonNullable<Message['error']> }) {
   return (
-    <li className={`bubble bubble-${message.direction}`} data-message-id={message.id} data-testid="message">
-      {message.type !== 'text' && <span className="bubble-type">{message.type}</span>}
-      <p className="bubble-text">{message.text}</p>
-      <span className="bubble-meta">
-        <time dateTime={message.timestamp}>{formatTime(message.timestamp)}</time>
-        {outgoing && <Ticks status={message.status} />}
-      </span>
-      {message.status === 'failed' && message.error && (
-        <p className="bubble-error" role="alert">
-          {message.error.title}
-          {message.error.code !== null ? ` (${message.error.code})` : ''}
-          {message.error.details ? `: ${message.error.details}` : ''}
-        </p>
+    <p className="bubble-error" role="alert">
+      {error.title}
+      {error.code !== null ? ` (${error.code})` : ''}
+      {error.details ? `: ${error.details}` : ''}
+    </p>
+  );
+}
+
+/**
+ * One message: its text and content, labels (forwarded, edited, deleted, ad referral), reactions,
+ * time, and for outgoing messages the ticks (click them for the status history) and any failure.
+ */
+export function MessageBubble({ message, onShowInfo }: { message: Message; onShowInfo?: (messageId: number) => void }) {
+  const outgoing = message.direction === 'out';
+  const unsupported = message.content.unsupported_type !== undefined;
+  return (
+    <li className={`bubble bubble-${message.direction}${message.revoked ? ' bubble-revoked' : ''}`} data-message-id={message.id} data-testid="message">
+      {message.content.forwarded && (
+        <span className="bubble-label">{message.content.forwarded === 'frequently_forwarded' ? 'Forwarded many times' : 'Forwarded'}</span>
       )}
+      {message.content.referral && <span className="bubble-label">From ad: {message.content.referral.headline ?? message.content.referral.source_url ?? 'click-to-WhatsApp'}</span>}
+      {message.revoked ? (
+        <p className="bubble-text bubble-deleted">This message was deleted</p>
+      ) : (
+        <>
+          <MessageContentView message={message} />
+          <p className={`bubble-text${unsupported ? ' bubble-unsupported' : ''}`}>{message.text}</p>
+        </>
+      )}
+      {message.reactions.length > 0 && (
+        <span className="bubble-reactions" aria-label="Reactions">
+          {message.reactions.map((reaction) => reaction.emoji).join(' ')}
+        </span>
+      )}
+      <span className="bubble-meta">
+        {message.edited_at && <span className="bubble-edited">edited</span>}
+        <time dateTime={message.timestamp}>{formatTime(message.timestamp)}</time>
+        {outgoing &&
+          (onShowInfo ? (
+            <button type="button" className="ticks-button" aria-label="Message info" onClick={() => onShowInfo(message.id)}>
+              <Ticks status={message.status} />
+            </button>
+          ) : (
+            <Ticks status={message.status} />
+          ))}
+      </span>
+      {message.error && (outgoing ? message.status === 'failed' : unsupported) && <FailureReason error={message.error} />}
     </li>
   );
 }

@@ -6,10 +6,11 @@ const TICKS: Record<MessageStatus, { glyph: string; label: string }> = {
   sent: { glyph: '✓', label: 'Sent' },
   delivered: { glyph: '✓✓', label: 'Delivered' },
   read: { glyph: '✓✓', label: 'Read' },
+  played: { glyph: '✓✓', label: 'Played' },
   failed: { glyph: '!', label: 'Not delivered' },
 };
 
-/** The delivery ticks of an outgoing message: clock, ✓, ✓✓, blue ✓✓, or ! when it failed. */
+/** The delivery ticks of an outgoing message: clock, ✓, ✓✓, blue ✓✓ (read or played), or ! when it failed. */
 export function Ticks({ status }: { status: MessageStatus }) {
   const tick = TICKS[status];
   return (

@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import type { Message } from '../../shared/contract';
 import { Composer } from '../components/Composer';
 import { MessageBubble } from '../components/MessageBubble';
+import { MessageInfoPanel } from '../components/MessageInfoPanel';
 import { useConversations, useMessages } from '../stores/inbox-stores';
 
 /** One conversation: its history (older pages on demand), live messages and the composer. */
@@ -11,6 +12,9 @@ export function ConversationView({ conversationId }: { conversationId: number })
   const load = useMessages((state) => state.load);
   const loadOlder = useMessages((state) => state.loadOlder);
   const send = useMessages((state) => state.send);
+  const info = useMessages((state) => state.info);
+  const showInfo = useMessages((state) => state.showInfo);
+  const hideInfo = useMessages((state) => state.hideInfo);
 
   useEffect(() => {
     void load(conversationId);
@@ -35,9 +39,10 @@ export function ConversationView({ conversationId }: { conversationId: number })
       )}
       <ol className="messages" aria-label="Messages">
         {messages.map((message) => (
-          <MessageBubble key={message.id} message={message} />
+          <MessageBubble key={message.id} message={message} onShowInfo={(id) => void showInfo(id)} />
         ))}
       </ol>
+      {info && <MessageInfoPanel info={info.value} error={info.error} onClose={hideInfo} />}
       <Composer onSend={(text) => send(conversationId, text)} error={thread?.sendError ?? null} />
     </section>
   );

@@ -1,5 +1,5 @@
 import { createStore } from 'zustand/vanilla';
-import { assertNever, canAdvanceStatus, type Message, type ServerEvent } from '../../shared/contract';
+import { assertNever, canAdvanceStatus, type Message, type MessageInfo, type ServerEvent } from '../../shared/contract';
 import type { BridgeApi } from '../bridge/bridge-api';
 
 /** One conversation's loaded messages, in display order, and its paging state. */
@@ -21,6 +21,10 @@ export type MessagesState = {
   apply(event: ServerEvent): void;
   /** Reloads every open thread (after a resync). */
   reloadAll(): Promise<void>;
+  /** The "message info" panel: a message's status history with Meta's timestamps. */
+  info: { messageId: number; value: MessageInfo | null; error: string | null } | null;
+  showInfo(messageId: number): Promise<void>;
+  hideInfo(): void;
 };
 
 const EMPTY_THREAD: Thread = { ids: [], byId: {}, nextBefore: null, loading: false, error: null, sendError: null };
@@ -63,6 +67,14 @@ export function createMessagesStore(bridge: BridgeApi) {
 
     return {
       threads: {},
+      info: null,
+      async showInfo(messageId) {
+        set({ info: { messageId, value: null, error: null } });
+        const result = await bridge.getMessageInfo({ message_id: messageId });
+        if (get().info?.messageId !== messageId) return;
+        set({ info: result.ok ? { messageId, value: result.value, error: null } : { messageId, value: null, error: result.error.message } });
+      },
+      hideInfo: () => set({ info: null }),
       load: (conversationId) => fetchPage(conversationId, undefined, true),
       async loadOlder(conversationId) {
         const before = get().threads[conversationId]?.nextBefore;
@@ -84,6 +96,7 @@ export function createMessagesStore(bridge: BridgeApi) {
         if (!get().threads[event.conversation_id]) return;
         switch (event.type) {
           case 'new_message':
+          case 'message_update':
             update(event.conversation_id, (thread) => withMessages(thread, [event.message]));
             return;
           case 'status_update':

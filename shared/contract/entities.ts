@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MESSAGE_STATUSES } from '../domain/message-status';
+import { MessageContentSchema, ReactionSchema } from './message-content';
 
 /** Runtime schema of a message status. */
 export const MessageStatusSchema = z.enum(MESSAGE_STATUSES);
@@ -26,6 +27,12 @@ export const MessageSchema = z.object({
   status: MessageStatusSchema,
   error: DeliveryErrorSchema.optional(),
   reply_to: z.string().nullable(),
+  content: MessageContentSchema,
+  reactions: z.array(ReactionSchema),
+  /** ISO time of the customer's last edit (Coexistence numbers), else null. */
+  edited_at: z.iso.datetime().nullable(),
+  /** True when the sender deleted the message for everyone; its text and content are withdrawn. */
+  revoked: z.boolean(),
 });
 
 /** A message as the renderer and API clients see it. */

@@ -11,6 +11,14 @@ export const NewMessageEventSchema = z.object({
   message: MessageSchema,
 });
 
+/** A stored message changed: edited or deleted by its sender, or its reactions changed. */
+export const MessageUpdateEventSchema = z.object({
+  type: z.literal('message_update'),
+  seq,
+  conversation_id: z.number().int().positive(),
+  message: MessageSchema,
+});
+
 /** A message's delivery status moved forward (never backwards). */
 export const StatusUpdateEventSchema = z.object({
   type: z.literal('status_update'),
@@ -33,6 +41,7 @@ export const ConversationUpdateEventSchema = z.object({
 /** Every change a client must see, each with the next `seq` of the one event log. */
 export const ServerEventSchema = z.discriminatedUnion('type', [
   NewMessageEventSchema,
+  MessageUpdateEventSchema,
   StatusUpdateEventSchema,
   ConversationUpdateEventSchema,
 ]);

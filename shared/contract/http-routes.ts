@@ -19,6 +19,9 @@ export const HTTP_ROUTES = {
   listMessages: { method: 'GET', path: '/api/conversations/:conversation_id/messages', query: ['before', 'limit'], status: 200 },
   sendMessage: { method: 'POST', path: '/api/conversations/:conversation_id/messages', body: true, status: 201 },
   markRead: { method: 'POST', path: '/api/conversations/:conversation_id/read', status: 200 },
+  getMessageInfo: { method: 'GET', path: '/api/messages/:message_id/info', status: 200 },
+  listWebhooks: { method: 'GET', path: '/api/webhooks', query: ['before', 'limit'], status: 200 },
+  replayWebhook: { method: 'POST', path: '/api/webhooks/:id/replay', status: 200 },
   listEvents: { method: 'GET', path: '/api/events', query: ['since', 'limit'], status: 200 },
 } as const satisfies Record<OperationName, HttpRoute>;
 

@@ -1,6 +1,7 @@
 export * from './entities';
 export * from './events';
 export * from './ipc';
+export * from './message-content';
 export * from './operations';
 export * from './result';
 export * from './ws-frames';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConversationSchema, GatewayInfoSchema, MessageSchema } from './entities';
+import { ConversationSchema, DeliveryErrorSchema, GatewayInfoSchema, MessageSchema, MessageStatusSchema } from './entities';
 import { ServerEventSchema } from './events';
 
 const conversationId = z.coerce.number().int().positive();
@@ -18,6 +18,24 @@ export const MessagePageSchema = z.object({
 
 /** A page of messages. */
 export type MessagePage = z.infer<typeof MessagePageSchema>;
+
+/** A message with its status history, for a "message info" view. */
+export const MessageInfoSchema = z.object({
+  message: MessageSchema,
+  history: z.array(z.object({ status: MessageStatusSchema, timestamp: z.iso.datetime(), error: DeliveryErrorSchema.optional() })),
+});
+
+/** A message with its status history. */
+export type MessageInfo = z.infer<typeof MessageInfoSchema>;
+
+/** A logged webhook delivery (the raw body stays on the gateway). */
+export const WebhookDeliverySchema = z.object({
+  id: z.number().int().positive(),
+  received_at: z.iso.datetime(),
+  outcome: z.enum(['processed', 'ignored', 'replayed']),
+  detail: z.string(),
+  bytes: z.number().int().nonnegative(),
+});
 
 /**
  * Every request a client can make, with the runtime schema of its request and of its result. IPC
@@ -58,6 +76,28 @@ export const operations = {
   markRead: {
     request: z.object({ conversation_id: conversationId }).strict(),
     result: ConversationSchema,
+  },
+  getMessageInfo: {
+    request: z.object({ message_id: z.coerce.number().int().positive() }).strict(),
+    result: MessageInfoSchema,
+  },
+  listWebhooks: {
+    request: z
+      .object({
+        before: z.coerce.number().int().positive().optional(),
+        limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).optional(),
+      })
+      .strict(),
+    result: z.object({
+      deliveries: z.array(WebhookDeliverySchema),
+      /** Requests refused since the gateway started (counted, never stored), by reason. */
+      rejected: z.record(z.string(), z.number().int().nonnegative()),
+      retention_days: z.number().positive(),
+    }),
+  },
+  replayWebhook: {
+    request: z.object({ id: z.coerce.number().int().positive() }).strict(),
+    result: z.object({ id: z.number().int().positive(), events: z.number().int().nonnegative(), ignored: z.array(z.string()) }),
   },
   listEvents: {
     request: z

@@ -1,7 +1,7 @@
 /** Every delivery state a message can show, in the order a tick may move through them. */
-export const MESSAGE_STATUSES = ['pending', 'sent', 'delivered', 'failed', 'read'] as const;
+export const MESSAGE_STATUSES = ['pending', 'sent', 'delivered', 'failed', 'read', 'played'] as const;
 
-/** The delivery state of one message: clock, ✓, ✓✓, blue ✓✓, or ! for failed. */
+/** The delivery state of one message: clock, ✓, ✓✓, blue ✓✓ (read; played for voice notes), or ! for failed. */
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 
 // A status may only replace one of lower rank: Meta delivers status webhooks concurrently, out of
@@ -14,6 +14,7 @@ const STATUS_RANK: Record<MessageStatus, number> = {
   delivered: 2,
   failed: 3,
   read: 4,
+  played: 5,
 };
 
 /**
@@ -25,7 +26,7 @@ export function canAdvanceStatus(current: MessageStatus, incoming: MessageStatus
   return STATUS_RANK[incoming] > STATUS_RANK[current];
 }
 
-/** Whether a string is one of the statuses this app tracks (Meta also sends e.g. `played`). */
+/** Whether a string is one of the statuses this app tracks (older schemas also had e.g. `deleted`). */
 export function isMessageStatus(value: string): value is MessageStatus {
   return (MESSAGE_STATUSES as readonly string[]).includes(value);
 }

@@ -25,6 +25,18 @@ export class FakeBridge implements BridgeApi {
     const conversation = this.conversations.find((c) => c.id === request.conversation_id);
     return this.record('markRead', request, conversation ? { ok: true as const, value: { ...conversation, unread_count: 0 } } : { ok: false as const, error: { code: 'not_found' as const, message: 'x' } });
   };
+  getMessageInfo = (request: { message_id: number }) => {
+    const found = Object.values(this.messages).flat().find((m) => m.id === request.message_id);
+    return this.record(
+      'getMessageInfo',
+      request,
+      found
+        ? { ok: true as const, value: { message: found, history: [{ status: found.status, timestamp: found.timestamp }] } }
+        : { ok: false as const, error: { code: 'not_found' as const, message: `message ${request.message_id} does not exist` } },
+    );
+  };
+  listWebhooks = () => this.record('listWebhooks', {}, { ok: true, value: { deliveries: [], rejected: {}, retention_days: 30 } });
+  replayWebhook = (request: { id: number }) => this.record('replayWebhook', request, { ok: true, value: { id: request.id, events: 0, ignored: [] } });
   listEvents = (request: { since: number }) => this.record('listEvents', request, { ok: true, value: { events: [], resync: false } });
 
   stream(since: number, handlers: StreamHandlers): () => void {
@@ -48,5 +60,5 @@ export function conversation(overrides: Partial<Conversation> = {}): Conversatio
 
 /** A message with sensible defaults. */
 export function message(overrides: Partial<Message> = {}): Message {
-  return { id: 1, conversation_id: 1, wamid: 'wamid.A', direction: 'in', type: 'text', text: 'hello', timestamp: '2026-11-26T10:00:00.000Z', status: 'delivered', reply_to: null, ...overrides };
+  return { id: 1, conversation_id: 1, wamid: 'wamid.A', direction: 'in', type: 'text', text: 'hello', timestamp: '2026-11-26T10:00:00.000Z', status: 'delivered', reply_to: null, content: {}, reactions: [], edited_at: null, revoked: false, ...overrides };
 }

@@ -5,6 +5,8 @@ import type { EventBus } from '../../../main/services/event-bus';
 import { createOperationHandlers } from '../../../main/services/operations';
 import { History } from '../../../main/services/history';
 import { Outbox } from '../../../main/services/outbox';
+import { Inbox } from '../../../main/services/inbox';
+import { RejectionCounter, WebhookAdmin } from '../../../main/services/webhook-admin';
 import { EVENT_CHANNEL, OPERATION_NAMES, operationChannel, type ServerEvent } from '../../../shared/contract';
 import { memoryStore } from '../../helpers/memory-store';
 import type { WebContents } from 'electron';
@@ -28,9 +30,11 @@ beforeEach(() => {
   const memory = memoryStore();
   bus = memory.bus;
   const outbox = new Outbox(memory.store, bus, { sendText: () => Promise.resolve({ ok: true, wamid: 'w' }) });
+  const inbox = new Inbox(memory.store, bus);
   const handlers = createOperationHandlers({
     history: new History(memory.store, bus),
     outbox,
+    webhooks: new WebhookAdmin(memory.store, inbox, new RejectionCounter(), 30),
     info: () => ({ mode: 'sandbox', phone_number_id: '1', head_seq: 0, version: 'test' }),
   });
   window = fakeContents(1);

@@ -31,7 +31,7 @@ describe('POST /webhook', () => {
   it('stores a signed delivery and answers 200 after the commit', async () => {
     const response = await postSignedWebhook(gateway.url, fixtureBytes('text-message'));
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ received: { messages: 1, statuses: 0 } });
+    expect(await response.json()).toEqual({ received: { messages: 1, statuses: 0, reactions: 0, changes: 0 } });
     expect(messageCount()).toBe(1);
   });
 

@@ -10,7 +10,7 @@ const NOW = 1_800_000_000_000;
 function setup() {
   const memory = memoryStore();
   const inbox = new Inbox(memory.store, memory.bus);
-  const ingest = (body: unknown) => inbox.ingest({ body: Buffer.from(JSON.stringify(body)), signature: 'sha256=test', receivedAtMs: NOW }, parseWebhook(body, NOW));
+  const ingest = (body: unknown) => inbox.ingest({ delivery: { body: Buffer.from(JSON.stringify(body)), signature: 'sha256=test', headers: {}, receivedAtMs: NOW }, parsed: parseWebhook(body, NOW) });
   return { ...memory, inbox, ingest };
 }
 
@@ -133,7 +133,7 @@ describe('Inbox.ingest', () => {
   it('acknowledges a body with nothing usable and logs it as ignored', () => {
     const { store, published, inbox } = setup();
     const body = Buffer.from('{"object":"page"}');
-    inbox.ingest({ body, signature: 's', receivedAtMs: NOW }, parseWebhook({ object: 'page' }, NOW));
+    inbox.ingest({ delivery: { body, signature: 's', headers: {}, receivedAtMs: NOW }, parsed: parseWebhook({ object: 'page' }, NOW) });
     expect(published).toEqual([]);
     expect(store.db.prepare('SELECT outcome FROM webhook_log').pluck().all()).toEqual(['ignored']);
   });
@@ -141,7 +141,7 @@ describe('Inbox.ingest', () => {
   it('keeps the raw bytes of each delivery', () => {
     const { store, inbox } = setup();
     const bytes = fixtureBytes('text-message');
-    inbox.ingest({ body: bytes, signature: 's', receivedAtMs: NOW }, parseWebhook(JSON.parse(bytes.toString('utf8')), NOW));
+    inbox.ingest({ delivery: { body: bytes, signature: 's', headers: {}, receivedAtMs: NOW }, parsed: parseWebhook(JSON.parse(bytes.toString('utf8')), NOW) });
     expect(Buffer.compare(store.db.prepare('SELECT body FROM webhook_log').pluck().get() as Buffer, bytes)).toBe(0);
   });
 
@@ -177,5 +177,109 @@ describe('Inbox.ingest', () => {
       }),
       { numRuns: 100 },
     );
+  });
+
+  it('stores every documented type with its content, and the raw message', () => {
+    const { store, ingest } = setup();
+    ingest(fixture('all-inbound-types'));
+    expect(store.db.prepare('SELECT count(*) FROM messages').pluck().get()).toBe(18);
+    expect(store.messages.findByWamid('wamid.TYPE0003')).toMatchObject({ type: 'audio', text: '🎤 Voice message', content: { media: { voice: true } } });
+    expect(store.messages.findByWamid('wamid.TYPE0017')).toMatchObject({ text: 'Unsupported message', error: { code: 131051 } });
+    expect(JSON.parse(store.db.prepare("SELECT raw_json FROM messages WHERE wamid = 'wamid.TYPE0018'").pluck().get() as string)).toMatchObject({ hologram: { shape: 'cube' } });
+  });
+
+  it('follows a customer who changed number: later messages from the new number land in the same conversation', () => {
+    const { store, ingest } = setup();
+    ingest(fixture('all-inbound-types'));
+    const body = fixture('text-message') as { entry: { changes: { value: { contacts: { wa_id: string }[]; messages: Record<string, unknown>[] } }[] }[] };
+    const value = body.entry[0]?.changes[0]?.value;
+    if (value?.messages[0] && value.contacts[0]) {
+      value.contacts[0].wa_id = '15559990000';
+      Object.assign(value.messages[0], { from: '15559990000', id: 'wamid.NEWNUMBER' });
+    }
+    (body.entry[0]?.changes[0]?.value as unknown as { metadata: { phone_number_id: string } }).metadata.phone_number_id = '200300400500';
+    ingest(body);
+    expect(store.conversations.list()).toHaveLength(1);
+    expect(store.conversations.list()[0]?.wa_id).toBe('15559990000');
+  });
+
+  it('attaches a reaction to its target and removes it on a missing or empty emoji, emitting message_update', () => {
+    const { store, published, ingest } = setup();
+    ingest(echo('wamid.OUT0001'));
+    ingest(fixture('reaction-add'));
+    expect(store.messages.findByWamid('wamid.OUT0001')?.reactions).toEqual([{ emoji: '👍', from: 'customer' }]);
+    expect(published.at(-1)).toMatchObject({ type: 'message_update', message: { reactions: [{ emoji: '👍' }] } });
+    ingest(fixture('reaction-remove'));
+    expect(store.messages.findByWamid('wamid.OUT0001')?.reactions).toEqual([]);
+    ingest(fixture('reaction-add'));
+    expect(store.messages.findByWamid('wamid.OUT0001')?.reactions).toEqual([]);
+    expect(store.db.prepare('SELECT count(*) FROM messages').pluck().get()).toBe(1);
+  });
+
+  it('treats an empty emoji as removal too', () => {
+    const { store, ingest } = setup();
+    ingest(echo('wamid.OUT0001'));
+    ingest(fixture('reaction-add'));
+    ingest(fixture('reaction-remove-empty'));
+    expect(store.messages.findByWamid('wamid.OUT0001')?.reactions).toEqual([]);
+  });
+
+  it('shows a reaction that arrived before its message once the message is stored', () => {
+    const { store, ingest } = setup();
+    ingest(fixture('reaction-add'));
+    ingest(echo('wamid.OUT0001'));
+    expect(store.messages.findByWamid('wamid.OUT0001')?.reactions).toEqual([{ emoji: '👍', from: 'customer' }]);
+  });
+
+  it('updates an edited message and withdraws a revoked one, once', () => {
+    const { store, published, ingest } = setup();
+    ingest(fixture('all-inbound-types'));
+    ingest(fixture('edit-text'));
+    expect(store.messages.findByWamid('wamid.TYPE0001')).toMatchObject({ text: 'plain text, corrected', edited_at: '2025-11-26T00:06:40.000Z' });
+    ingest(fixture('revoke'));
+    const revoked = store.messages.findByWamid('wamid.TYPE0002');
+    expect(revoked).toMatchObject({ revoked: true, text: '', content: {} });
+    const updates = published.filter((e) => e.type === 'message_update').length;
+    ingest(fixture('revoke'));
+    expect(published.filter((e) => e.type === 'message_update')).toHaveLength(updates);
+  });
+
+  it('logs an edit of an unknown message as ignored, keeping the delivery for replay', () => {
+    const { store, ingest } = setup();
+    ingest(fixture('edit-text'));
+    expect(store.db.prepare('SELECT outcome, detail FROM webhook_log').get()).toEqual({ outcome: 'processed', detail: 'edit of unknown message wamid.TYPE0001' });
+  });
+
+  it('moves a voice note from read to played, and not back', () => {
+    const { store, ingest } = setup();
+    ingest(echo('wamid.OUT0001'));
+    ingest(statusBody('wamid.OUT0001', 'read', 1764115700));
+    ingest(fixture('status-played'));
+    ingest(statusBody('wamid.OUT0001', 'read', 1764115900));
+    expect(store.messages.findByWamid('wamid.OUT0001')?.status).toBe('played');
+  });
+
+  it('keeps the status history with Meta’s timestamps for message info', () => {
+    const { store, ingest } = setup();
+    ingest(echo('wamid.OUT1'));
+    ingest(statusBody('wamid.OUT1', 'delivered', 1764115550));
+    ingest(statusBody('wamid.OUT1', 'read', 1764115600));
+    const message = store.messages.findByWamid('wamid.OUT1');
+    expect(store.messages.history(message?.id ?? 0).map((h) => [h.status, h.timestampMs])).toEqual([
+      ['delivered', 1_764_115_550_000],
+      ['read', 1_764_115_600_000],
+    ]);
+  });
+
+  it('commits several deliveries in one transaction, each outcome its own', () => {
+    const { store, inbox, published } = setup();
+    const deliveries = ['text-message', 'batch-two-entries'].map((name) => ({
+      delivery: { body: Buffer.from(name), signature: 's', headers: {}, receivedAtMs: NOW },
+      parsed: parseWebhook(fixture(name), NOW),
+    }));
+    const outcomes = inbox.ingestMany(deliveries);
+    expect(outcomes.map((o) => o.events.filter((e) => e.type === 'new_message').length)).toEqual([1, 2]);
+    expect(published.map((e) => e.seq)).toEqual(published.map((_, i) => i + 1));
+    expect(store.db.prepare('SELECT count(*) FROM webhook_log').pluck().get()).toBe(2);
   });
 });

@@ -20,7 +20,7 @@ function setup(answer: (message: OutgoingText) => Promise<SendResult>) {
   const client = new ScriptedClient(answer);
   const outbox = new Outbox(memory.store, memory.bus, client, () => 1_800_000_000_000);
   const inbox = new Inbox(memory.store, memory.bus);
-  const ingest = (body: unknown) => inbox.ingest({ body: Buffer.from('{}'), signature: 's', receivedAtMs: 1 }, parseWebhook(body, 1));
+  const ingest = (body: unknown) => inbox.ingest({ delivery: { body: Buffer.from('{}'), signature: 's', headers: {}, receivedAtMs: 1 }, parsed: parseWebhook(body, 1) });
   ingest(fixture('text-message'));
   memory.published.length = 0;
   return { ...memory, client, outbox, ingest };
@@ -72,7 +72,7 @@ describe('Outbox.send', () => {
     const lines: string[] = [];
     const memory = memoryStore();
     const inbox = new Inbox(memory.store, memory.bus);
-    inbox.ingest({ body: Buffer.from('{}'), signature: 's', receivedAtMs: 1 }, parseWebhook(fixture('text-message'), 1));
+    inbox.ingest({ delivery: { body: Buffer.from('{}'), signature: 's', headers: {}, receivedAtMs: 1 }, parsed: parseWebhook(fixture('text-message'), 1) });
     let release: (value: SendResult) => void = () => undefined;
     const client = new ScriptedClient(() => new Promise((resolve) => (release = resolve)));
     const outbox = new Outbox(memory.store, memory.bus, client, () => 1, (line) => lines.push(line));

@@ -10,10 +10,23 @@ describe('migrations', () => {
 
   it('migration 1 creates every table on an empty in-memory database', () => {
     const db = new BetterSqlite3(':memory:');
-    expect(migrate(db)).toBe(LATEST_SCHEMA_VERSION);
+    expect(migrate(db, MIGRATIONS.slice(0, 1))).toBe(1);
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
     expect(tables).toEqual(expect.arrayContaining(['conversations', 'messages', 'status_history', 'early_statuses', 'events', 'webhook_log']));
     expect(db.pragma('user_version', { simple: true })).toBe(1);
+  });
+
+  it('migration 2 adds content, edits, revokes, reactions and log headers, keeping version-1 rows', () => {
+    const db = new BetterSqlite3(':memory:');
+    migrate(db, MIGRATIONS.slice(0, 1));
+    db.exec(`INSERT INTO conversations (id, phone_number_id, customer_key, wa_id, name) VALUES (1, 'p', 'c', 'c', 'Ana');
+      INSERT INTO messages (conversation_id, wamid, direction, type, text, timestamp, status, received_at) VALUES (1, 'wamid.V1', 'in', 'text', 'kept', 1, 'delivered', 1);
+      INSERT INTO webhook_log (received_at, signature, body, outcome) VALUES (1, 's', x'7b7d', 'processed');`);
+    expect(migrate(db, MIGRATIONS.slice(0, 2))).toBe(2);
+    expect(db.prepare('SELECT text, content_json, edited_at, revoked_at FROM messages').get()).toEqual({ text: 'kept', content_json: '{}', edited_at: null, revoked_at: null });
+    expect(db.prepare('SELECT headers_json, detail FROM webhook_log').get()).toEqual({ headers_json: '{}', detail: '' });
+    db.prepare("INSERT INTO reactions (target_wamid, reactor, emoji, timestamp) VALUES ('wamid.V1', 'customer', '👍', 1)").run();
+    expect(() => db.prepare("INSERT INTO reactions (target_wamid, reactor, emoji, timestamp) VALUES ('wamid.V1', 'robot', '👍', 1)").run()).toThrow();
   });
 
   it('running twice changes nothing', () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseWebhook } from '../../../main/whatsapp/webhook-parser';
+import { emptyDelivery, parseWebhook } from '../../../main/whatsapp/webhook-parser';
 import { fixture } from '../../helpers/fixtures';
 
 const ARRIVAL = 1_800_000_000_000;
@@ -53,9 +53,87 @@ describe('parseWebhook', () => {
     expect(message).toMatchObject({ direction: 'out', customer: { waId: '34600111222' }, text: 'Sí, enviamos a Canarias.' });
   });
 
-  it('keeps unsupported messages, labelled, instead of dropping them', () => {
+  it('keeps unsupported messages, labelled and with Meta’s error, instead of dropping them', () => {
     const [message] = parseWebhook(fixture('unsupported-message'), ARRIVAL).messages;
-    expect(message).toMatchObject({ type: 'unsupported', text: 'Unsupported message' });
+    expect(message).toMatchObject({
+      type: 'unsupported',
+      text: 'Unsupported message',
+      content: { unsupported_type: 'poll_creation' },
+      error: { code: 131051, title: 'Message type unknown', details: 'Message type is currently not supported.' },
+    });
+  });
+
+  describe('every inbound type Meta documents', () => {
+    const parsed = parseWebhook(fixture('all-inbound-types'), ARRIVAL);
+    const byId = (n: number) => parsed.messages.find((m) => m.wamid === `wamid.TYPE${String(n).padStart(4, '0')}`);
+
+    it('reads all eighteen messages of the batch, none dropped', () => {
+      expect(parsed.messages).toHaveLength(18);
+      expect(parsed.ignored).toEqual([]);
+    });
+
+    it.each([
+      [1, 'text', 'plain text', { forwarded: 'forwarded' }],
+      [2, 'image', 'the receipt', { media: { id: '1001', mime_type: 'image/jpeg', sha256: 'q83vEjRWeJA=', caption: 'the receipt', url: 'https://lookaside.example/1001' } }],
+      [3, 'audio', '🎤 Voice message', { media: { id: '1002', mime_type: 'audio/ogg; codecs=opus', sha256: 'aa', voice: true } }],
+      [4, 'audio', '🎵 Audio', { media: { id: '1003', mime_type: 'audio/mpeg', sha256: 'ab', voice: false } }],
+      [5, 'video', '🎬 Video', { media: { id: '1004', mime_type: 'video/mp4', sha256: 'ac' } }],
+      [6, 'document', 'Invoice', { media: { id: '1005', filename: 'Factura café.pdf', caption: 'Invoice', mime_type: 'application/pdf', sha256: 'ad' } }],
+      [7, 'sticker', 'Sticker', { media: { id: '1006', mime_type: 'image/webp', sha256: 'ae', animated: true } }],
+      [8, 'location', '📍 Puerta del Sol', { location: { latitude: 40.4168, longitude: -3.7038, name: 'Puerta del Sol', address: 'Madrid' } }],
+      [9, 'contacts', '👤 Bea Ruiz', { contacts: [{ name: 'Bea Ruiz', phones: [{ phone: '+34 600 000 000', wa_id: '34600000000', type: 'CELL' }] }] }],
+      [10, 'interactive', 'Yes', { interactive: { kind: 'button_reply', id: 'yes-1', title: 'Yes' } }],
+      [11, 'interactive', 'Tomorrow', { interactive: { kind: 'list_reply', id: 'row-2', title: 'Tomorrow', description: 'Morning slot' } }],
+      [12, 'interactive', 'flow', { interactive: { kind: 'nfm_reply', title: 'flow', description: 'Sent', response_json: '{"rating":"5"}' } }],
+      [13, 'button', 'Stop promotions', { button: { payload: 'STOP', text: 'Stop promotions' } }],
+      [14, 'order', 'for Friday', { order: { catalog_id: 'cat-1', text: 'for Friday', items: [{ product_retailer_id: 'sku-9', quantity: 2, item_price: 12.5, currency: 'EUR' }] } }],
+      [15, 'system', 'User Ana changed from 15551234567 to 15559990000', { system: { kind: 'user_changed_number', body: 'User Ana changed from 15551234567 to 15559990000', new_wa_id: '15559990000' } }],
+      [17, 'unsupported', 'Unsupported message', { unsupported_type: 'poll_creation' }],
+      [18, 'hologram', 'Unsupported message', { unsupported_type: 'hologram' }],
+    ] as const)('message %i: %s reads as “%s” with its content', (n, type, text, content) => {
+      expect(byId(n)).toMatchObject({ type, text });
+      expect(byId(n)?.content).toEqual(content);
+    });
+
+    it('keeps the click-to-WhatsApp referral and the context of replies', () => {
+      expect(byId(16)?.content.referral).toEqual({
+        source_url: 'https://fb.example/ad/1',
+        source_id: 'ad-1',
+        source_type: 'ad',
+        headline: 'Summer sale',
+        body: '20% off',
+        media_type: 'image',
+        image_url: 'https://img.example/1.jpg',
+        ctwa_clid: 'clid-1',
+      });
+      expect(byId(10)?.replyTo).toBe('wamid.ASKED');
+      expect(byId(13)?.replyTo).toBe('wamid.TEMPLATE');
+    });
+  });
+
+  describe('reactions, edits and revokes', () => {
+    it('reads a reaction as attached to its target, and a missing or empty emoji as removal', () => {
+      expect(parseWebhook(fixture('reaction-add'), ARRIVAL).reactions).toEqual([
+        expect.objectContaining({ targetWamid: 'wamid.OUT0001', emoji: '👍', direction: 'in', timestampMs: 1_764_115_300_000 }),
+      ]);
+      expect(parseWebhook(fixture('reaction-remove'), ARRIVAL).reactions[0]?.emoji).toBeNull();
+      expect(parseWebhook(fixture('reaction-remove-empty'), ARRIVAL).reactions[0]?.emoji).toBeNull();
+      expect(parseWebhook(fixture('reaction-add'), ARRIVAL).messages).toEqual([]);
+    });
+
+    it('reads an edit with the new text, and a revoke', () => {
+      expect(parseWebhook(fixture('edit-text'), ARRIVAL).changes).toEqual([
+        expect.objectContaining({ kind: 'edit', targetWamid: 'wamid.TYPE0001', type: 'text', text: 'plain text, corrected' }),
+      ]);
+      expect(parseWebhook(fixture('revoke'), ARRIVAL).changes).toEqual([expect.objectContaining({ kind: 'revoke', targetWamid: 'wamid.TYPE0002' })]);
+    });
+
+    it('lists a reaction or edit without a target as ignored', () => {
+      const body = fixture('reaction-add') as { entry: { changes: { value: { messages: { reaction: Record<string, unknown> }[] } }[] }[] };
+      const reaction = body.entry[0]?.changes[0]?.value.messages[0]?.reaction;
+      if (reaction) delete reaction.message_id;
+      expect(parseWebhook(body, ARRIVAL).ignored).toEqual(['reaction wamid.REACT1 without message_id']);
+    });
   });
 
   it('falls back to arrival time when the timestamp is unusable', () => {
@@ -65,18 +143,22 @@ describe('parseWebhook', () => {
     expect(parseWebhook(body, ARRIVAL).messages[0]?.timestampMs).toBe(ARRIVAL);
   });
 
-  it('ignores statuses it does not track, such as played, without failing', () => {
+  it('ignores statuses it does not track, such as the old deleted, without failing', () => {
     const body = {
       object: 'whatsapp_business_account',
-      entry: [{ changes: [{ field: 'messages', value: { metadata: { phone_number_id: '1' }, statuses: [{ id: 'wamid.X', status: 'played', timestamp: '1' }] } }] }],
+      entry: [{ changes: [{ field: 'messages', value: { metadata: { phone_number_id: '1' }, statuses: [{ id: 'wamid.X', status: 'deleted', timestamp: '1' }] } }] }],
     };
     const parsed = parseWebhook(body, ARRIVAL);
     expect(parsed.statuses).toEqual([]);
-    expect(parsed.ignored).toEqual(['status played for wamid.X']);
+    expect(parsed.ignored).toEqual(['status deleted for wamid.X']);
+  });
+
+  it('reads played (first play of a voice note)', () => {
+    expect(parseWebhook(fixture('status-played'), ARRIVAL).statuses[0]?.status).toBe('played');
   });
 
   it('reports a body of another object type as ignored', () => {
-    expect(parseWebhook({ object: 'page', entry: [] }, ARRIVAL)).toEqual({ messages: [], statuses: [], ignored: ['object "page"'] });
+    expect(parseWebhook({ object: 'page', entry: [] }, ARRIVAL)).toEqual({ ...emptyDelivery(), ignored: ['object "page"'] });
     expect(parseWebhook([1, 2], ARRIVAL).ignored).toHaveLength(1);
   });
 

@@ -71,4 +71,39 @@ describe('App', () => {
     act(() => bridge.handlers?.onUnauthorized?.());
     expect(await screen.findByText('The gateway refused that token.')).toBeTruthy();
   });
+
+  it('shows content, reactions, edits and deletions, and applies message_update live', async () => {
+    const bridge = new FakeBridge();
+    bridge.conversations = [conversation()];
+    bridge.messages[1] = [
+      message({ id: 1, type: 'audio', text: '🎤 Voice message', content: { media: { id: 'm1', voice: true, mime_type: 'audio/ogg' } } }),
+      message({ id: 2, text: 'I saw your ad', content: { forwarded: 'forwarded', referral: { headline: 'Summer sale' } }, timestamp: '2026-11-26T10:01:00.000Z' }),
+      message({ id: 3, type: 'hologram', text: 'Unsupported message', content: { unsupported_type: 'hologram' }, error: { code: 131051, title: 'Message type unknown' }, timestamp: '2026-11-26T10:02:00.000Z' }),
+    ];
+    renderApp(bridge);
+    fireEvent.click(await screen.findByTestId('conversation'));
+    await screen.findByText('Voice message');
+    expect(screen.getByText('Forwarded')).toBeTruthy();
+    expect(screen.getByText('From ad: Summer sale')).toBeTruthy();
+    expect(screen.getByRole('alert').textContent).toBe('Message type unknown (131051)');
+    act(() => bridge.emit({ type: 'message_update', seq: 11, conversation_id: 1, message: { ...bridge.messages[1]![1]!, reactions: [{ emoji: '❤️', from: 'customer' }], edited_at: '2026-11-26T10:05:00.000Z' } }));
+    expect(screen.getByLabelText('Reactions').textContent).toBe('❤️');
+    expect(screen.getByText('edited')).toBeTruthy();
+    act(() => bridge.emit({ type: 'message_update', seq: 12, conversation_id: 1, message: { ...bridge.messages[1]![1]!, text: '', content: {}, revoked: true } }));
+    expect(screen.getByText('This message was deleted')).toBeTruthy();
+    expect(screen.queryByText('I saw your ad')).toBeNull();
+  });
+
+  it('opens the status history of a sent message from its ticks', async () => {
+    const bridge = new FakeBridge();
+    bridge.conversations = [conversation()];
+    bridge.messages[1] = [message({ id: 2, direction: 'out', status: 'read' })];
+    renderApp(bridge);
+    fireEvent.click(await screen.findByTestId('conversation'));
+    fireEvent.click(await screen.findByRole('button', { name: 'Message info' }));
+    const panel = await screen.findByRole('complementary', { name: 'Message info' });
+    await vi.waitFor(() => expect(within(panel).getByText('Read')).toBeTruthy());
+    fireEvent.click(within(panel).getByRole('button', { name: 'Close message info' }));
+    expect(screen.queryByRole('complementary', { name: 'Message info' })).toBeNull();
+  });
 });

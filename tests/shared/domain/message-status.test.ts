@@ -17,6 +17,13 @@ describe('canAdvanceStatus', () => {
     expect(canAdvanceStatus('read', 'sent')).toBe(false);
   });
 
+  it('puts played after read, and keeps it when a late read arrives', () => {
+    expect(canAdvanceStatus('read', 'played')).toBe(true);
+    expect(canAdvanceStatus('delivered', 'played')).toBe(true);
+    expect(canAdvanceStatus('played', 'read')).toBe(false);
+    expect(canAdvanceStatus('played', 'failed')).toBe(false);
+  });
+
   it('treats a repeated status as a no-op', () => {
     for (const status of MESSAGE_STATUSES) expect(canAdvanceStatus(status, status)).toBe(false);
   });
@@ -38,9 +45,10 @@ describe('canAdvanceStatus', () => {
 });
 
 describe('isMessageStatus', () => {
-  it('accepts tracked statuses and rejects others Meta sends, like played', () => {
+  it('accepts tracked statuses, played included, and rejects others', () => {
     expect(isMessageStatus('read')).toBe(true);
-    expect(isMessageStatus('played')).toBe(false);
+    expect(isMessageStatus('played')).toBe(true);
     expect(isMessageStatus('deleted')).toBe(false);
+    expect(isMessageStatus('warning')).toBe(false);
   });
 });
