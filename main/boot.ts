@@ -7,7 +7,8 @@ import { databasePath } from './paths';
 import { EventBus } from './services/event-bus';
 import { History } from './services/history';
 import { Inbox } from './services/inbox';
-import { IngestQueue } from './services/ingest-queue';
+import { WebhookIntake } from './services/webhook-intake';
+import { WebhookProcessor } from './services/webhook-processor';
 import { createOperationHandlers, type OperationHandlers } from './services/operations';
 import { Outbox } from './services/outbox';
 import { RejectionCounter, WebhookAdmin } from './services/webhook-admin';
@@ -26,6 +27,8 @@ export type RunningGateway = {
   store: Store;
   bus: EventBus;
   handlers: OperationHandlers;
+  /** Resolves once every acknowledged webhook has been processed (tests, tools). */
+  processed(): Promise<void>;
   close(): Promise<void>;
 };
 
@@ -53,6 +56,8 @@ export async function bootGateway(config: GatewayConfig, options: BootOptions): 
   const store = createStore(db);
   const bus = new EventBus();
   const inbox = new Inbox(store, bus, options.log);
+  const processor = new WebhookProcessor(store, inbox, options.log);
+  const intake = new WebhookIntake(store, inbox, () => processor.schedule());
   const rejected = new RejectionCounter();
   const webhookAdmin = new WebhookAdmin(store, inbox, rejected, config.webhookRetentionDays);
   let url = '';
@@ -81,7 +86,7 @@ export async function bootGateway(config: GatewayConfig, options: BootOptions): 
     webhook: {
       appSecret: config.appSecret,
       verifyToken: config.verifyToken,
-      ingest: new IngestQueue(inbox),
+      intake,
       now: Date.now,
       onRejected: (reason) => {
         const total = rejected.add(reason);
@@ -110,6 +115,8 @@ export async function bootGateway(config: GatewayConfig, options: BootOptions): 
     if (removed > 0) options.log(`webhook log: removed ${removed} deliveries older than ${config.webhookRetentionDays} days`);
   };
   prune();
+  // Whatever a crash left acknowledged but unprocessed is processed now.
+  processor.schedule();
   const pruning = setInterval(prune, 60 * 60 * 1000);
   pruning.unref();
   return {
@@ -118,8 +125,10 @@ export async function bootGateway(config: GatewayConfig, options: BootOptions): 
     store,
     bus,
     handlers,
+    processed: () => processor.settle(),
     close: async () => {
       clearInterval(pruning);
+      processor.stop();
       sandbox?.stop();
       hub.close();
       await new Promise<void>((resolve) => {

@@ -35,17 +35,7 @@ async function serve(args: string[]): Promise<void> {
     rendererDir: path.join(__dirname, '..', 'renderer'),
     log: (line) => process.stderr.write(`${line}\n`),
   });
-  // `listening` comes last, in the same write: a supervisor that waits for it has everything.
-  const sandboxNote = config.whatsapp.mode === 'sandbox' ? ' (no WhatsApp credentials: sends are simulated)' : '';
-  process.stdout.write(
-    [
-      `mode ${config.whatsapp.mode}${sandboxNote}`,
-      `token ${config.apiToken}`,
-      `open ${gateway.url}/#token=${encodeURIComponent(config.apiToken)}`,
-      `listening ${gateway.url}`,
-      '',
-    ].join('\n'),
-  );
+  // Signal handlers first: a supervisor may stop us the moment it reads `listening`.
   let stopping = false;
   const stop = () => {
     if (stopping) return;
@@ -60,6 +50,17 @@ async function serve(args: string[]): Promise<void> {
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+  // `listening` comes last, in the same write: a supervisor that waits for it has everything.
+  const sandboxNote = config.whatsapp.mode === 'sandbox' ? ' (no WhatsApp credentials: sends are simulated)' : '';
+  process.stdout.write(
+    [
+      `mode ${config.whatsapp.mode}${sandboxNote}`,
+      `token ${config.apiToken}`,
+      `open ${gateway.url}/#token=${encodeURIComponent(config.apiToken)}`,
+      `listening ${gateway.url}`,
+      '',
+    ].join('\n'),
+  );
 }
 
 function appSecretFor(dataDirFlag: string | undefined): string {

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { IngestQueue } from '../services/ingest-queue';
+import type { WebhookIntake } from '../services/webhook-intake';
 import { isValidWebhookSignature } from '../whatsapp/signature';
 import { parseWebhook } from '../whatsapp/webhook-parser';
 import { sendError, sendJson } from './http-responses';
@@ -12,7 +12,7 @@ export const MAX_WEBHOOK_BYTES = 3 * 1024 * 1024;
 export type WebhookRouteDeps = {
   appSecret: string;
   verifyToken: string;
-  ingest: IngestQueue;
+  intake: WebhookIntake;
   now: () => number;
   /** Called for every rejected request (counted, never stored). */
   onRejected: (reason: string) => void;
@@ -47,8 +47,9 @@ export function handleWebhookVerification(url: URL, res: ServerResponse, deps: W
 }
 
 /**
- * `POST /webhook`: verify the HMAC on the raw bytes, then parse, store and commit; 200 only after
- * the commit, because Meta never redelivers what it got a 200 for.
+ * `POST /webhook`: verify the HMAC on the raw bytes, parse, and commit (raw delivery in the
+ * webhook log, and usually its messages too); 200 only after that commit, because Meta never
+ * redelivers what it got a 200 for.
  */
 export async function handleWebhookDelivery(req: IncomingMessage, res: ServerResponse, deps: WebhookRouteDeps): Promise<void> {
   if (!isJsonRequest(req)) {
@@ -81,7 +82,7 @@ export async function handleWebhookDelivery(req: IncomingMessage, res: ServerRes
   const receivedAtMs = deps.now();
   const parsed = parseWebhook(json, receivedAtMs);
   try {
-    await deps.ingest.submit({ delivery: { receivedAtMs, signature: header ?? '', headers: loggedHeaders(req), body: body.value }, parsed });
+    await deps.intake.submit({ receivedAtMs, signature: header ?? '', headers: loggedHeaders(req), body: body.value }, parsed);
   } catch (error) {
     // Not stored: a non-200 makes Meta retry, which is exactly what we want.
     deps.log(`webhook: storing failed: ${error instanceof Error ? error.message : String(error)}`);

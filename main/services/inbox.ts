@@ -1,15 +1,33 @@
 import type { Message, ServerEvent } from '../../shared/contract';
 import type { Store } from '../store';
-import type { LoggedDelivery } from '../store/webhook-log';
+import type { IncomingDelivery, WebhookOutcome } from '../store/webhook-log';
 import type { ParsedChange, ParsedDelivery, ParsedMessage, ParsedReaction, ParsedStatus } from '../whatsapp/webhook-parser';
 import type { EventBus } from './event-bus';
 import { applyEarlyStatuses, applyStatus } from './status-updates';
 
 /** A signed webhook delivery as received, with what the parser made of it. */
-export type ReceivedDelivery = { delivery: LoggedDelivery; parsed: ParsedDelivery };
+export type ReceivedDelivery = { delivery: IncomingDelivery; parsed: ParsedDelivery };
+
+/** A delivery already in the webhook log: its id, arrival time and parsed content. */
+export type LoggedDelivery = { id: number; receivedAtMs: number; parsed: ParsedDelivery };
 
 /** What was done with one delivery. */
 export type IngestOutcome = { events: ServerEvent[]; ignored: string[] };
+
+/** New messages per conversation in one transaction, folded into one update and one event each. */
+type Activity = { timestampMs: number; preview: string; unread: number; lastInboundMs: number | null };
+type ActivityByConversation = Map<number, Activity>;
+
+function fold(activity: Activity | undefined, message: ParsedMessage): Activity {
+  const inbound = message.direction === 'in';
+  const newest = !activity || message.timestampMs >= activity.timestampMs;
+  return {
+    timestampMs: newest ? message.timestampMs : activity.timestampMs,
+    preview: newest ? message.text : activity.preview,
+    unread: (activity?.unread ?? 0) + (inbound ? 1 : 0),
+    lastInboundMs: inbound ? Math.max(activity?.lastInboundMs ?? 0, message.timestampMs) : (activity?.lastInboundMs ?? null),
+  };
+}
 
 /** Turns webhook deliveries into stored messages, statuses, reactions and events. */
 export class Inbox {
@@ -19,45 +37,72 @@ export class Inbox {
     private readonly log: (line: string) => void = () => undefined,
   ) {}
 
-  /** Stores one delivery in its own transaction and publishes its events after the commit. */
+  /** Logs and processes one delivery in one transaction, then publishes (tests and direct callers). */
   ingest(received: ReceivedDelivery): IngestOutcome {
     const [outcome] = this.ingestMany([received]);
     if (!outcome) throw new Error('ingestMany returned no outcome');
     return outcome;
   }
 
+  /** Logs and processes several deliveries in ONE transaction, then publishes. */
+  ingestMany(batch: readonly ReceivedDelivery[]): IngestOutcome[] {
+    return this.commitAndPublish(() =>
+      this.applyAll(
+        batch.map(({ delivery, parsed }) => ({ receivedAtMs: delivery.receivedAtMs, parsed })),
+        // Logged once, with its final outcome, after it was applied.
+        (index, outcome, detail) => {
+          const item = batch[index];
+          if (item) this.store.webhooks.record(item.delivery, outcome, detail);
+        },
+      ),
+    );
+  }
+
   /**
-   * Stores several deliveries in ONE transaction (group commit: one fsync for all), then publishes.
+   * Processes deliveries already durable in the webhook log (acknowledged to Meta) in ONE
+   * transaction that also marks them processed: each is applied exactly once, even across a crash.
    * A redelivered wamid or a repeated status changes nothing and emits nothing.
    */
-  ingestMany(batch: readonly ReceivedDelivery[]): IngestOutcome[] {
-    const outcomes = this.store.transaction(() => batch.map((received) => this.apply(received)));
+  processLogged(rows: readonly LoggedDelivery[]): IngestOutcome[] {
+    return this.commitAndPublish(() => this.applyAll(rows, (index, outcome, detail) => this.markLogged(rows[index], outcome, detail)));
+  }
+
+  /** Processes a logged delivery again (after a parser improvement); a no-op for what is already stored. */
+  replay(row: LoggedDelivery): IngestOutcome {
+    const [outcome] = this.commitAndPublish(() => this.applyAll([row], (_index, _outcome, detail) => this.markLogged(row, 'replayed', detail)));
+    if (!outcome) throw new Error('replay returned no outcome');
+    return outcome;
+  }
+
+  private markLogged(row: LoggedDelivery | undefined, outcome: WebhookOutcome, detail: string): void {
+    if (row) this.store.webhooks.setOutcome(row.id, outcome, detail);
+  }
+
+  private commitAndPublish(work: () => IngestOutcome[]): IngestOutcome[] {
+    const outcomes = this.store.transaction(work);
     this.bus.publish(outcomes.flatMap((outcome) => outcome.events));
     return outcomes;
   }
 
-  /** Processes a logged delivery again (after a parser improvement); a no-op for what is already stored. */
-  replay(id: number, parsed: ParsedDelivery, nowMs: number): IngestOutcome {
-    const outcome = this.store.transaction(() => {
-      const applied = this.applyParsed(parsed, nowMs);
-      this.store.webhooks.setOutcome(id, 'replayed', applied.ignored.join('; '));
-      return applied;
+  private applyAll(
+    items: readonly { receivedAtMs: number; parsed: ParsedDelivery }[],
+    finish: (index: number, outcome: WebhookOutcome, detail: string) => void,
+  ): IngestOutcome[] {
+    const activity: ActivityByConversation = new Map();
+    const outcomes = items.map(({ receivedAtMs, parsed }, index) => {
+      const outcome = this.applyParsed(parsed, receivedAtMs, activity);
+      const usable = parsed.messages.length + parsed.statuses.length + parsed.reactions.length + parsed.changes.length > 0;
+      finish(index, usable ? 'processed' : 'ignored', outcome.ignored.join('; '));
+      return outcome;
     });
-    this.bus.publish(outcome.events);
-    return outcome;
+    outcomes.at(-1)?.events.push(...this.recordActivity(activity, items.at(-1)?.receivedAtMs ?? 0));
+    return outcomes;
   }
 
-  private apply({ delivery, parsed }: ReceivedDelivery): IngestOutcome {
-    const outcome = this.applyParsed(parsed, delivery.receivedAtMs);
-    const usable = parsed.messages.length + parsed.statuses.length + parsed.reactions.length + parsed.changes.length > 0;
-    this.store.webhooks.record(delivery, usable ? 'processed' : 'ignored', outcome.ignored.join('; '));
-    return outcome;
-  }
-
-  private applyParsed(parsed: ParsedDelivery, nowMs: number): IngestOutcome {
+  private applyParsed(parsed: ParsedDelivery, nowMs: number, activity: ActivityByConversation): IngestOutcome {
     const ignored = [...parsed.ignored];
     const events: ServerEvent[] = [];
-    for (const message of parsed.messages) events.push(...this.storeMessage(message, nowMs));
+    for (const message of parsed.messages) events.push(...this.storeMessage(message, nowMs, activity));
     for (const reaction of parsed.reactions) events.push(...this.storeReaction(reaction, nowMs));
     for (const change of parsed.changes) events.push(...this.storeChange(change, nowMs, ignored));
     for (const status of parsed.statuses) events.push(...this.storeStatus(status, nowMs));
@@ -65,7 +110,16 @@ export class Inbox {
     return { events, ignored };
   }
 
-  private storeMessage(parsed: ParsedMessage, nowMs: number): ServerEvent[] {
+  // One conversation update (and one conversation_update event) per conversation per transaction,
+  // however many of its messages the transaction stored.
+  private recordActivity(activity: ActivityByConversation, nowMs: number): ServerEvent[] {
+    return [...activity].map(([conversationId, folded]) => {
+      const conversation = this.store.conversations.recordActivity(conversationId, folded);
+      return this.store.events.append({ type: 'conversation_update', conversation_id: conversationId, conversation }, nowMs);
+    });
+  }
+
+  private storeMessage(parsed: ParsedMessage, nowMs: number, activity: ActivityByConversation): ServerEvent[] {
     const { store } = this;
     const { conversation, changed } = store.conversations.resolve(parsed.phoneNumberId, parsed.customer);
     const message = store.messages.insert(
@@ -88,22 +142,15 @@ export class Inbox {
     );
     if (!message) {
       // Redelivery: the message is already stored; only a changed profile name is news.
-      return changed ? [this.conversationUpdate(conversation.id, nowMs)] : [];
+      if (changed && !activity.has(conversation.id)) return [this.conversationUpdate(conversation.id, nowMs)];
+      return [];
     }
     const system = parsed.content.system;
     if (system?.new_wa_id || system?.new_user_id) {
       store.conversations.changeIdentity(conversation.id, { waId: system.new_wa_id, userId: system.new_user_id });
     }
-    const updated = store.conversations.recordActivity(conversation.id, {
-      timestampMs: parsed.timestampMs,
-      preview: parsed.text,
-      inbound: parsed.direction === 'in',
-    });
-    return [
-      store.events.append({ type: 'new_message', conversation_id: conversation.id, message }, nowMs),
-      ...applyEarlyStatuses(store, message, nowMs),
-      store.events.append({ type: 'conversation_update', conversation_id: conversation.id, conversation: updated }, nowMs),
-    ];
+    activity.set(conversation.id, fold(activity.get(conversation.id), parsed));
+    return [store.events.append({ type: 'new_message', conversation_id: conversation.id, message }, nowMs), ...applyEarlyStatuses(store, message, nowMs)];
   }
 
   private storeReaction(parsed: ParsedReaction, nowMs: number): ServerEvent[] {

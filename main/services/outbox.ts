@@ -50,7 +50,7 @@ export class Outbox {
         nowMs,
       );
       if (!stored) throw new Error('an outbound message without wamid cannot collide');
-      const updated = store.conversations.recordActivity(conversation.id, { timestampMs: nowMs, preview: request.text, inbound: false });
+      const updated = store.conversations.recordActivity(conversation.id, { timestampMs: nowMs, preview: request.text, unread: 0, lastInboundMs: null });
       return {
         message: stored,
         events: [

@@ -47,7 +47,7 @@ export class WebhookAdmin {
     } catch {
       return fail('bad_request', `webhook delivery ${request.id} is not valid JSON`);
     }
-    const outcome = this.inbox.replay(request.id, parseWebhook(json, logged.receivedAtMs), this.now());
+    const outcome = this.inbox.replay({ id: request.id, receivedAtMs: this.now(), parsed: parseWebhook(json, logged.receivedAtMs) });
     return ok({ id: request.id, events: outcome.events.length, ignored: outcome.ignored });
   }
 

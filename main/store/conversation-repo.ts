@@ -142,11 +142,14 @@ export class ConversationRepo {
     return { conversation: changed ? this.mustGet(existing.id) : toConversation(existing), changed };
   }
 
-  /** Records a new message in the conversation's preview, ordering and unread count. */
-  recordActivity(id: number, activity: { timestampMs: number; preview: string; inbound: boolean }): Conversation {
-    const inbound = activity.inbound ? 1 : 0;
-    const { timestampMs: ts } = activity;
-    this.updateActivity.run(ts, activity.preview, ts, inbound, inbound, ts, id);
+  /**
+   * Records new messages in the conversation's preview, ordering and unread count: `timestampMs`
+   * and `preview` of the newest, how many were unread, and the newest inbound time (for the
+   * customer-service window).
+   */
+  recordActivity(id: number, activity: { timestampMs: number; preview: string; unread: number; lastInboundMs: number | null }): Conversation {
+    const { timestampMs: ts, lastInboundMs } = activity;
+    this.updateActivity.run(ts, activity.preview, ts, activity.unread, lastInboundMs === null ? 0 : 1, lastInboundMs ?? 0, id);
     return this.mustGet(id);
   }
 

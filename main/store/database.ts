@@ -15,6 +15,7 @@ export function openDatabase({ path }: OpenDatabaseOptions): Database {
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
+    db.pragma('wal_autocheckpoint = 10000');
     migrate(db);
     return db;
   } catch (error) {

@@ -83,8 +83,19 @@ export class MessageRepo {
   private readonly upsertReaction;
   private readonly editRow;
   private readonly revokeRow;
+  private readonly reactionsFor;
+  // Supersets of the wamids that have held statuses / reactions, so the common case (a new message
+  // nobody reacted to and with no early status) skips both queries. Never removing from them is
+  // what keeps them safe across rolled-back transactions.
+  private readonly earlyWamids: Set<string>;
+  private readonly reactionTargets: Set<string>;
 
   constructor(db: Database) {
+    this.earlyWamids = new Set(db.prepare('SELECT DISTINCT wamid FROM early_statuses').pluck().all() as string[]);
+    this.reactionTargets = new Set(db.prepare('SELECT DISTINCT target_wamid FROM reactions').pluck().all() as string[]);
+    this.reactionsFor = db.prepare<[string], Reaction>(
+      "SELECT emoji, reactor AS 'from' FROM reactions WHERE target_wamid = ? AND emoji IS NOT NULL ORDER BY timestamp",
+    );
     this.insertRow = db.prepare(
       `INSERT INTO messages (conversation_id, wamid, direction, type, text, timestamp, status, error_json, reply_to, content_json, raw_json, received_at)
        VALUES (@conversation_id, @wamid, @direction, @type, @text, @timestamp, @status, @error_json, @reply_to, @content_json, @raw_json, @received_at)
@@ -135,7 +146,24 @@ export class MessageRepo {
       raw_json: JSON.stringify(raw ?? null),
       received_at: receivedAtMs,
     });
-    return info.changes === 0 ? null : (this.get(Number(info.lastInsertRowid)) ?? null);
+    if (info.changes === 0) return null;
+    // Built from what was written rather than read back: this runs for every ingested message.
+    return {
+      id: Number(info.lastInsertRowid),
+      conversation_id: columns.conversation_id,
+      wamid: columns.wamid,
+      direction: columns.direction,
+      type: columns.type,
+      text: columns.text,
+      timestamp: new Date(columns.timestamp).toISOString(),
+      status: columns.status,
+      ...(error ? { error } : {}),
+      reply_to: columns.reply_to,
+      content,
+      reactions: columns.wamid && this.reactionTargets.has(columns.wamid) ? this.reactionsFor.all(columns.wamid) : [],
+      edited_at: null,
+      revoked: false,
+    };
   }
 
   get(id: number): Message | undefined {
@@ -175,11 +203,13 @@ export class MessageRepo {
 
   /** Keeps a status whose message is not stored yet. */
   holdEarlyStatus(wamid: string, record: StatusRecord): void {
+    this.earlyWamids.add(wamid);
     this.addEarly.run(wamid, record.status, record.timestampMs, errorJson(record.error));
   }
 
   /** Removes and returns the statuses held for `wamid`, oldest first. */
   takeEarlyStatuses(wamid: string): StatusRecord[] {
+    if (!this.earlyWamids.has(wamid)) return [];
     const rows = this.earlyFor.all(wamid);
     if (rows.length > 0) this.dropEarly.run(wamid);
     return rows.map((row) => ({ status: row.status, timestampMs: row.timestamp, error: parseError(row.error_json) }));
@@ -187,6 +217,7 @@ export class MessageRepo {
 
   /** Sets (emoji) or removes (null) a reaction; returns whether what is shown changed. */
   react(targetWamid: string, from: Reaction['from'], emoji: string | null, timestampMs: number): boolean {
+    this.reactionTargets.add(targetWamid);
     return this.upsertReaction.run(targetWamid, from, emoji, timestampMs).changes > 0;
   }
 

@@ -72,7 +72,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 2,
-    description: 'message content, edits, revokes, reactions; webhook log headers and detail; retention indexes',
+    description: 'message content, edits, revokes, reactions; webhook log headers and detail; webhook retention index',
     up: (db) => {
       db.exec(`
         ALTER TABLE messages ADD COLUMN content_json TEXT NOT NULL DEFAULT '{}';
@@ -90,7 +90,17 @@ export const MIGRATIONS: readonly Migration[] = [
         ALTER TABLE webhook_log ADD COLUMN headers_json TEXT NOT NULL DEFAULT '{}';
         ALTER TABLE webhook_log ADD COLUMN detail TEXT NOT NULL DEFAULT '';
         CREATE INDEX webhook_log_by_time ON webhook_log (received_at);
-        CREATE INDEX events_by_time ON events (created_at);
+      `);
+    },
+  },
+  {
+    version: 3,
+    description: 'indexes: conversations by wa_id or business-scoped user id; deliveries not processed yet',
+    up: (db) => {
+      db.exec(`
+        CREATE INDEX conversations_by_wa_id ON conversations (phone_number_id, wa_id);
+        CREATE INDEX conversations_by_user_id ON conversations (phone_number_id, user_id);
+        CREATE INDEX webhook_log_pending ON webhook_log (id) WHERE outcome = 'received';
       `);
     },
   },

@@ -1,13 +1,20 @@
 import type { Database } from 'better-sqlite3';
 
-/** What became of a delivery: stored, acknowledged with nothing usable, or processed again later. */
-export type WebhookOutcome = 'processed' | 'ignored' | 'replayed';
+/**
+ * What became of a delivery: `received` (durable and acknowledged, not processed yet), `processed`,
+ * `ignored` (acknowledged, nothing usable in it), `replayed` (processed again later), or `failed`
+ * (processing threw: kept for a replay once the cause is fixed).
+ */
+export type WebhookOutcome = 'received' | 'processed' | 'ignored' | 'replayed' | 'failed';
 
 /** A logged delivery without its body. */
 export type WebhookLogEntry = { id: number; received_at: string; outcome: WebhookOutcome; detail: string; bytes: number };
 
 /** A delivery as received, for the log. */
-export type LoggedDelivery = { receivedAtMs: number; signature: string; headers: Record<string, string>; body: Buffer };
+export type IncomingDelivery = { receivedAtMs: number; signature: string; headers: Record<string, string>; body: Buffer };
+
+/** A logged delivery's raw bytes. */
+export type LoggedBody = { id: number; receivedAtMs: number; body: Buffer };
 
 type EntryRow = { id: number; received_at: number; outcome: WebhookOutcome; detail: string; bytes: number };
 
@@ -21,6 +28,7 @@ export class WebhookLog {
   private readonly bodyRow;
   private readonly setOutcomeRow;
   private readonly pruneRows;
+  private readonly pendingRows;
 
   constructor(db: Database) {
     this.insertRow = db.prepare<[number, string, string, Buffer, WebhookOutcome, string]>(
@@ -31,10 +39,14 @@ export class WebhookLog {
     );
     this.bodyRow = db.prepare<[number], { body: Buffer; received_at: number }>('SELECT body, received_at FROM webhook_log WHERE id = ?');
     this.setOutcomeRow = db.prepare<[WebhookOutcome, string, number]>('UPDATE webhook_log SET outcome = ?, detail = ? WHERE id = ?');
-    this.pruneRows = db.prepare<[number]>('DELETE FROM webhook_log WHERE received_at < ?');
+    // Never prunes a delivery that was acknowledged but not processed yet.
+    this.pruneRows = db.prepare<[number]>("DELETE FROM webhook_log WHERE received_at < ? AND outcome <> 'received'");
+    this.pendingRows = db.prepare<[number], { id: number; received_at: number; body: Buffer }>(
+      "SELECT id, received_at, body FROM webhook_log WHERE outcome = 'received' ORDER BY id LIMIT ?",
+    );
   }
 
-  record(delivery: LoggedDelivery, outcome: WebhookOutcome, detail: string): number {
+  record(delivery: IncomingDelivery, outcome: WebhookOutcome, detail: string): number {
     const { receivedAtMs, signature, headers, body } = delivery;
     return Number(this.insertRow.run(receivedAtMs, signature, JSON.stringify(headers), body, outcome, detail).lastInsertRowid);
   }
@@ -51,6 +63,11 @@ export class WebhookLog {
 
   setOutcome(id: number, outcome: WebhookOutcome, detail: string): void {
     this.setOutcomeRow.run(outcome, detail, id);
+  }
+
+  /** Acknowledged deliveries not processed yet, oldest first. */
+  pending(limit: number): LoggedBody[] {
+    return this.pendingRows.all(limit).map((row) => ({ id: row.id, receivedAtMs: row.received_at, body: row.body }));
   }
 
   /** Deletes deliveries received before `cutoffMs`; returns how many. */

@@ -32,7 +32,7 @@ export type MessageInfo = z.infer<typeof MessageInfoSchema>;
 export const WebhookDeliverySchema = z.object({
   id: z.number().int().positive(),
   received_at: z.iso.datetime(),
-  outcome: z.enum(['processed', 'ignored', 'replayed']),
+  outcome: z.enum(['received', 'processed', 'ignored', 'replayed', 'failed']),
   detail: z.string(),
   bytes: z.number().int().nonnegative(),
 });

@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runCli, startCli, waitForListening } from '../helpers/cli-process';
 
 let dataDir: string;
@@ -102,6 +102,36 @@ describe('switchboard serve', () => {
   });
 });
 
+describe('durability', () => {
+  it('keeps every acknowledged webhook through kill -9, and processes it at the next start', async () => {
+    const serve = startCli(['serve', '--port', '0', '--data', dataDir], { WHATSAPP_APP_SECRET: 'durable' });
+    const url = await waitForListening(serve);
+    const { inboundTextWebhook } = await import('../../main/whatsapp/simulated-payloads');
+    const { signWebhookBody } = await import('../../main/whatsapp/signature');
+    const acknowledged: string[] = [];
+    await Promise.all(
+      Array.from({ length: 200 }, async (_, n) => {
+        const { wamid, body } = inboundTextWebhook({ phoneNumberId: '1', from: String(15550000000 + n), name: `C${n}`, text: `m${n}`, atMs: 1_764_115_200_000 });
+        const raw = JSON.stringify(body);
+        const response = await fetch(`${url}/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signWebhookBody(raw, 'durable') }, body: raw });
+        if (response.status === 200) acknowledged.push(wamid);
+      }),
+    );
+    serve.child.kill('SIGKILL');
+    await serve.exited;
+    expect(acknowledged).toHaveLength(200);
+    const again = startCli(['serve', '--port', '0', '--data', dataDir], { WHATSAPP_APP_SECRET: 'durable' });
+    await waitForListening(again);
+    const db = new BetterSqlite3(path.join(dataDir, 'switchboard.db'), { readonly: true });
+    await vi.waitFor(() => expect(db.prepare('SELECT count(*) FROM messages').pluck().get()).toBe(200));
+    const stored = new Set(db.prepare('SELECT wamid FROM messages').pluck().all());
+    expect(acknowledged.every((wamid) => stored.has(wamid))).toBe(true);
+    db.close();
+    again.child.kill('SIGTERM');
+    await again.exited;
+  });
+});
+
 describe('switchboard simulate', () => {
   it('posts a correctly signed inbound text that the running gateway stores', async () => {
     const serve = startCli(['serve', '--port', '0', '--data', dataDir]);
@@ -110,8 +140,11 @@ describe('switchboard simulate', () => {
     const result = await runCli(['simulate', '--text', 'hello', '--from', '15551234567', '--name', 'Ana', '--url', url, '--data', dataDir]);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^delivered wamid\.\S+\n$/);
-    const conversations = await (await fetch(`${url}/api/conversations`, { headers: { authorization: `Bearer ${token}` } })).json();
-    expect(conversations).toEqual([expect.objectContaining({ name: 'Ana', wa_id: '15551234567', preview: 'hello' })]);
+    // Acknowledged means durable; it is processed into the inbox a moment later.
+    await vi.waitFor(async () => {
+      const conversations = await (await fetch(`${url}/api/conversations`, { headers: { authorization: `Bearer ${token}` } })).json();
+      expect(conversations).toEqual([expect.objectContaining({ name: 'Ana', wa_id: '15551234567', preview: 'hello' })]);
+    });
     serve.child.kill('SIGTERM');
     await serve.exited;
   });

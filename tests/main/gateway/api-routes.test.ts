@@ -7,6 +7,7 @@ let gateway: Awaited<ReturnType<typeof startTestGateway>>;
 beforeEach(async () => {
   gateway = await startTestGateway();
   await postSignedWebhook(gateway.url, fixtureBytes('text-message'));
+  await gateway.processed();
 });
 afterEach(() => gateway.stop());
 

@@ -15,6 +15,7 @@ describe('webhook log API', () => {
     await postSignedWebhook(gateway.url, fixtureBytes('text-message'));
     await postSignedWebhook(gateway.url, { object: 'page' });
     await fetch(`${gateway.url}/webhook`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    await gateway.processed();
     const listing = (await (await api(gateway.url, '/api/webhooks')).json()) as Listing;
     expect(listing.deliveries.map((d) => [d.id, d.outcome, d.detail])).toEqual([
       [2, 'ignored', 'object "page"'],
@@ -30,6 +31,7 @@ describe('webhook log API', () => {
   it('replays a delivery: what was missing is applied, what is stored is a no-op', async () => {
     await postSignedWebhook(gateway.url, fixtureBytes('edit-text'));
     await postSignedWebhook(gateway.url, fixtureBytes('all-inbound-types'));
+    await gateway.processed();
     const replay = await api(gateway.url, '/api/webhooks/1/replay', { method: 'POST' });
     expect(replay.status).toBe(200);
     expect(await replay.json()).toEqual({ id: 1, events: 1, ignored: [] });
@@ -50,6 +52,7 @@ describe('webhook log API', () => {
     await postSignedWebhook(gateway.url, fixtureBytes('text-message'));
     gateway.store.db.prepare('UPDATE webhook_log SET received_at = ?').run(Date.now() - 31 * 24 * 3600 * 1000);
     await postSignedWebhook(gateway.url, fixtureBytes('echo-text'));
+    await gateway.processed();
     expect(gateway.store.webhooks.prune(Date.now() - 30 * 24 * 3600 * 1000)).toBe(1);
     expect(gateway.store.db.prepare('SELECT count(*) FROM webhook_log').pluck().get()).toBe(1);
     expect(gateway.store.db.prepare('SELECT count(*) FROM messages').pluck().get()).toBe(2);
@@ -63,6 +66,7 @@ describe('message info API', () => {
     const status = body.entry[0]?.changes[0]?.value.statuses[0];
     if (status) status.id = 'wamid.ECHO0001';
     await postSignedWebhook(gateway.url, body);
+    await gateway.processed();
     const info = await (await api(gateway.url, '/api/messages/1/info')).json();
     expect(info).toMatchObject({
       message: { id: 1, status: 'failed', error: { code: 131047 } },

@@ -32,6 +32,8 @@ describe('POST /webhook', () => {
     const response = await postSignedWebhook(gateway.url, fixtureBytes('text-message'));
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ received: { messages: 1, statuses: 0, reactions: 0, changes: 0 } });
+    expect(gateway.store.db.prepare('SELECT count(*) FROM webhook_log').pluck().get()).toBe(1);
+    await gateway.processed();
     expect(messageCount()).toBe(1);
   });
 
@@ -100,6 +102,7 @@ describe('POST /webhook', () => {
   it('answers 200 to valid JSON of an unexpected shape, and logs it', async () => {
     const response = await postSignedWebhook(gateway.url, { hello: 'world' });
     expect(response.status).toBe(200);
+    await gateway.processed();
     expect(gateway.logs.some((line) => line.includes('ignored object'))).toBe(true);
     expect(gateway.store.db.prepare('SELECT outcome FROM webhook_log').pluck().all()).toEqual(['ignored']);
   });
@@ -108,6 +111,7 @@ describe('POST /webhook', () => {
     await postSignedWebhook(gateway.url, fixtureBytes('text-message'));
     await postSignedWebhook(gateway.url, Buffer.from('not json'));
     await fetch(`${gateway.url}/webhook`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    await gateway.processed();
     const conversations = (await (await api(gateway.url, '/api/conversations')).json()) as unknown[];
     expect(conversations).toHaveLength(1);
     expect(messageCount()).toBe(1);

@@ -1,0 +1,65 @@
+import type { Store } from '../store';
+import type { IncomingDelivery } from '../store/webhook-log';
+import type { Inbox, ReceivedDelivery } from './inbox';
+
+type Pending = { received: ReceivedDelivery; resolve: () => void; reject: (error: unknown) => void };
+
+/** Above this many updates in one flush, processing is left to the processor so acks stay fast. */
+const INLINE_LIMIT = 1000;
+
+function updates(received: ReceivedDelivery): number {
+  const { messages, statuses, reactions, changes } = received.parsed;
+  return messages.length + statuses.length + reactions.length + changes.length;
+}
+
+/**
+ * Group commit of webhook deliveries. Deliveries that finish arriving in the same turn of the event
+ * loop are committed in one transaction with one fsync, and each request is answered only after
+ * that commit: from then on the delivery survives kill -9 and power loss. Under load the batches
+ * grow by themselves: while one commit runs, the next requests queue up in the socket buffers and
+ * are all read before the next flush.
+ *
+ * A small batch is processed into messages inside that same transaction. A large one (or any
+ * batch while older deliveries still wait) is only logged, and the WebhookProcessor processes it
+ * right after, in arrival order: acknowledging never waits for a big backlog.
+ */
+export class WebhookIntake {
+  private pending: Pending[] = [];
+  private scheduled = false;
+
+  constructor(
+    private readonly store: Store,
+    private readonly inbox: Inbox,
+    private readonly onLoggedOnly: () => void,
+  ) {}
+
+  /** Resolves once the delivery is durable. */
+  submit(delivery: IncomingDelivery, parsed: ReceivedDelivery['parsed']): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ received: { delivery, parsed }, resolve, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    const batch = this.pending;
+    this.pending = [];
+    this.scheduled = false;
+    const received = batch.map((item) => item.received);
+    let inline = false;
+    try {
+      inline = received.reduce((sum, item) => sum + updates(item), 0) <= INLINE_LIMIT && this.store.webhooks.pending(1).length === 0;
+      if (inline) this.inbox.ingestMany(received);
+      else this.store.transaction(() => received.forEach((item) => this.store.webhooks.record(item.delivery, 'received', '')));
+    } catch (error) {
+      // Nothing of the batch was committed: every request gets an error and Meta retries it.
+      for (const item of batch) item.reject(error);
+      return;
+    }
+    for (const item of batch) item.resolve();
+    if (!inline) this.onLoggedOnly();
+  }
+}

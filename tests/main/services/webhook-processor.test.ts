@@ -1,0 +1,72 @@
+import { describe, expect, it, vi } from 'vitest';
+import { Inbox } from '../../../main/services/inbox';
+import { WebhookProcessor } from '../../../main/services/webhook-processor';
+import { fixtureBytes } from '../../helpers/fixtures';
+import { memoryStore } from '../../helpers/memory-store';
+
+function setup() {
+  const memory = memoryStore();
+  const lines: string[] = [];
+  const inbox = new Inbox(memory.store, memory.bus);
+  const processor = new WebhookProcessor(memory.store, inbox, (line) => lines.push(line));
+  const log = (body: Buffer) => memory.store.webhooks.record({ receivedAtMs: 1, signature: 's', headers: {}, body }, 'received', '');
+  const outcomes = () => memory.store.db.prepare('SELECT outcome FROM webhook_log ORDER BY id').pluck().all();
+  return { ...memory, inbox, processor, log, lines, outcomes };
+}
+
+describe('WebhookProcessor', () => {
+  it('processes acknowledged deliveries oldest first and marks them, exactly once', async () => {
+    const { store, processor, log, published, outcomes } = setup();
+    log(fixtureBytes('echo-text'));
+    log(Buffer.from(fixtureBytes('status-failed').toString('utf8').replace('wamid.OUT0001', 'wamid.ECHO0001')));
+    log(fixtureBytes('echo-text'));
+    await processor.settle();
+    expect(outcomes()).toEqual(['processed', 'processed', 'processed']);
+    expect(store.messages.findByWamid('wamid.ECHO0001')?.status).toBe('failed');
+    expect(published.filter((e) => e.type === 'new_message')).toHaveLength(1);
+    expect(processor.processChunk()).toBe(0);
+  });
+
+  it('recovers after a crash: what was acknowledged but not processed is processed at start', async () => {
+    const first = setup();
+    first.log(fixtureBytes('text-message'));
+    // "Restart": a new inbox and processor over the same database.
+    const inbox = new Inbox(first.store, first.bus);
+    const processor = new WebhookProcessor(first.store, inbox, () => undefined);
+    processor.schedule();
+    await processor.settle();
+    expect(first.store.db.prepare('SELECT count(*) FROM messages').pluck().get()).toBe(1);
+  });
+
+  it('marks a delivery whose processing throws as failed, logs it, and still processes the others', async () => {
+    const { store, inbox, processor, log, lines, outcomes } = setup();
+    log(fixtureBytes('text-message'));
+    log(fixtureBytes('echo-text'));
+    const real = inbox.processLogged.bind(inbox);
+    vi.spyOn(inbox, 'processLogged').mockImplementation((rows) => {
+      if (rows.some((row) => row.id === 1)) throw new Error('disk on fire');
+      return real(rows);
+    });
+    await processor.settle();
+    expect(outcomes()).toEqual(['failed', 'processed']);
+    expect(lines).toEqual(['webhook: delivery 1 could not be processed (disk on fire); kept in the log for a replay']);
+    expect(store.messages.findByWamid('wamid.ECHO0001')).toBeDefined();
+  });
+
+  it('ignores a logged body that is not JSON instead of failing', async () => {
+    const { processor, log, outcomes, store } = setup();
+    log(Buffer.from('{nope'));
+    await processor.settle();
+    expect(outcomes()).toEqual(['ignored']);
+    expect(store.db.prepare('SELECT detail FROM webhook_log').pluck().get()).toBe('body is not valid JSON');
+  });
+
+  it('stops scheduling on shutdown, leaving the rest for the next start', async () => {
+    const { processor, log, outcomes } = setup();
+    log(fixtureBytes('text-message'));
+    processor.stop();
+    processor.schedule();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(outcomes()).toEqual(['received']);
+  });
+});
