@@ -49,7 +49,7 @@ export class WebhookIntake {
     this.pending = [];
     this.scheduled = false;
     const received = batch.map((item) => item.received);
-    let inline = false;
+    let inline: boolean;
     try {
       inline = received.reduce((sum, item) => sum + updates(item), 0) <= INLINE_LIMIT && this.store.webhooks.pending(1).length === 0;
       if (inline) this.inbox.ingestMany(received);
