@@ -2,14 +2,15 @@ import type { AddressInfo } from 'node:net';
 import type { GatewayInfo } from '../shared/contract';
 import { ConfigError, type GatewayConfig } from './config';
 import { createGatewayServer } from './gateway/server';
-import { WsHub } from './gateway/ws-hub';
+import { DEFAULT_HUB_LIMITS, WsHub, type HubLimits } from './gateway/ws-hub';
 import { databasePath } from './paths';
 import { EventBus } from './services/event-bus';
 import { History } from './services/history';
 import { Inbox } from './services/inbox';
 import { WebhookIntake } from './services/webhook-intake';
 import { WebhookProcessor } from './services/webhook-processor';
-import { createOperationHandlers, type OperationHandlers } from './services/operations';
+import { createOperationHandlers, type Caller, type OperationHandlers } from './services/operations';
+import { Presence } from './services/presence';
 import { Outbox } from './services/outbox';
 import { RejectionCounter, WebhookAdmin } from './services/webhook-admin';
 import { createStore, type Store } from './store';
@@ -27,13 +28,16 @@ export type RunningGateway = {
   store: Store;
   bus: EventBus;
   handlers: OperationHandlers;
+  presence: Presence;
+  /** The desktop app's own user, for IPC calls. */
+  localCaller: Caller;
   /** Resolves once every acknowledged webhook has been processed (tests, tools). */
   processed(): Promise<void>;
   close(): Promise<void>;
 };
 
 /** How the gateway reports and where it finds the built renderer. */
-export type BootOptions = { rendererDir: string | null; log: (line: string) => void; heartbeatMs?: number };
+export type BootOptions = { rendererDir: string | null; log: (line: string) => void; hubLimits?: Partial<HubLimits> };
 
 function listen(server: ReturnType<typeof createGatewayServer>, host: string, port: number): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
@@ -73,15 +77,31 @@ export async function bootGateway(config: GatewayConfig, options: BootOptions): 
   const client: WhatsAppClient = config.whatsapp.mode === 'live' ? new GraphClient(config.whatsapp) : (sandbox as SandboxClient);
   const outbox = new Outbox(store, bus, client, Date.now, options.log);
   const history = new History(store, bus);
-  const info = (): GatewayInfo => ({
+  const presence = new Presence(store, bus);
+  const info = (caller: Caller): GatewayInfo => ({
     mode: config.whatsapp.mode,
+    user: caller.user,
     phone_number_id: config.whatsapp.phoneNumberId,
     head_seq: store.events.head(),
     version: APP_VERSION,
   });
-  const handlers = createOperationHandlers({ history, outbox, webhooks: webhookAdmin, info });
-  const access = { apiToken: config.apiToken, bindHost: config.host, allowedHosts: config.allowedHosts, allowedOrigins: config.allowedOrigins };
-  const hub = new WsHub({ log: store.events, bus, access, info, heartbeatMs: options.heartbeatMs ?? 30_000 });
+  const handlers = createOperationHandlers({ history, outbox, webhooks: webhookAdmin, presence, info });
+  const access = {
+    apiToken: config.apiToken,
+    localUser: config.localUser,
+    userOfToken: (token: string) => store.tokens.userOf(token),
+    bindHost: config.host,
+    allowedHosts: config.allowedHosts,
+    allowedOrigins: config.allowedOrigins,
+  };
+  const hub = new WsHub({
+    log: store.events,
+    bus,
+    access,
+    presence,
+    info: (user) => info({ user }),
+    limits: { ...DEFAULT_HUB_LIMITS, ...options.hubLimits },
+  });
   const server = createGatewayServer({
     webhook: {
       appSecret: config.appSecret,
@@ -113,6 +133,7 @@ export async function bootGateway(config: GatewayConfig, options: BootOptions): 
   const prune = () => {
     const removed = webhookAdmin.prune();
     if (removed > 0) options.log(`webhook log: removed ${removed} deliveries older than ${config.webhookRetentionDays} days`);
+    store.events.prune(Date.now() - config.eventRetentionDays * 24 * 60 * 60 * 1000, config.eventRetentionCount);
   };
   prune();
   // Whatever a crash left acknowledged but unprocessed is processed now.
@@ -125,10 +146,13 @@ export async function bootGateway(config: GatewayConfig, options: BootOptions): 
     store,
     bus,
     handlers,
+    presence,
+    localCaller: { user: config.localUser },
     processed: () => processor.settle(),
     close: async () => {
       clearInterval(pruning);
       processor.stop();
+      presence.stop();
       sandbox?.stop();
       hub.close();
       await new Promise<void>((resolve) => {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { GatewayMode } from '../shared/contract';
 
@@ -24,6 +25,11 @@ export type GatewayConfig = {
   allowedHosts: string[];
   /** Days a raw webhook delivery is kept in the webhook log. */
   webhookRetentionDays: number;
+  /** The event log keeps this many days, and at most `eventRetentionCount` events. */
+  eventRetentionDays: number;
+  eventRetentionCount: number;
+  /** The agent name of this install's own token and of the desktop app. */
+  localUser: string;
   whatsapp:
     | { mode: Extract<GatewayMode, 'live'>; phoneNumberId: string; accessToken: string; graphUrl: string; apiVersion: string }
     | { mode: Extract<GatewayMode, 'sandbox'>; phoneNumberId: string; delayMs: number };
@@ -75,6 +81,14 @@ function positiveNumber(env: Record<string, string | undefined>, name: string, f
   return value;
 }
 
+function localUserName(): string {
+  try {
+    return os.userInfo().username || 'agent';
+  } catch {
+    return 'agent';
+  }
+}
+
 function list(value: string | undefined): string[] {
   return (value ?? '')
     .split(',')
@@ -98,6 +112,9 @@ export function resolveConfig(
     allowedOrigins: list(env.SWITCHBOARD_ALLOWED_ORIGINS),
     allowedHosts: list(env.SWITCHBOARD_ALLOWED_HOSTS),
     webhookRetentionDays: positiveNumber(env, 'SWITCHBOARD_WEBHOOK_RETENTION_DAYS', 30),
+    eventRetentionDays: positiveNumber(env, 'SWITCHBOARD_EVENT_RETENTION_DAYS', 7),
+    eventRetentionCount: Math.floor(positiveNumber(env, 'SWITCHBOARD_EVENT_RETENTION_COUNT', 1_000_000)),
+    localUser: env.SWITCHBOARD_USER || localUserName(),
   };
   if (!accessToken) {
     const delayMs = Number(env.SWITCHBOARD_SANDBOX_DELAY_MS ?? 600);

@@ -19,10 +19,17 @@ async function start(): Promise<void> {
     process.env,
   );
   gateway = await bootGateway(config, { rendererDir: path.dirname(files.rendererIndex), log: (line) => console.log(line) });
-  registerIpc(gateway.handlers, gateway.bus, trusted, trustedSenderCheck(trusted, (url) => isRendererUrl(url, files)));
-  openMainWindow(files, trusted);
+  const running = gateway;
+  registerIpc(running.handlers, running.bus, trusted, trustedSenderCheck(trusted, (url) => isRendererUrl(url, files)), running.localCaller);
+  // The desktop agent is online while one of its windows is open, like a WebSocket client.
+  const open = () => {
+    const window = openMainWindow(files, trusted);
+    const disconnect = running.presence.connect(running.localCaller.user);
+    window.on('closed', disconnect);
+  };
+  open();
   app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) openMainWindow(files, trusted);
+    if (BrowserWindow.getAllWindows().length === 0) open();
   });
 }
 

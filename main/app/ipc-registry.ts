@@ -1,7 +1,7 @@
 import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import { EVENT_CHANNEL, fail, OPERATION_CHANNELS, type Result } from '../../shared/contract';
 import type { EventBus } from '../services/event-bus';
-import { invokeOperation, type OperationHandlers } from '../services/operations';
+import { invokeOperation, type Caller, type OperationHandlers } from '../services/operations';
 
 /** Decides whether an IPC message comes from a window we created, its main frame, our page. */
 export type SenderCheck = (event: IpcMainInvokeEvent) => boolean;
@@ -16,13 +16,20 @@ export function trustedSenderCheck(trusted: ReadonlySet<WebContents>, isOurUrl: 
 
 /**
  * Registers one handler per contract operation (sender check, then schema validation, then the
- * shared service) and forwards every committed event to trusted windows. Returns an unregister.
+ * shared service, as the desktop's own user) and forwards every committed event to trusted
+ * windows. Returns an unregister.
  */
-export function registerIpc(handlers: OperationHandlers, bus: EventBus, trusted: ReadonlySet<WebContents>, isTrusted: SenderCheck): () => void {
+export function registerIpc(
+  handlers: OperationHandlers,
+  bus: EventBus,
+  trusted: ReadonlySet<WebContents>,
+  isTrusted: SenderCheck,
+  caller: Caller,
+): () => void {
   for (const { name, channel } of OPERATION_CHANNELS) {
     ipcMain.handle(channel, (event, request: unknown): Result<unknown> => {
       if (!isTrusted(event)) return fail('forbidden', 'IPC from an untrusted sender');
-      return invokeOperation(handlers, name, request);
+      return invokeOperation(handlers, name, request, caller);
     });
   }
   const unsubscribe = bus.subscribe((event) => {

@@ -1,8 +1,18 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
-/** Who may call /api and /ws: the bearer token, and the Host/Origin names that are ours. */
-export type AccessPolicy = { apiToken: string; bindHost: string; allowedHosts: string[]; allowedOrigins: string[] };
+/**
+ * Who may call /api and /ws: the install's own token (its user is `localUser`), tokens of a team
+ * server's agents (`userOfToken`), and the Host/Origin names that are ours.
+ */
+export type AccessPolicy = {
+  apiToken: string;
+  localUser: string;
+  userOfToken: (token: string) => string | null;
+  bindHost: string;
+  allowedHosts: string[];
+  allowedOrigins: string[];
+};
 
 const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]', '::1'];
 
@@ -17,9 +27,14 @@ export function presentedToken(req: IncomingMessage, url: URL, allowQuery: boole
   return allowQuery ? url.searchParams.get('token') : null;
 }
 
-/** Constant-time token check (hashing first makes lengths equal). */
-export function isValidToken(presented: string | null, policy: AccessPolicy): boolean {
-  return presented !== null && timingSafeEqual(digest(presented), digest(policy.apiToken));
+/**
+ * The user a presented token belongs to, or null. The install's token is compared in constant
+ * time (hashing first makes lengths equal); agents' tokens are looked up by their hash.
+ */
+export function authenticate(presented: string | null, policy: AccessPolicy): string | null {
+  if (presented === null || presented === '') return null;
+  if (timingSafeEqual(digest(presented), digest(policy.apiToken))) return policy.localUser;
+  return policy.userOfToken(presented);
 }
 
 function hostName(hostHeader: string): string {

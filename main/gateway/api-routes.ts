@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HTTP_ROUTES, OPERATION_NAMES, pathParameters, type HttpRoute, type OperationName } from '../../shared/contract';
-import { invokeOperation, type OperationHandlers } from '../services/operations';
+import { invokeOperation, type Caller, type OperationHandlers } from '../services/operations';
 import { sendError, sendJson } from './http-responses';
 import { isJsonRequest, readBody } from './read-body';
 
@@ -50,7 +50,7 @@ function requestFields(compiled: CompiledRoute, match: RegExpExecArray, url: URL
 }
 
 /** Routes an authenticated /api request; answers 404 or 405 for paths and methods it does not know. */
-export async function handleApiRequest(req: IncomingMessage, res: ServerResponse, url: URL, handlers: OperationHandlers): Promise<void> {
+export async function handleApiRequest(req: IncomingMessage, res: ServerResponse, url: URL, handlers: OperationHandlers, caller: Caller): Promise<void> {
   const matching = COMPILED_ROUTES.flatMap((compiled) => {
     const match = compiled.pattern.exec(url.pathname);
     return match ? [{ compiled, match }] : [];
@@ -66,7 +66,7 @@ export async function handleApiRequest(req: IncomingMessage, res: ServerResponse
   if (body === null) return;
   // Path parameters win over body fields of the same name: the URL names the resource.
   const request = { ...body, ...requestFields(compiled, match, url) };
-  const result = invokeOperation(handlers, compiled.operation, request);
+  const result = invokeOperation(handlers, compiled.operation, request, caller);
   if (result.ok) sendJson(res, compiled.route.status, result.value);
   else sendError(res, result.error.code, result.error.message);
 }

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { GatewayMode } from '../../shared/contract';
 import type { OperationHandlers } from '../services/operations';
-import { isAllowedHost, isValidToken, presentedToken, type AccessPolicy } from './access';
+import { authenticate, isAllowedHost, presentedToken, type AccessPolicy } from './access';
 import { handleApiRequest } from './api-routes';
 import { sendError, sendJson } from './http-responses';
 import { serveStatic } from './static-route';
@@ -31,10 +31,9 @@ async function route(req: IncomingMessage, res: ServerResponse, url: URL, deps: 
   }
   if (pathname === '/api' || pathname.startsWith('/api/')) {
     if (!isAllowedHost(req, deps.access)) return sendError(res, 'forbidden', "Host is not one of this gateway's names");
-    if (!isValidToken(presentedToken(req, url, false), deps.access)) {
-      return sendError(res, 'unauthorized', 'a valid token is required: Authorization: Bearer <token>', { 'www-authenticate': 'Bearer' });
-    }
-    return handleApiRequest(req, res, url, deps.handlers);
+    const user = authenticate(presentedToken(req, url, false), deps.access);
+    if (!user) return sendError(res, 'unauthorized', 'a valid token is required: Authorization: Bearer <token>', { 'www-authenticate': 'Bearer' });
+    return handleApiRequest(req, res, url, deps.handlers, { user });
   }
   if (pathname === '/ws') return sendError(res, 'bad_request', '/ws expects a WebSocket upgrade');
   if (req.method !== 'GET' && req.method !== 'HEAD') {

@@ -1,126 +1,237 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { ClientFrameSchema, ERROR_HTTP_STATUS, WS_CLOSE, type AppError, type GatewayInfo, type ServerFrame } from '../../shared/contract';
-import type { EventLog } from '../store/event-log';
+import {
+  assertNever,
+  ClientFrameSchema,
+  ERROR_HTTP_STATUS,
+  WS_CLOSE,
+  type AppError,
+  type ClientFrame,
+  type GatewayInfo,
+  type Result,
+  type ServerEvent,
+  type ServerFrame,
+} from '../../shared/contract';
+import type { Presence } from '../services/presence';
 import type { EventBus } from '../services/event-bus';
-import { isAllowedHost, isAllowedOrigin, isValidToken, presentedToken, type AccessPolicy } from './access';
+import type { EventLog } from '../store/event-log';
+import { authenticate, isAllowedHost, isAllowedOrigin, presentedToken, type AccessPolicy } from './access';
 
 /** Largest frame a client may send (they only send small control frames). */
 export const MAX_CLIENT_FRAME_BYTES = 16 * 1024;
 
+/** Limits that keep one client from costing memory or slowing the others. */
+export type HubLimits = {
+  /** Bytes handed to a socket and not yet written out, above which the hub stops sending to it. */
+  highWaterBytes: number;
+  /** A caught-up client that falls this many events behind is closed with WS_CLOSE.resume. */
+  maxLagEvents: number;
+  /** Ping interval; a peer that misses a pong is dropped at the next one. */
+  heartbeatMs: number;
+};
+
+/** Defaults: 1 MiB in flight per client, 10,000 events of lag, 30 s heartbeat. */
+export const DEFAULT_HUB_LIMITS: HubLimits = { highWaterBytes: 1024 * 1024, maxLagEvents: 10_000, heartbeatMs: 30_000 };
+
 const CATCH_UP_PAGE = 500;
 
-/** What the hub reads from and how often it checks that peers are alive. */
-export type WsHubDeps = { log: EventLog; bus: EventBus; access: AccessPolicy; info: () => GatewayInfo; heartbeatMs: number };
+/** What the hub reads from, who it tells about connections, and its limits. */
+export type WsHubDeps = {
+  log: EventLog;
+  bus: EventBus;
+  access: AccessPolicy;
+  presence: Presence;
+  info: (user: string) => GatewayInfo;
+  limits: HubLimits;
+};
+
+type Client = {
+  ws: WebSocket;
+  user: string;
+  /** `seq` of the last event sent; every later event is still to send, from memory or the log. */
+  lastSent: number;
+  inFlightBytes: number;
+  caughtUp: boolean;
+  sentEvents: boolean;
+  alive: boolean;
+};
 
 function refuseUpgrade(socket: Duplex, error: AppError): void {
   const body = JSON.stringify({ error });
   const status = ERROR_HTTP_STATUS[error.code];
-  socket.end(
-    `HTTP/1.1 ${status} ${error.code}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-  );
-}
-
-function send(socket: WebSocket, frame: ServerFrame): void {
-  socket.send(JSON.stringify(frame));
+  socket.end(`HTTP/1.1 ${status} ${error.code}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 }
 
 /**
- * `/ws`: authenticated before the upgrade completes, then events in `seq` order. A client passing
- * `?since=<seq>` first receives every event after it, then live ones, without gap or duplicate.
+ * `/ws`: authenticated before the upgrade completes, then every event in `seq` order. Each client
+ * is a cursor into the event log: live events go out from memory while the client keeps up; one
+ * that falls behind (a slow network, a long catch-up) is fed from the log as its socket drains, so
+ * memory per client stays bounded, nobody else waits for it, and nothing is skipped or repeated.
  */
 export class WsHub {
   private readonly server = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_FRAME_BYTES });
-  private readonly alive = new WeakMap<WebSocket, boolean>();
+  private readonly clients = new Set<Client>();
   private readonly heartbeat: NodeJS.Timeout;
+  private readonly unsubscribe: () => void;
+  private head: number;
 
   constructor(private readonly deps: WsHubDeps) {
-    // A peer that misses one ping is dropped at the next: within two intervals.
-    this.heartbeat = setInterval(() => this.checkPeers(), deps.heartbeatMs);
+    this.head = deps.log.head();
+    this.unsubscribe = deps.bus.subscribe((event) => this.fanOut(event));
+    this.heartbeat = setInterval(() => this.checkPeers(), deps.limits.heartbeatMs);
     this.heartbeat.unref();
   }
 
   get clientCount(): number {
-    return this.server.clients.size;
+    return this.clients.size;
   }
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): void {
     const { access } = this.deps;
-    if (!isAllowedHost(req, access)) return refuseUpgrade(socket, { code: 'forbidden', message: 'Host is not one of this gateway\'s names' });
+    if (!isAllowedHost(req, access)) return refuseUpgrade(socket, { code: 'forbidden', message: "Host is not one of this gateway's names" });
     if (!isAllowedOrigin(req, access)) return refuseUpgrade(socket, { code: 'forbidden', message: 'Origin is not allowed' });
-    if (!isValidToken(presentedToken(req, url, true), access)) {
-      return refuseUpgrade(socket, { code: 'unauthorized', message: 'a valid token is required (Authorization: Bearer, or ?token=)' });
-    }
+    const user = authenticate(presentedToken(req, url, true), access);
+    if (!user) return refuseUpgrade(socket, { code: 'unauthorized', message: 'a valid token is required (Authorization: Bearer, or ?token=)' });
     const sinceParam = url.searchParams.get('since');
     const since = sinceParam === null ? null : Number(sinceParam);
     if (since !== null && (!Number.isInteger(since) || since < 0)) {
       return refuseUpgrade(socket, { code: 'bad_request', message: 'since must be a non-negative integer seq' });
     }
-    this.server.handleUpgrade(req, socket, head, (ws) => this.accept(ws, since));
+    this.server.handleUpgrade(req, socket, head, (ws) => this.accept(ws, user, since));
   }
 
   close(): void {
     clearInterval(this.heartbeat);
-    for (const client of this.server.clients) client.close(WS_CLOSE.goingAway, 'gateway stopping');
+    this.unsubscribe();
+    for (const client of this.clients) client.ws.close(WS_CLOSE.goingAway, 'gateway stopping');
     this.server.close();
   }
 
-  // Backlog and subscription happen in one synchronous step: commits run on this same thread, so
-  // no event can slip between the last backlog page and the first live one.
-  private accept(ws: WebSocket, since: number | null): void {
-    const { log, bus, info } = this.deps;
-    this.alive.set(ws, true);
-    ws.on('pong', () => this.alive.set(ws, true));
-    // An oversized or malformed frame makes ws close the socket (1009/1002) and emit 'error'; without
-    // a listener that error would crash the gateway.
+  private accept(ws: WebSocket, user: string, since: number | null): void {
+    const client: Client = { ws, user, lastSent: this.head, inFlightBytes: 0, caughtUp: false, sentEvents: false, alive: true };
+    this.clients.add(client);
+    // hello first: its head_seq is where a client without `since` starts, so it also receives the
+    // presence event its own connection causes.
+    this.sendControl(client, { type: 'hello', info: this.deps.info(user) });
+    const disconnect = this.deps.presence.connect(user);
+    ws.on('pong', () => (client.alive = true));
+    // An oversized or malformed frame makes ws close the socket (1009/1002) and emit 'error';
+    // without a listener that error would crash the gateway.
     ws.on('error', () => ws.terminate());
-    send(ws, { type: 'hello', info: info() });
-    let lastSent = log.head();
-    if (since !== null) {
-      if (log.canResumeFrom(since)) {
-        lastSent = since;
-        for (let page = log.after(lastSent, CATCH_UP_PAGE); page.length > 0; page = log.after(lastSent, CATCH_UP_PAGE)) {
-          for (const event of page) send(ws, event);
-          lastSent = page.at(-1)?.seq ?? lastSent;
-        }
-      } else {
-        send(ws, { type: 'resync', seq: lastSent });
-      }
-    }
-    send(ws, { type: 'caught_up', seq: lastSent });
-    const unsubscribe = bus.subscribe((event) => {
-      if (event.seq <= lastSent) return;
-      lastSent = event.seq;
-      send(ws, event);
+    ws.on('close', () => {
+      this.clients.delete(client);
+      disconnect();
     });
-    ws.on('close', unsubscribe);
-    ws.on('message', (data) => this.onClientFrame(ws, data));
+    ws.on('message', (data) => this.onClientFrame(client, data));
+    this.startFrom(client, since);
   }
 
-  private onClientFrame(ws: WebSocket, data: unknown): void {
-    let frame: unknown;
+  private startFrom(client: Client, since: number | null): void {
+    if (since !== null) {
+      if (this.deps.log.canResumeFrom(since)) client.lastSent = since;
+      else this.sendControl(client, { type: 'resync', seq: client.lastSent });
+    }
+    this.pump(client);
+  }
+
+  // Sends what the client is missing, from the log, until it is current or its socket is full.
+  private pump(client: Client): void {
+    const { log, limits } = this.deps;
+    while (client.lastSent < this.head && client.inFlightBytes < limits.highWaterBytes && client.ws.readyState === client.ws.OPEN) {
+      const page = log.after(client.lastSent, CATCH_UP_PAGE);
+      if (page.length === 0) break;
+      for (const event of page) {
+        this.sendEvent(client, event, Buffer.from(JSON.stringify(event)));
+        if (client.inFlightBytes >= limits.highWaterBytes) break;
+      }
+    }
+    if (!client.caughtUp && client.lastSent >= this.head) {
+      client.caughtUp = true;
+      this.sendControl(client, { type: 'caught_up', seq: client.lastSent });
+    }
+  }
+
+  private fanOut(event: ServerEvent): void {
+    this.head = Math.max(this.head, event.seq);
+    let frame: Buffer | null = null;
+    for (const client of this.clients) {
+      if (client.lastSent >= event.seq) continue;
+      const current = client.caughtUp && client.lastSent === event.seq - 1 && client.inFlightBytes < this.deps.limits.highWaterBytes;
+      if (current) {
+        // Serialised once for all clients that are keeping up.
+        frame ??= Buffer.from(JSON.stringify(event));
+        this.sendEvent(client, event, frame);
+      } else if (client.caughtUp && this.head - client.lastSent > this.deps.limits.maxLagEvents) {
+        client.ws.close(WS_CLOSE.resume, `fell ${this.head - client.lastSent} events behind: reconnect with ?since=${client.lastSent}`);
+      }
+      // Otherwise the client is behind or its socket is full: pump() feeds it from the log as it drains.
+    }
+  }
+
+  private sendEvent(client: Client, event: ServerEvent, frame: Buffer): void {
+    client.lastSent = event.seq;
+    client.sentEvents = true;
+    client.inFlightBytes += frame.length;
+    // A text frame, though the data is a Buffer (serialised once for every client): browsers hand
+    // binary frames to onmessage as Blobs.
+    client.ws.send(frame, { binary: false }, (error) => {
+      client.inFlightBytes -= frame.length;
+      if (!error && client.lastSent < this.head && client.inFlightBytes < this.deps.limits.highWaterBytes / 2) this.pump(client);
+    });
+  }
+
+  private sendControl(client: Client, frame: ServerFrame): void {
+    client.ws.send(JSON.stringify(frame));
+  }
+
+  private onClientFrame(client: Client, data: unknown): void {
+    let json: unknown;
     try {
-      frame = JSON.parse(String(data));
+      json = JSON.parse(String(data));
     } catch {
-      send(ws, { type: 'error', error: { code: 'bad_request', message: 'frame is not valid JSON' } });
+      this.sendControl(client, { type: 'error', error: { code: 'bad_request', message: 'frame is not valid JSON' } });
       return;
     }
-    const parsed = ClientFrameSchema.safeParse(frame);
+    const parsed = ClientFrameSchema.safeParse(json);
     if (!parsed.success) {
-      send(ws, { type: 'error', error: { code: 'bad_request', message: 'unknown frame type' } });
+      this.sendControl(client, { type: 'error', error: { code: 'bad_request', message: 'unknown frame type or bad fields' } });
+      return;
     }
-    // `ping` needs no answer beyond keeping the connection busy; later frame types are handled here.
+    const result = this.handleFrame(client, parsed.data);
+    if (!result.ok) this.sendControl(client, { type: 'error', error: result.error });
+  }
+
+  private handleFrame(client: Client, frame: ClientFrame): Result<unknown> {
+    const { presence } = this.deps;
+    switch (frame.type) {
+      case 'ping':
+        return { ok: true, value: null };
+      case 'resume':
+        // Only before any event went out: afterwards a replay could repeat what the client has.
+        if (client.sentEvents) return { ok: false, error: { code: 'conflict', message: 'resume must come before any event: reconnect with ?since=<seq>' } };
+        client.caughtUp = false;
+        this.startFrom(client, frame.since);
+        return { ok: true, value: null };
+      case 'typing':
+        return presence.typing(client.user, frame.conversation_id);
+      case 'viewing':
+        return presence.viewing(client.user, frame.conversation_id);
+      case 'presence':
+        return presence.setState(client.user, frame.state);
+      default:
+        return assertNever(frame);
+    }
   }
 
   private checkPeers(): void {
-    for (const client of this.server.clients) {
-      if (!this.alive.get(client)) {
-        client.terminate();
+    for (const client of this.clients) {
+      if (!client.alive) {
+        client.ws.terminate();
         continue;
       }
-      this.alive.set(client, false);
-      client.ping();
+      client.alive = false;
+      client.ws.ping();
     }
   }
 }

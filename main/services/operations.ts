@@ -11,11 +11,15 @@ import {
 } from '../../shared/contract';
 import type { History } from './history';
 import type { Outbox } from './outbox';
+import type { Presence } from './presence';
 import type { WebhookAdmin } from './webhook-admin';
+
+/** Who is calling: the agent behind the token (HTTP, WebSocket) or the desktop app's own user (IPC). */
+export type Caller = { user: string };
 
 /** The business logic behind every operation of the contract, shared by IPC and HTTP. */
 export type OperationHandlers = {
-  [K in OperationName]: (request: ValidOperationRequest<K>) => Result<OperationResult<K>>;
+  [K in OperationName]: (request: ValidOperationRequest<K>, caller: Caller) => Result<OperationResult<K>>;
 };
 
 /** Binds each operation of the contract to the service that implements it. */
@@ -23,11 +27,12 @@ export function createOperationHandlers(services: {
   history: History;
   outbox: Outbox;
   webhooks: WebhookAdmin;
-  info: () => GatewayInfo;
+  presence: Presence;
+  info: (caller: Caller) => GatewayInfo;
 }): OperationHandlers {
-  const { history, outbox, webhooks, info } = services;
+  const { history, outbox, webhooks, presence, info } = services;
   return {
-    getInfo: () => ok(info()),
+    getInfo: (_request, caller) => ok(info(caller)),
     listConversations: () => ok(history.listConversations()),
     listMessages: (request) => history.listMessages(request),
     sendMessage: (request) => outbox.send(request),
@@ -35,6 +40,10 @@ export function createOperationHandlers(services: {
     getMessageInfo: (request) => history.getMessageInfo(request),
     listWebhooks: (request) => ok(webhooks.list(request)),
     replayWebhook: (request) => webhooks.replay(request),
+    getTeam: () => ok(presence.team()),
+    setTyping: (request, caller) => presence.typing(caller.user, request.conversation_id),
+    setViewing: (request, caller) => presence.viewing(caller.user, request.conversation_id),
+    setPresence: (request, caller) => presence.setState(caller.user, request.state),
     listEvents: (request) => ok(history.listEvents(request)),
   };
 }
@@ -47,11 +56,12 @@ export function invokeOperation<K extends OperationName>(
   handlers: OperationHandlers,
   name: K,
   untrusted: unknown,
+  caller: Caller,
 ): Result<OperationResult<K>> {
   const parsed = operations[name].request.safeParse(untrusted ?? {});
   if (!parsed.success) return fail('bad_request', describeSchemaError(parsed.error));
   try {
-    return handlers[name](parsed.data as ValidOperationRequest<K>);
+    return handlers[name](parsed.data as ValidOperationRequest<K>, caller);
   } catch (error) {
     return fail('internal', `${name} failed: ${error instanceof Error ? error.message : String(error)}`);
   }

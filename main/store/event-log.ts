@@ -10,6 +10,8 @@ export class EventLog {
   private readonly insertRow;
   private readonly afterRows;
   private readonly bounds;
+  private readonly pruneBySeq;
+  private readonly firstSince;
 
   constructor(db: Database) {
     this.insertRow = db.prepare<[string, string, number]>('INSERT INTO events (type, body_json, created_at) VALUES (?, ?, ?)');
@@ -19,6 +21,10 @@ export class EventLog {
     this.bounds = db.prepare<[], { first: number | null; last: number | null }>(
       'SELECT min(seq) AS first, max(seq) AS last FROM events',
     );
+    this.pruneBySeq = db.prepare<[number]>('DELETE FROM events WHERE seq < ?');
+    // Events are appended with the current time, so created_at grows with seq: scanning in seq
+    // order stops at the first recent event, after exactly the rows being pruned.
+    this.firstSince = db.prepare<[number], { seq: number }>('SELECT seq FROM events WHERE created_at >= ? ORDER BY seq LIMIT 1');
   }
 
   append(event: UnsequencedEvent, nowMs: number): ServerEvent {
@@ -29,6 +35,19 @@ export class EventLog {
   /** Events with `seq` greater than `since`, oldest first. */
   after(since: number, limit: number): ServerEvent[] {
     return this.afterRows.all(since, limit).map((row) => ({ ...(JSON.parse(row.body_json) as UnsequencedEvent), seq: row.seq }) as ServerEvent);
+  }
+
+  /**
+   * Drops events older than `cutoffMs` or beyond the newest `maxCount`, always keeping the newest
+   * one (so the log still knows its head, and a client older than the window gets a resync).
+   * Returns how many were dropped.
+   */
+  prune(cutoffMs: number, maxCount: number): number {
+    const { last } = this.bounds.get() ?? { last: null };
+    if (last === null) return 0;
+    const byTime = this.firstSince.get(cutoffMs)?.seq ?? last;
+    const byCount = last - maxCount + 1;
+    return this.pruneBySeq.run(Math.min(last, Math.max(byTime, byCount))).changes;
   }
 
   /** The newest `seq`, 0 for an empty log. */

@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3';
 import { ConversationRepo } from './conversation-repo';
 import { EventLog } from './event-log';
 import { MessageRepo } from './message-repo';
+import { TokenRepo } from './token-repo';
 import { WebhookLog } from './webhook-log';
 
 /** Every repository over one open database, plus its transaction helper. */
@@ -11,6 +12,7 @@ export type Store = {
   messages: MessageRepo;
   events: EventLog;
   webhooks: WebhookLog;
+  tokens: TokenRepo;
   transaction<T>(work: () => T): T;
 };
 
@@ -22,6 +24,7 @@ export function createStore(db: Database): Store {
     messages: new MessageRepo(db),
     events: new EventLog(db),
     webhooks: new WebhookLog(db),
+    tokens: new TokenRepo(db),
     transaction: (work) => db.transaction(work)(),
   };
 }

@@ -104,6 +104,22 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 4,
+    description: 'API tokens of the agents of a team server',
+    up: (db) => {
+      db.exec(`
+        -- Only a hash of each token is kept: the database alone does not let anyone log in.
+        CREATE TABLE api_tokens (
+          id         INTEGER PRIMARY KEY,
+          user       TEXT    NOT NULL,
+          token_hash TEXT    NOT NULL UNIQUE,
+          created_at INTEGER NOT NULL,
+          revoked_at INTEGER
+        );
+      `);
+    },
+  },
 ];
 
 /** The schema version this build of the app writes. */

@@ -22,4 +22,15 @@ export interface BridgeApi extends OperationFunctions {
   readonly transport: 'ipc' | 'websocket';
   /** Streams events after `since`; returns a function that stops the stream. */
   stream(since: number, handlers: StreamHandlers): () => void;
+  /**
+   * Tells the other agents what this one is doing: fire-and-forget signals (WebSocket frames in
+   * browser mode, IPC calls on the desktop). They expire by themselves, so a lost one is harmless.
+   */
+  signal(signal: AgentSignal): void;
 }
+
+/** What an agent tells the others: typing in a conversation, viewing one (or none), away or back. */
+export type AgentSignal =
+  | { type: 'typing'; conversation_id: number }
+  | { type: 'viewing'; conversation_id: number | null }
+  | { type: 'presence'; state: 'online' | 'away' };

@@ -1,5 +1,6 @@
 import { OPERATION_NAMES, type PreloadApi, type ServerEvent } from '../../shared/contract';
-import type { BridgeApi, StreamHandlers } from './bridge-api';
+import { assertNever } from '../../shared/contract';
+import type { AgentSignal, BridgeApi, StreamHandlers } from './bridge-api';
 import { SeqGate } from './seq-gate';
 
 /**
@@ -7,10 +8,25 @@ import { SeqGate } from './seq-gate';
  * IPC. Resuming after a renderer reload reads the missed events from the log before live ones.
  */
 export function createIpcBridge(preload: PreloadApi): BridgeApi {
-  const operations = Object.fromEntries(OPERATION_NAMES.map((name) => [name, preload[name]])) as unknown as Omit<BridgeApi, 'transport' | 'stream'>;
+  const operations = Object.fromEntries(OPERATION_NAMES.map((name) => [name, preload[name]])) as unknown as Omit<BridgeApi, 'transport' | 'stream' | 'signal'>;
   return {
     ...operations,
     transport: 'ipc',
+    signal(signal: AgentSignal) {
+      switch (signal.type) {
+        case 'typing':
+          void preload.setTyping({ conversation_id: signal.conversation_id });
+          return;
+        case 'viewing':
+          void preload.setViewing({ conversation_id: signal.conversation_id });
+          return;
+        case 'presence':
+          void preload.setPresence({ state: signal.state });
+          return;
+        default:
+          assertNever(signal);
+      }
+    },
     stream(since: number, handlers: StreamHandlers) {
       const gate = new SeqGate(since);
       let catchingUp = true;

@@ -8,7 +8,7 @@ import {
   type OperationName,
   type Result,
 } from '../../shared/contract';
-import type { BridgeApi, StreamHandlers } from './bridge-api';
+import type { AgentSignal, BridgeApi, StreamHandlers } from './bridge-api';
 import { SeqGate } from './seq-gate';
 
 /** Where the gateway is, the token, and the browser pieces (replaceable in tests). */
@@ -66,7 +66,9 @@ export function createWsBridge(options: WsBridgeOptions): BridgeApi {
 
   const operations = Object.fromEntries(
     OPERATION_NAMES.map((name) => [name, (request: Record<string, unknown>) => call(name, request ?? {})]),
-  ) as unknown as Omit<BridgeApi, 'transport' | 'stream'>;
+  ) as unknown as Omit<BridgeApi, 'transport' | 'stream' | 'signal'>;
+  // The open socket of the current stream, for signals (sent as client frames).
+  let openSocket: WebSocket | null = null;
 
   function stream(since: number, handlers: StreamHandlers): () => void {
     const gate = new SeqGate(since);
@@ -89,6 +91,9 @@ export function createWsBridge(options: WsBridgeOptions): BridgeApi {
       timer = null;
       const current = new Socket(wsUrl());
       socket = current;
+      current.onopen = () => {
+        openSocket = current;
+      };
       current.onmessage = (message: MessageEvent) => {
         let data: unknown;
         try {
@@ -115,6 +120,9 @@ export function createWsBridge(options: WsBridgeOptions): BridgeApi {
           case 'message_update':
           case 'status_update':
           case 'conversation_update':
+          case 'presence':
+          case 'typing':
+          case 'viewing':
             if (gate.admit(frame)) handlers.onEvent(frame);
             return;
           default:
@@ -122,6 +130,7 @@ export function createWsBridge(options: WsBridgeOptions): BridgeApi {
         }
       };
       current.onclose = () => {
+        if (openSocket === current) openSocket = null;
         if (socket !== current) return;
         socket = null;
         if (stopped) return;
@@ -170,5 +179,10 @@ export function createWsBridge(options: WsBridgeOptions): BridgeApi {
     };
   }
 
-  return { ...operations, transport: 'websocket', stream };
+  // Signals are ephemeral: sent while connected, dropped while not (the next refresh repeats them).
+  function signal(value: AgentSignal): void {
+    if (openSocket?.readyState === 1) openSocket.send(JSON.stringify(value));
+  }
+
+  return { ...operations, transport: 'websocket', stream, signal };
 }

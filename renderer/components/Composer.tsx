@@ -2,7 +2,7 @@ import { useState, type FormEvent, type KeyboardEvent } from 'react';
 import { MAX_TEXT_LENGTH } from '../../shared/contract';
 
 /** The reply box: Enter sends, Shift+Enter adds a line; refuses empty and over-long text visibly. */
-export function Composer(props: { onSend: (text: string) => Promise<boolean>; error: string | null; disabled?: boolean }) {
+export function Composer(props: { onSend: (text: string) => Promise<boolean>; onTyping?: () => void; error: string | null; disabled?: boolean }) {
   const [text, setText] = useState('');
   const [sending, setSending] = useState(false);
   const tooLong = text.length > MAX_TEXT_LENGTH;
@@ -31,7 +31,10 @@ export function Composer(props: { onSend: (text: string) => Promise<boolean>; er
         placeholder="Type a reply…"
         value={text}
         rows={2}
-        onChange={(event) => setText(event.target.value)}
+        onChange={(event) => {
+          setText(event.target.value);
+          if (event.target.value.trim()) props.onTyping?.();
+        }}
         onKeyDown={onKeyDown}
       />
       <button type="submit" disabled={!canSend}>

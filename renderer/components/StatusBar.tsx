@@ -1,5 +1,6 @@
 import type { ConnectionState } from '../bridge/bridge-api';
-import type { GatewayMode } from '../../shared/contract';
+import type { GatewayMode, PresenceState } from '../../shared/contract';
+import { TeamList } from './TeamList';
 
 const CONNECTION_TEXT: Record<ConnectionState, string> = {
   connecting: 'Connecting…',
@@ -9,7 +10,13 @@ const CONNECTION_TEXT: Record<ConnectionState, string> = {
 };
 
 /** The top bar: which mode the gateway is in and whether the screen is current. */
-export function StatusBar(props: { connection: ConnectionState; mode: GatewayMode | null; error: string | null }) {
+export function StatusBar(props: {
+  connection: ConnectionState;
+  mode: GatewayMode | null;
+  error: string | null;
+  agents: Record<string, PresenceState>;
+  me: string | null;
+}) {
   return (
     <header className="status-bar">
       <h1>Switchboard</h1>
@@ -18,6 +25,7 @@ export function StatusBar(props: { connection: ConnectionState; mode: GatewayMod
           Sandbox
         </span>
       )}
+      <TeamList agents={props.agents} me={props.me} />
       <span className={`connection connection-${props.connection}`} role="status" data-state={props.connection}>
         {CONNECTION_TEXT[props.connection]}
       </span>

@@ -2,8 +2,12 @@ import { useEffect } from 'react';
 import type { Message } from '../../shared/contract';
 import { Composer } from '../components/Composer';
 import { MessageBubble } from '../components/MessageBubble';
+import { ActivityLine } from '../components/ActivityLine';
 import { MessageInfoPanel } from '../components/MessageInfoPanel';
-import { useConversations, useMessages } from '../stores/inbox-stores';
+import { typingIn, viewersOf } from '../stores/team-store';
+import { useConversations, useMessages, useTeam } from '../stores/inbox-stores';
+import { useAgentSignals } from './use-agent-signals';
+import { useExpiringNow } from './use-expiring-now';
 
 /** One conversation: its history (older pages on demand), live messages and the composer. */
 export function ConversationView({ conversationId }: { conversationId: number }) {
@@ -15,6 +19,10 @@ export function ConversationView({ conversationId }: { conversationId: number })
   const info = useMessages((state) => state.info);
   const showInfo = useMessages((state) => state.showInfo);
   const hideInfo = useMessages((state) => state.hideInfo);
+  const onTyping = useAgentSignals(conversationId);
+  const now = useExpiringNow();
+  const typing = useTeam((state) => typingIn(state, conversationId, now).join('\u0000'));
+  const viewers = useTeam((state) => viewersOf(state, conversationId, now).join('\u0000'));
 
   useEffect(() => {
     void load(conversationId);
@@ -26,6 +34,7 @@ export function ConversationView({ conversationId }: { conversationId: number })
       <header className="conversation-header">
         <h2>{conversation?.name}</h2>
         {conversation?.wa_id && <span className="conversation-number">+{conversation.wa_id}</span>}
+        <ActivityLine typing={typing ? typing.split('\u0000') : []} viewers={viewers ? viewers.split('\u0000') : []} />
       </header>
       {thread?.error && (
         <p className="load-error" role="alert">
@@ -43,7 +52,7 @@ export function ConversationView({ conversationId }: { conversationId: number })
         ))}
       </ol>
       {info && <MessageInfoPanel info={info.value} error={info.error} onClose={hideInfo} />}
-      <Composer onSend={(text) => send(conversationId, text)} error={thread?.sendError ?? null} />
+      <Composer onSend={(text) => send(conversationId, text)} onTyping={onTyping} error={thread?.sendError ?? null} />
     </section>
   );
 }

@@ -2,7 +2,7 @@ import { useMemo } from 'react';
 import { ConversationList } from '../components/ConversationList';
 import { StatusBar } from '../components/StatusBar';
 import { sortConversations } from '../stores/conversations-store';
-import { useConnection, useConversations } from '../stores/inbox-stores';
+import { useConnection, useConversations, useTeam } from '../stores/inbox-stores';
 import { ConversationView } from './ConversationView';
 
 /** The main screen: status bar, conversation list, and the selected conversation. */
@@ -15,10 +15,12 @@ export function InboxScreen() {
   const mode = useConnection((state) => state.info?.mode ?? null);
   const connectionError = useConnection((state) => state.error);
   const conversations = useMemo(() => sortConversations(byId), [byId]);
+  const agents = useTeam((state) => state.agents);
+  const me = useTeam((state) => state.me);
 
   return (
     <div className={`inbox${mode === 'sandbox' ? ' inbox-sandbox' : ''}`}>
-      <StatusBar connection={connection} mode={mode} error={connectionError ?? listError} />
+      <StatusBar connection={connection} mode={mode} error={connectionError ?? listError} agents={agents} me={me} />
       <nav className="sidebar">
         <ConversationList conversations={conversations} selectedId={selectedId} onSelect={select} />
       </nav>

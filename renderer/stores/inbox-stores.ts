@@ -4,6 +4,7 @@ import type { BridgeApi } from '../bridge/bridge-api';
 import { createConnectionStore, type ConnectionStoreState } from './connection-store';
 import { createConversationsStore, type ConversationsState } from './conversations-store';
 import { createMessagesStore, type MessagesState } from './messages-store';
+import { createTeamStore, type TeamState } from './team-store';
 
 /** Every store of one signed-in session, over one bridge. */
 export function createInboxStores(bridge: BridgeApi) {
@@ -12,6 +13,7 @@ export function createInboxStores(bridge: BridgeApi) {
     conversations: createConversationsStore(bridge),
     messages: createMessagesStore(bridge),
     connection: createConnectionStore(),
+    team: createTeamStore(),
   };
 }
 
@@ -35,6 +37,16 @@ export function useConversations<T>(select: (state: ConversationsState) => T): T
 /** Selects from the messages store. */
 export function useMessages<T>(select: (state: MessagesState) => T): T {
   return useStore(useInboxStores().messages, select);
+}
+
+/** Selects from the team store. */
+export function useTeam<T>(select: (state: TeamState) => T): T {
+  return useStore(useInboxStores().team, select);
+}
+
+/** The bridge of the session, for fire-and-forget signals (typing, viewing). */
+export function useBridge() {
+  return useInboxStores().bridge;
 }
 
 /** Selects from the connection store. */

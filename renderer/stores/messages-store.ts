@@ -93,13 +93,14 @@ export function createMessagesStore(bridge: BridgeApi) {
         return true;
       },
       apply(event) {
-        if (!get().threads[event.conversation_id]) return;
         switch (event.type) {
           case 'new_message':
           case 'message_update':
+            if (!get().threads[event.conversation_id]) return;
             update(event.conversation_id, (thread) => withMessages(thread, [event.message]));
             return;
           case 'status_update':
+            if (!get().threads[event.conversation_id]) return;
             update(event.conversation_id, (thread) => {
               const message = thread.byId[event.message_id];
               // Replays and late events never move a tick backwards, here as in the gateway.
@@ -110,6 +111,9 @@ export function createMessagesStore(bridge: BridgeApi) {
             });
             return;
           case 'conversation_update':
+          case 'presence':
+          case 'typing':
+          case 'viewing':
             return;
           default:
             assertNever(event);

@@ -6,7 +6,7 @@ import type { InboxStores } from './inbox-stores';
  * nothing between the load and the stream is lost.
  */
 export async function startSession(stores: InboxStores): Promise<() => void> {
-  const { bridge, conversations, messages, connection } = stores;
+  const { bridge, conversations, messages, connection, team } = stores;
   const info = await bridge.getInfo({});
   if (!info.ok) {
     connection.setState({ state: 'offline', error: info.error.message, unauthorized: info.error.code === 'unauthorized' });
@@ -14,10 +14,13 @@ export async function startSession(stores: InboxStores): Promise<() => void> {
   }
   connection.setState({ info: info.value, error: null });
   await conversations.getState().load();
+  const snapshot = await bridge.getTeam({});
+  if (snapshot.ok) team.getState().load(info.value.user, snapshot.value);
   return bridge.stream(info.value.head_seq, {
     onEvent(event) {
       conversations.getState().apply(event);
       messages.getState().apply(event);
+      team.getState().apply(event);
       const selected = conversations.getState().selectedId;
       if (event.type === 'new_message' && event.message.direction === 'in' && event.conversation_id === selected) {
         void bridge.markRead({ conversation_id: selected });
@@ -26,6 +29,9 @@ export async function startSession(stores: InboxStores): Promise<() => void> {
     onResync() {
       void conversations.getState().load();
       void messages.getState().reloadAll();
+      void bridge.getTeam({}).then((result) => {
+        if (result.ok) team.getState().load(info.value.user, result.value);
+      });
     },
     onConnection(state) {
       connection.setState({ state });

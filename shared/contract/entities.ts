@@ -61,6 +61,8 @@ export type GatewayMode = z.infer<typeof GatewayModeSchema>;
 /** What a client needs to know about the gateway it is talking to. */
 export const GatewayInfoSchema = z.object({
   mode: GatewayModeSchema,
+  /** The agent this client is signed in as. */
+  user: z.string(),
   phone_number_id: z.string(),
   head_seq: z.number().int().nonnegative(),
   version: z.string(),

@@ -38,12 +38,47 @@ export const ConversationUpdateEventSchema = z.object({
   conversation: ConversationSchema,
 });
 
+/** Whether an agent is connected and at their desk. */
+export const PresenceStateSchema = z.enum(['online', 'away', 'offline']);
+
+/** An agent's presence. */
+export type PresenceState = z.infer<typeof PresenceStateSchema>;
+
+/** An agent's presence changed: online with a first connection, offline with the last one gone, away when idle. */
+export const PresenceEventSchema = z.object({
+  type: z.literal('presence'),
+  seq,
+  user: z.string(),
+  state: PresenceStateSchema,
+});
+
+/** An agent is typing a reply in a conversation; show it until `expires_at` unless refreshed. */
+export const TypingEventSchema = z.object({
+  type: z.literal('typing'),
+  seq,
+  conversation_id: z.number().int().positive(),
+  user: z.string(),
+  expires_at: z.iso.datetime(),
+});
+
+/** An agent opened a conversation (or left it: `conversation_id` null); valid until `expires_at` unless refreshed. */
+export const ViewingEventSchema = z.object({
+  type: z.literal('viewing'),
+  seq,
+  conversation_id: z.number().int().positive().nullable(),
+  user: z.string(),
+  expires_at: z.iso.datetime(),
+});
+
 /** Every change a client must see, each with the next `seq` of the one event log. */
 export const ServerEventSchema = z.discriminatedUnion('type', [
   NewMessageEventSchema,
   MessageUpdateEventSchema,
   StatusUpdateEventSchema,
   ConversationUpdateEventSchema,
+  PresenceEventSchema,
+  TypingEventSchema,
+  ViewingEventSchema,
 ]);
 
 /** One entry of the event log as delivered over IPC and WebSocket. */

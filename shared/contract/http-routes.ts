@@ -22,6 +22,10 @@ export const HTTP_ROUTES = {
   getMessageInfo: { method: 'GET', path: '/api/messages/:message_id/info', status: 200 },
   listWebhooks: { method: 'GET', path: '/api/webhooks', query: ['before', 'limit'], status: 200 },
   replayWebhook: { method: 'POST', path: '/api/webhooks/:id/replay', status: 200 },
+  getTeam: { method: 'GET', path: '/api/team', status: 200 },
+  setTyping: { method: 'POST', path: '/api/conversations/:conversation_id/typing', status: 200 },
+  setViewing: { method: 'POST', path: '/api/viewing', body: true, status: 200 },
+  setPresence: { method: 'POST', path: '/api/presence', body: true, status: 200 },
   listEvents: { method: 'GET', path: '/api/events', query: ['since', 'limit'], status: 200 },
 } as const satisfies Record<OperationName, HttpRoute>;
 

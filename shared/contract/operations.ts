@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ConversationSchema, DeliveryErrorSchema, GatewayInfoSchema, MessageSchema, MessageStatusSchema } from './entities';
-import { ServerEventSchema } from './events';
+import { PresenceStateSchema, ServerEventSchema } from './events';
 
 const conversationId = z.coerce.number().int().positive();
 
@@ -36,6 +36,16 @@ export const WebhookDeliverySchema = z.object({
   detail: z.string(),
   bytes: z.number().int().nonnegative(),
 });
+
+/** Who is connected and what they are doing right now (entries past `expires_at` are left out). */
+export const TeamSchema = z.object({
+  agents: z.array(z.object({ user: z.string(), state: PresenceStateSchema })),
+  typing: z.array(z.object({ user: z.string(), conversation_id: z.number().int().positive(), expires_at: z.iso.datetime() })),
+  viewing: z.array(z.object({ user: z.string(), conversation_id: z.number().int().positive(), expires_at: z.iso.datetime() })),
+});
+
+/** The team snapshot. */
+export type Team = z.infer<typeof TeamSchema>;
 
 /**
  * Every request a client can make, with the runtime schema of its request and of its result. IPC
@@ -98,6 +108,22 @@ export const operations = {
   replayWebhook: {
     request: z.object({ id: z.coerce.number().int().positive() }).strict(),
     result: z.object({ id: z.number().int().positive(), events: z.number().int().nonnegative(), ignored: z.array(z.string()) }),
+  },
+  getTeam: {
+    request: z.object({}).strict(),
+    result: TeamSchema,
+  },
+  setTyping: {
+    request: z.object({ conversation_id: z.coerce.number().int().positive() }).strict(),
+    result: z.object({ expires_at: z.iso.datetime() }),
+  },
+  setViewing: {
+    request: z.object({ conversation_id: z.coerce.number().int().positive().nullable() }).strict(),
+    result: z.object({ expires_at: z.iso.datetime() }),
+  },
+  setPresence: {
+    request: z.object({ state: z.enum(['online', 'away']) }).strict(),
+    result: z.object({ state: PresenceStateSchema }),
   },
   listEvents: {
     request: z

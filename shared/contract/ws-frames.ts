@@ -42,8 +42,18 @@ export const ServerFrameSchema = z.union([
 /** A frame from the gateway. */
 export type ServerFrame = z.infer<typeof ServerFrameSchema>;
 
-/** Client → gateway: keep-alive at the application level (answered with nothing; pong is WS-level). */
-export const ClientFrameSchema = z.discriminatedUnion('type', [z.object({ type: z.literal('ping') })]);
+/**
+ * Client → gateway. `resume` replays every event after `since` (only before any event was sent on
+ * this socket: use `?since=` when reconnecting); `typing` and `viewing` tell the other agents what
+ * this one is doing; `presence` sets away/online; `ping` keeps an idle socket busy.
+ */
+export const ClientFrameSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ping') }),
+  z.object({ type: z.literal('resume'), since: z.number().int().nonnegative() }),
+  z.object({ type: z.literal('typing'), conversation_id: z.number().int().positive() }),
+  z.object({ type: z.literal('viewing'), conversation_id: z.number().int().positive().nullable() }),
+  z.object({ type: z.literal('presence'), state: z.enum(['online', 'away']) }),
+]);
 
 /** A frame a client may send. */
 export type ClientFrame = z.infer<typeof ClientFrameSchema>;
@@ -54,4 +64,6 @@ export const WS_CLOSE = {
   goingAway: 1001,
   /** The client sent a frame over the size limit. */
   tooLarge: 1009,
+  /** The client fell too far behind (slow network or consumer): reconnect with `?since=<last seq>`. */
+  resume: 4000,
 } as const;

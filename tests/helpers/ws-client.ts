@@ -17,7 +17,9 @@ export function openSocket(url: string, options: { token?: string; since?: numbe
   const socket = new WebSocket(target, { headers: options.headers });
   const frames: ServerFrame[] = [];
   const waiters = new Set<() => void>();
-  socket.on('message', (data) => {
+  socket.on('message', (data, isBinary) => {
+    // Browsers get binary frames as Blobs: every frame must be text.
+    if (isBinary) throw new Error('the gateway sent a binary frame');
     frames.push(JSON.parse(String(data)) as ServerFrame);
     for (const check of waiters) check();
   });

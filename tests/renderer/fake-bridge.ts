@@ -1,5 +1,5 @@
-import type { BridgeApi, StreamHandlers } from '../../renderer/bridge/bridge-api';
-import type { Conversation, Message, Result, ServerEvent } from '../../shared/contract';
+import type { AgentSignal, BridgeApi, StreamHandlers } from '../../renderer/bridge/bridge-api';
+import type { Conversation, Message, Result, ServerEvent, Team } from '../../shared/contract';
 
 /** An in-memory BridgeApi: tests set its data, push events and read what was called. */
 export class FakeBridge implements BridgeApi {
@@ -16,7 +16,16 @@ export class FakeBridge implements BridgeApi {
     return Promise.resolve(result);
   }
 
-  getInfo = () => this.record('getInfo', {}, { ok: true, value: { mode: 'sandbox' as const, phone_number_id: '1', head_seq: 10, version: 'test' } });
+  getInfo = () => this.record('getInfo', {}, { ok: true, value: { mode: 'sandbox' as const, user: 'me', phone_number_id: '1', head_seq: 10, version: 'test' } });
+  team: Team = { agents: [{ user: 'me', state: 'online' }], typing: [], viewing: [] };
+  readonly signals: AgentSignal[] = [];
+  getTeam = () => this.record('getTeam', {}, { ok: true, value: this.team });
+  setTyping = (request: { conversation_id: number }) => this.record('setTyping', request, { ok: true, value: { expires_at: new Date().toISOString() } });
+  setViewing = (request: { conversation_id: number | null }) => this.record('setViewing', request, { ok: true, value: { expires_at: new Date().toISOString() } });
+  setPresence = (request: { state: 'online' | 'away' }) => this.record('setPresence', request, { ok: true, value: { state: request.state } });
+  signal(signal: AgentSignal): void {
+    this.signals.push(signal);
+  }
   listConversations = () => this.record('listConversations', {}, { ok: true, value: this.conversations });
   listMessages = (request: { conversation_id: number }) =>
     this.record('listMessages', request, { ok: true, value: { messages: this.messages[request.conversation_id] ?? [], next_before: null } });

@@ -7,6 +7,7 @@ import { History } from '../../../main/services/history';
 import { Outbox } from '../../../main/services/outbox';
 import { Inbox } from '../../../main/services/inbox';
 import { RejectionCounter, WebhookAdmin } from '../../../main/services/webhook-admin';
+import { Presence } from '../../../main/services/presence';
 import { EVENT_CHANNEL, OPERATION_NAMES, operationChannel, type ServerEvent } from '../../../shared/contract';
 import { memoryStore } from '../../helpers/memory-store';
 import type { WebContents } from 'electron';
@@ -35,11 +36,12 @@ beforeEach(() => {
     history: new History(memory.store, bus),
     outbox,
     webhooks: new WebhookAdmin(memory.store, inbox, new RejectionCounter(), 30),
-    info: () => ({ mode: 'sandbox', phone_number_id: '1', head_seq: 0, version: 'test' }),
+    presence: new Presence(memory.store, bus),
+    info: (caller) => ({ mode: 'sandbox', user: caller.user, phone_number_id: '1', head_seq: 0, version: 'test' }),
   });
   window = fakeContents(1);
   trusted = new Set([window]);
-  unregister = registerIpc(handlers, bus, trusted, trustedSenderCheck(trusted, (url) => url === 'file:///app/renderer/index.html'));
+  unregister = registerIpc(handlers, bus, trusted, trustedSenderCheck(trusted, (url) => url === 'file:///app/renderer/index.html'), { user: 'desk' });
 });
 afterEach(() => unregister());
 
@@ -66,6 +68,10 @@ describe('registerIpc', () => {
     (navigated.mainFrame as { url: string }).url = 'https://evil.example/';
     trusted.add(navigated);
     expect(await ipc.invoke(operationChannel('listConversations'), fromWindow(navigated), {})).toEqual(forbidden);
+  });
+
+  it('calls operations as the desktop app’s own user', async () => {
+    expect(await ipc.invoke(operationChannel('getInfo'), fromWindow(window), {})).toMatchObject({ ok: true, value: { user: 'desk' } });
   });
 
   it('validates the payload after the sender and returns the error as data', async () => {

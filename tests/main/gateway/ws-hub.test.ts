@@ -11,12 +11,17 @@ beforeEach(async () => {
 afterEach(() => gateway.stop());
 
 const token = TEST_SECRETS.apiToken;
-const events = (frames: ServerFrame[]) => frames.filter((f): f is ServerEvent => 'seq' in f && f.type !== 'caught_up' && f.type !== 'resync');
+const isEvent = (f: ServerFrame): f is ServerEvent => 'seq' in f && f.type !== 'caught_up' && f.type !== 'resync';
+const events = (frames: ServerFrame[]) => frames.filter(isEvent);
+const messageEvents = (frames: ServerFrame[]) => events(frames).filter((e) => e.type === 'new_message' || e.type === 'conversation_update');
+const log = (since: number) => gateway.store.events.after(since, 100_000);
 
 let counter = 0;
-function inbound(text: string) {
+async function inbound(text: string) {
   counter += 1;
-  return postSignedWebhook(gateway.url, inboundTextWebhook({ phoneNumberId: '1', from: '15551234567', name: 'Ana', text, atMs: 1_764_115_200_000 + counter * 1000 }).body);
+  const response = await postSignedWebhook(gateway.url, inboundTextWebhook({ phoneNumberId: '1', from: '15551234567', name: 'Ana', text, atMs: 1_764_115_200_000 + counter * 1000 }).body);
+  await gateway.processed();
+  return response;
 }
 
 describe('/ws', () => {
@@ -37,49 +42,76 @@ describe('/ws', () => {
   });
 
   it('refuses a since that is not a seq with 400', async () => {
-    await expect(openSocket(`${gateway.url}`, { token, headers: {} , since: -1 })).rejects.toThrow('HTTP 400');
+    await expect(openSocket(gateway.url, { token, since: -1 })).rejects.toThrow('HTTP 400');
   });
 
-  it('greets, then pushes live events in seq order', async () => {
+  it('greets with who the client is, then pushes live events in seq order', async () => {
     const client = await openSocket(gateway.url, { token });
     await client.waitFor((frames) => frames.some((f) => f.type === 'caught_up'));
-    expect(client.frames[0]).toMatchObject({ type: 'hello', info: { mode: 'sandbox', head_seq: 0 } });
+    expect(client.frames[0]).toMatchObject({ type: 'hello', info: { mode: 'sandbox', user: gateway.config.localUser, head_seq: 0 } });
     await inbound('hello');
-    await client.waitFor((frames) => events(frames).length === 2);
-    expect(events(client.frames).map((e) => [e.type, e.seq])).toEqual([
-      ['new_message', 1],
-      ['conversation_update', 2],
-    ]);
+    await client.waitFor((frames) => messageEvents(frames).length === 2);
+    expect(messageEvents(client.frames).map((e) => e.type)).toEqual(['new_message', 'conversation_update']);
+    const seqs = events(client.frames).map((e) => e.seq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
     client.close();
   });
 
-  it('resumes with ?since: every missed event, then caught_up, then live, without gap or duplicate', async () => {
+  it('resumes with ?since: exactly the log after since, then caught_up, then live', async () => {
     await inbound('one');
     await inbound('two');
     const client = await openSocket(gateway.url, { token, since: 1 });
     await client.waitFor((frames) => frames.some((f) => f.type === 'caught_up'));
     await inbound('three');
-    await client.waitFor((frames) => events(frames).length === 5);
-    expect(events(client.frames).map((e) => e.seq)).toEqual([2, 3, 4, 5, 6]);
-    expect(client.frames.findIndex((f) => f.type === 'caught_up')).toBe(4);
+    const head = gateway.store.events.head();
+    await client.waitFor((frames) => events(frames).at(-1)?.seq === head);
+    expect(events(client.frames)).toEqual(log(1));
     client.close();
   });
 
-  it('tells a client whose since is ahead of the log to resync', async () => {
+  it('accepts a resume frame instead of ?since, before any event', async () => {
     await inbound('one');
-    const client = await openSocket(gateway.url, { token, since: 50 });
+    const client = await openSocket(gateway.url, { token });
     await client.waitFor((frames) => frames.some((f) => f.type === 'caught_up'));
-    expect(client.frames.map((f) => f.type)).toEqual(['hello', 'resync', 'caught_up']);
+    // Its own presence event may already be on the wire; resume is refused once an event went out.
+    const sentBefore = events(client.frames).length > 0;
+    client.socket.send(JSON.stringify({ type: 'resume', since: 0 }));
+    if (sentBefore) {
+      await client.waitFor((frames) => frames.some((f) => f.type === 'error'));
+    } else {
+      await client.waitFor((frames) => events(frames).some((e) => e.type === 'new_message'));
+    }
+    client.close();
+  });
+
+  it('tells a client whose since is ahead of the log to resync, then continues from the head', async () => {
+    await inbound('one');
+    const client = await openSocket(gateway.url, { token, since: 500 });
+    await client.waitFor((frames) => frames.some((f) => f.type === 'caught_up'));
+    expect(client.frames.slice(0, 2).map((f) => f.type)).toEqual(['hello', 'resync']);
+    client.close();
+  });
+
+  it('tells a client whose since was pruned away to resync', async () => {
+    await inbound('one');
+    await inbound('two');
+    gateway.store.events.prune(Date.now() + 1000, 1_000_000);
+    const client = await openSocket(gateway.url, { token, since: 1 });
+    await client.waitFor((frames) => frames.some((f) => f.type === 'caught_up'));
+    expect(client.frames[1]?.type).toBe('resync');
     client.close();
   });
 
   it('answers a malformed client frame with an error frame and stays open', async () => {
     const client = await openSocket(gateway.url, { token });
+    await client.waitFor((frames) => frames.some((f) => f.type === 'caught_up'));
     client.socket.send('not json');
     client.socket.send(JSON.stringify({ type: 'subscribe_everything' }));
-    await client.waitFor((frames) => frames.filter((f) => f.type === 'error').length === 2);
+    client.socket.send(JSON.stringify({ type: 'typing', conversation_id: 999 }));
+    await client.waitFor((frames) => frames.filter((f) => f.type === 'error').length === 3);
+    expect(client.frames.filter((f) => f.type === 'error').at(-1)).toEqual({ type: 'error', error: { code: 'not_found', message: 'conversation 999 does not exist' } });
     await inbound('still here');
-    await client.waitFor((frames) => events(frames).length === 2);
+    await client.waitFor((frames) => messageEvents(frames).length === 2);
     client.close();
   });
 
@@ -90,7 +122,7 @@ describe('/ws', () => {
     big.socket.send('x'.repeat(20_000));
     expect(await closed).toBe(1009);
     await inbound('after');
-    await other.waitFor((frames) => events(frames).length === 2);
+    await other.waitFor((frames) => messageEvents(frames).length === 2);
     other.close();
   });
 });

@@ -27,4 +27,22 @@ describe('IPC bridge', () => {
     expect(received).toEqual([4, 5, 6, 7]);
     expect(states).toEqual(['connecting', 'live']);
   });
+
+  it('turns signals into the preload’s operations', () => {
+    const calls: [string, unknown][] = [];
+    const preload = {
+      setTyping: (request: unknown) => (calls.push(['setTyping', request]), Promise.resolve({ ok: true })),
+      setViewing: (request: unknown) => (calls.push(['setViewing', request]), Promise.resolve({ ok: true })),
+      setPresence: (request: unknown) => (calls.push(['setPresence', request]), Promise.resolve({ ok: true })),
+    } as unknown as PreloadApi;
+    const bridge = createIpcBridge(preload);
+    bridge.signal({ type: 'typing', conversation_id: 4 });
+    bridge.signal({ type: 'viewing', conversation_id: 4 });
+    bridge.signal({ type: 'presence', state: 'away' });
+    expect(calls).toEqual([
+      ['setTyping', { conversation_id: 4 }],
+      ['setViewing', { conversation_id: 4 }],
+      ['setPresence', { state: 'away' }],
+    ]);
+  });
 });

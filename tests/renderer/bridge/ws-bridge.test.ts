@@ -7,7 +7,17 @@ class FakeSocket {
   static all: FakeSocket[] = [];
   onmessage: ((message: MessageEvent) => void) | null = null;
   onclose: (() => void) | null = null;
+  onopen: (() => void) | null = null;
+  readyState = 0;
+  readonly sent: string[] = [];
   closed = false;
+  open(): void {
+    this.readyState = 1;
+    this.onopen?.();
+  }
+  send(data: string): void {
+    this.sent.push(data);
+  }
   constructor(readonly url: string) {
     FakeSocket.all.push(this);
   }
@@ -132,5 +142,20 @@ describe('WebSocket bridge', () => {
     await vi.advanceTimersByTimeAsync(60_000);
     expect(unauthorized).toBe(true);
     expect(FakeSocket.all).toHaveLength(1);
+  });
+
+  it('sends typing, viewing and presence signals as frames while connected, and drops them while not', () => {
+    const b = bridge();
+    b.signal({ type: 'typing', conversation_id: 3 });
+    b.stream(0, { onEvent: () => undefined, onResync: () => undefined, onConnection: () => undefined });
+    const socket = FakeSocket.all[0];
+    b.signal({ type: 'typing', conversation_id: 3 });
+    socket?.open();
+    b.signal({ type: 'viewing', conversation_id: null });
+    b.signal({ type: 'presence', state: 'away' });
+    expect(socket?.sent.map((frame) => JSON.parse(frame))).toEqual([
+      { type: 'viewing', conversation_id: null },
+      { type: 'presence', state: 'away' },
+    ]);
   });
 });

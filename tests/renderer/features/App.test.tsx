@@ -106,4 +106,52 @@ describe('App', () => {
     fireEvent.click(within(panel).getByRole('button', { name: 'Close message info' }));
     expect(screen.queryByRole('complementary', { name: 'Message info' })).toBeNull();
   });
+
+  it('shows other agents typing and viewing, hides them when they expire, and never shows me', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    try {
+      const bridge = new FakeBridge();
+      bridge.conversations = [conversation()];
+      renderApp(bridge);
+      fireEvent.click(await screen.findByTestId('conversation'));
+      await vi.waitFor(() => expect(bridge.signals).toContainEqual({ type: 'viewing', conversation_id: 1 }));
+      const soon = (ms: number) => new Date(Date.now() + ms).toISOString();
+      act(() => {
+        bridge.emit({ type: 'presence', seq: 11, user: 'ana', state: 'online' });
+        bridge.emit({ type: 'viewing', seq: 12, user: 'ana', conversation_id: 1, expires_at: soon(20_000) });
+        bridge.emit({ type: 'typing', seq: 13, user: 'ana', conversation_id: 1, expires_at: soon(6_000) });
+        bridge.emit({ type: 'typing', seq: 14, user: 'me', conversation_id: 1, expires_at: soon(6_000) });
+      });
+      expect(screen.getByText('ana is typing…')).toBeTruthy();
+      expect(screen.queryByText(/me is typing/)).toBeNull();
+      expect(within(screen.getByRole('list', { name: 'Agents' })).getByText('ana')).toBeTruthy();
+      await act(async () => {
+        await vi.advanceTimersByTimeAsync(7_000);
+      });
+      expect(screen.queryByText('ana is typing…')).toBeNull();
+      expect(screen.getByText('ana is also viewing')).toBeTruthy();
+      act(() => bridge.emit({ type: 'viewing', seq: 15, user: 'ana', conversation_id: null, expires_at: soon(20_000) }));
+      expect(screen.queryByText('ana is also viewing')).toBeNull();
+      act(() => bridge.emit({ type: 'presence', seq: 16, user: 'ana', state: 'offline' }));
+      expect(within(screen.getByRole('list', { name: 'Agents' })).queryByText('ana')).toBeNull();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('signals typing while the agent writes, at most every 3 seconds, and viewing null on leaving', async () => {
+    const bridge = new FakeBridge();
+    bridge.conversations = [conversation(), conversation({ id: 2, name: 'Ben' })];
+    renderApp(bridge);
+    const row = (name: string) => screen.getAllByTestId('conversation').find((el) => el.textContent?.includes(name))!;
+    await screen.findAllByTestId('conversation');
+    fireEvent.click(row('Ana'));
+    const box = await screen.findByRole('textbox', { name: 'Reply' });
+    fireEvent.change(box, { target: { value: 'H' } });
+    fireEvent.change(box, { target: { value: 'He' } });
+    expect(bridge.signals.filter((s) => s.type === 'typing')).toEqual([{ type: 'typing', conversation_id: 1 }]);
+    fireEvent.click(row('Ben'));
+    await vi.waitFor(() => expect(bridge.signals).toContainEqual({ type: 'viewing', conversation_id: 2 }));
+    expect(bridge.signals).toContainEqual({ type: 'viewing', conversation_id: null });
+  });
 });
