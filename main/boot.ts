@@ -29,6 +29,7 @@ export type RunningGateway = {
   bus: EventBus;
   handlers: OperationHandlers;
   presence: Presence;
+  hub: WsHub;
   /** The desktop app's own user, for IPC calls. */
   localCaller: Caller;
   /** Resolves once every acknowledged webhook has been processed (tests, tools). */
@@ -124,7 +125,7 @@ export async function bootGateway(config: GatewayConfig, options: BootOptions): 
   try {
     address = await listen(server, config.host, config.port);
   } catch (error) {
-    hub.close();
+    await hub.close();
     db.close();
     throw error;
   }
@@ -147,6 +148,7 @@ export async function bootGateway(config: GatewayConfig, options: BootOptions): 
     bus,
     handlers,
     presence,
+    hub,
     localCaller: { user: config.localUser },
     processed: () => processor.settle(),
     close: async () => {
@@ -154,7 +156,7 @@ export async function bootGateway(config: GatewayConfig, options: BootOptions): 
       processor.stop();
       presence.stop();
       sandbox?.stop();
-      hub.close();
+      await hub.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -3,13 +3,19 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { MESSAGE_STATUSES, type MessageStatus } from '../shared/contract';
 import { bootGateway } from './boot';
-import { ConfigError, resolveConfig, SANDBOX_PHONE_NUMBER_ID } from './config';
-import { defaultDataDir } from './paths';
+import { ConfigError, ensureDataDir, resolveConfig, SANDBOX_PHONE_NUMBER_ID } from './config';
+import { databasePath, defaultDataDir } from './paths';
+import { openDatabase } from './store/database';
+import { DatabaseFromTheFutureError } from './store/migrations';
+import { TokenRepo } from './store/token-repo';
 import { signWebhookBody } from './whatsapp/signature';
 import { inboundTextWebhook, statusWebhook } from './whatsapp/simulated-payloads';
 
 const USAGE = `usage:
   switchboard serve [--host 127.0.0.1] [--port 8787] [--data <dir>]
+  switchboard token add <agent name> [--data <dir>]      (prints the new token once)
+  switchboard token list [--data <dir>]
+  switchboard token revoke <agent name> [--data <dir>]
   switchboard simulate --text <text> --from <wa_id> [--name <name>] [--url http://127.0.0.1:8787] [--data <dir>]
   switchboard simulate --status sent|delivered|read|failed --wamid <wamid> --from <wa_id> [--url …] [--data <dir>]`;
 
@@ -120,7 +126,37 @@ async function simulate(args: string[]): Promise<void> {
   process.stdout.write(`delivered ${label}\n`);
 }
 
-const COMMANDS: Record<string, (args: string[]) => Promise<void>> = { serve, simulate };
+const AGENT_NAME = /^[\p{L}\p{N}][\p{L}\p{N} ._-]{0,63}$/u;
+
+// Tokens live in the database of the data dir; a running gateway sees a new or revoked token at
+// its next request, since it looks tokens up on every call.
+async function token(args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({ args, options: { data: { type: 'string' } }, strict: true, allowPositionals: true });
+  const [action, ...rest] = positionals;
+  const name = rest.join(' ');
+  const dataDir = path.resolve(values.data ?? defaultDataDir());
+  ensureDataDir(dataDir);
+  const db = openDatabase({ path: databasePath(dataDir) });
+  try {
+    const tokens = new TokenRepo(db);
+    if (action === 'add') {
+      if (!AGENT_NAME.test(name)) throw new UsageError('token add needs an agent name: letters, digits, spaces, . _ - (at most 64)');
+      process.stdout.write(`${tokens.add(name, Date.now())}\n`);
+    } else if (action === 'list') {
+      for (const entry of tokens.list()) process.stdout.write(`${entry.user}\t${entry.created_at}${entry.revoked ? '\trevoked' : ''}\n`);
+    } else if (action === 'revoke') {
+      const revoked = tokens.revoke(name, Date.now());
+      if (revoked === 0) throw new UsageError(`no active token for ${name}`);
+      process.stdout.write(`revoked ${revoked} token${revoked === 1 ? '' : 's'} of ${name}\n`);
+    } else {
+      throw new UsageError('token takes add <name>, list or revoke <name>');
+    }
+  } finally {
+    db.close();
+  }
+}
+
+const COMMANDS: Record<string, (args: string[]) => Promise<void>> = { serve, simulate, token };
 
 /** Runs the CLI; every failure is one line on stderr and a non-zero exit code. */
 export async function main(argv: string[]): Promise<void> {
@@ -131,10 +167,10 @@ export async function main(argv: string[]): Promise<void> {
   }
   const run = COMMANDS[command];
   try {
-    if (!run) throw new UsageError(`unknown command ${command} (try: serve, simulate)`);
+    if (!run) throw new UsageError(`unknown command ${command} (try: serve, simulate, token)`);
     await run(rest);
   } catch (error) {
-    const known = error instanceof UsageError || error instanceof ConfigError || (error instanceof TypeError && 'code' in error);
+    const known = error instanceof UsageError || error instanceof ConfigError || error instanceof DatabaseFromTheFutureError || (error instanceof TypeError && 'code' in error);
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`switchboard: ${known ? message : `unexpected error: ${message}`}\n`);
     process.exit(2);

@@ -83,8 +83,15 @@ export class WsHub {
     this.heartbeat.unref();
   }
 
-  get clientCount(): number {
-    return this.clients.size;
+  /** How many clients, and the worst lag (events) and in-flight bytes among them. */
+  stats(): { clients: number; maxLagEvents: number; maxInFlightBytes: number } {
+    let maxLagEvents = 0;
+    let maxInFlightBytes = 0;
+    for (const client of this.clients) {
+      maxLagEvents = Math.max(maxLagEvents, this.head - client.lastSent);
+      maxInFlightBytes = Math.max(maxInFlightBytes, client.inFlightBytes);
+    }
+    return { clients: this.clients.size, maxLagEvents, maxInFlightBytes };
   }
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): void {
@@ -101,10 +108,24 @@ export class WsHub {
     this.server.handleUpgrade(req, socket, head, (ws) => this.accept(ws, user, since));
   }
 
-  close(): void {
+  /**
+   * Closes every socket with WS_CLOSE.goingAway; a peer that does not complete the closing
+   * handshake within `graceMs` (a stalled reader) is cut off.
+   */
+  async close(graceMs = 1_000): Promise<void> {
     clearInterval(this.heartbeat);
     this.unsubscribe();
-    for (const client of this.clients) client.ws.close(WS_CLOSE.goingAway, 'gateway stopping');
+    const closing = [...this.clients].map(
+      (client) =>
+        new Promise<void>((resolve) => {
+          if (client.ws.readyState === client.ws.CLOSED) return resolve();
+          client.ws.once('close', () => resolve());
+          client.ws.close(WS_CLOSE.goingAway, 'gateway stopping');
+        }),
+    );
+    const grace = new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref());
+    await Promise.race([Promise.all(closing), grace]);
+    for (const client of this.clients) client.ws.terminate();
     this.server.close();
   }
 

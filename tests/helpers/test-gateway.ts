@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { bootGateway, type RunningGateway } from '../../main/boot';
+import { bootGateway, type BootOptions, type RunningGateway } from '../../main/boot';
 import { resolveConfig } from '../../main/config';
 import { signWebhookBody } from '../../main/whatsapp/signature';
 
@@ -9,7 +9,7 @@ import { signWebhookBody } from '../../main/whatsapp/signature';
 export const TEST_SECRETS = { appSecret: 'test-app-secret', verifyToken: 'test-verify-token', apiToken: 'test-api-token' };
 
 /** A gateway on a free loopback port with a fresh data dir; `stop` closes it and removes the dir. */
-export async function startTestGateway(env: Record<string, string> = {}): Promise<RunningGateway & { logs: string[]; stop(): Promise<void> }> {
+export async function startTestGateway(env: Record<string, string> = {}, options: Partial<BootOptions> = {}): Promise<RunningGateway & { logs: string[]; stop(): Promise<void> }> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'switchboard-test-'));
   const config = resolveConfig(
     { host: '127.0.0.1', port: 0, dataDir },
@@ -22,7 +22,7 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
     },
   );
   const logs: string[] = [];
-  const gateway = await bootGateway(config, { rendererDir: null, log: (line) => logs.push(line) });
+  const gateway = await bootGateway(config, { rendererDir: null, log: (line) => logs.push(line), ...options });
   return {
     ...gateway,
     logs,

@@ -93,12 +93,38 @@ describe('switchboard serve', () => {
   it('fails with one line for an unknown command', async () => {
     const result = await runCli(['serv']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe('switchboard: unknown command serv (try: serve, simulate)\n');
+    expect(result.stderr).toBe('switchboard: unknown command serv (try: serve, simulate, token)\n');
   });
 
   it('refuses live mode without a phone number id', async () => {
     const result = await runCli(['serve', '--port', '0', '--data', dataDir], { WHATSAPP_ACCESS_TOKEN: 'EAAG' });
     expect(result.stderr).toBe('switchboard: WHATSAPP_ACCESS_TOKEN is set but WHATSAPP_PHONE_NUMBER_ID is not\n');
+  });
+});
+
+describe('switchboard token', () => {
+  it('adds a token for an agent that a running gateway accepts at once, lists it, and revokes it', async () => {
+    const serve = startCli(['serve', '--port', '0', '--data', dataDir]);
+    const url = await waitForListening(serve);
+    const added = await runCli(['token', 'add', 'Ana García', '--data', dataDir]);
+    expect(added.code).toBe(0);
+    const token = added.stdout.trim();
+    expect(token).toMatch(/^[\w-]{32}$/);
+    const info = await (await fetch(`${url}/api/info`, { headers: { authorization: `Bearer ${token}` } })).json();
+    expect(info).toMatchObject({ user: 'Ana García' });
+    const listed = await runCli(['token', 'list', '--data', dataDir]);
+    expect(listed.stdout).toMatch(/^Ana García\t\d{4}-\d\d-\d\dT[\d:.]+Z\n$/);
+    expect(listed.stdout).not.toContain(token);
+    expect((await runCli(['token', 'revoke', 'Ana García', '--data', dataDir])).stdout).toBe('revoked 1 token of Ana García\n');
+    expect((await fetch(`${url}/api/info`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
+    serve.child.kill('SIGTERM');
+    await serve.exited;
+  });
+
+  it('fails with one line for a bad name, an unknown agent and an unknown action', async () => {
+    expect((await runCli(['token', 'add', '--data', dataDir])).stderr).toBe('switchboard: token add needs an agent name: letters, digits, spaces, . _ - (at most 64)\n');
+    expect((await runCli(['token', 'revoke', 'nobody', '--data', dataDir])).stderr).toBe('switchboard: no active token for nobody\n');
+    expect((await runCli(['token', 'rotate', '--data', dataDir])).stderr).toBe('switchboard: token takes add <name>, list or revoke <name>\n');
   });
 });
 

@@ -126,3 +126,37 @@ describe('/ws', () => {
     other.close();
   });
 });
+
+describe('/ws presence and typing between agents', () => {
+  it('maps tokens to agents, shows each agent’s typing and viewing to the others, and presence follows connections', async () => {
+    await inbound('hello');
+    const benToken = gateway.store.tokens.add('ben', Date.now());
+    const ana = await openSocket(gateway.url, { token });
+    const ben = await openSocket(gateway.url, { token: benToken });
+    await Promise.all([ana, ben].map((c) => c.waitFor((frames) => frames.some((f) => f.type === 'caught_up'))));
+    expect(ben.frames[0]).toMatchObject({ type: 'hello', info: { user: 'ben' } });
+    ben.socket.send(JSON.stringify({ type: 'typing', conversation_id: 1 }));
+    ben.socket.send(JSON.stringify({ type: 'viewing', conversation_id: 1 }));
+    await ana.waitFor((frames) => events(frames).some((e) => e.type === 'viewing' && e.user === 'ben'));
+    expect(events(ana.frames).filter((e) => e.type === 'typing' || e.type === 'presence').map((e) => [e.type, 'user' in e ? e.user : null])).toEqual([
+      ['presence', gateway.config.localUser],
+      ['presence', 'ben'],
+      ['typing', 'ben'],
+    ]);
+    const team = await (await fetch(`${gateway.url}/api/team`, { headers: { authorization: `Bearer ${token}` } })).json();
+    expect(team).toMatchObject({ agents: expect.arrayContaining([{ user: 'ben', state: 'online' }]), typing: [{ user: 'ben', conversation_id: 1 }], viewing: [{ user: 'ben', conversation_id: 1 }] });
+    ben.close();
+    await ana.waitFor((frames) => events(frames).some((e) => e.type === 'presence' && e.user === 'ben' && e.state === 'offline'));
+    ana.close();
+  });
+
+  it('sets typing and presence through the API as the token’s agent', async () => {
+    await inbound('hello');
+    const response = await fetch(`${gateway.url}/api/conversations/1/typing`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+    expect(response.status).toBe(200);
+    expect(gateway.store.events.after(0, 100).find((e) => e.type === 'typing')).toMatchObject({ user: gateway.config.localUser });
+    const away = await fetch(`${gateway.url}/api/presence`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{"state":"away"}' });
+    expect(away.status).toBe(409);
+    expect(await away.json()).toEqual({ error: { code: 'conflict', message: `${gateway.config.localUser} has no open connection` } });
+  });
+});
