@@ -1,124 +1,18 @@
-// `npm run bench`: webhook ingestion throughput with ack-after-commit, against two raw baselines
-// measured in the same run on the same machine. Prints a table, then the JSON.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
+// `npm run bench`: every benchmark, each printing a table and its JSON, each with a raw baseline
+// measured in the same run. `npm run bench -- ingest` or `-- live` runs one.
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const SECRET = 'bench-app-secret';
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
-
-function start(args, env = {}) {
-  const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-      const match = /^listening (\S+)$/m.exec(out);
-      if (match) resolve({ child, url: match[1] });
-    });
-    child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}`)));
-  });
+const SUITES = { ingest: 'bench/ingest.mjs', live: 'bench/live.mjs' };
+const chosen = process.argv.slice(2);
+const unknown = chosen.filter((name) => !(name in SUITES));
+if (unknown.length > 0) {
+  console.error(`bench: unknown suite ${unknown.join(', ')} (suites: ${Object.keys(SUITES).join(', ')})`);
+  process.exit(2);
 }
-
-function load(url, batch, seconds) {
-  const child = spawn(process.execPath, ['bench/load.mjs', '--url', url, '--secret', SECRET, '--seconds', String(seconds), '--connections', String(CONNECTIONS), '--batch', String(batch)], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let out = '';
-  child.stdout.on('data', (chunk) => (out += chunk));
-  return new Promise((resolve) => child.on('exit', () => resolve(JSON.parse(out.trim().split('\n').at(-1)))));
+for (const name of chosen.length > 0 ? chosen : Object.keys(SUITES)) {
+  const result = spawnSync(process.execPath, [SUITES[name]], { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) process.exit(result.status ?? 1);
 }
-
-async function stop(child) {
-  const exited = new Promise((resolve) => child.on('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
-}
-
-// The gateway acknowledges once a delivery is durable in its webhook log and processes it into
-// messages right after; this waits (polling the database from outside) until nothing
-// acknowledged is left unprocessed, so the figures below include processing, not just acks.
-async function drained(dataDir, pendingRows) {
-  const startedAt = performance.now();
-  while (pendingRows(dataDir) > 0) await new Promise((resolve) => setTimeout(resolve, 20));
-  return (performance.now() - startedAt) / 1000;
-}
-
-async function scenario(name, serverArgs, env, batch, countRows, pendingRows) {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'switchboard-bench-'));
-  const { child, url } = await start(serverArgs(dataDir), env);
-  await load(url, batch, 2); // warm-up: JIT, page cache, connection setup
-  await drained(dataDir, pendingRows);
-  const before = countRows(dataDir);
-  const result = await load(url, batch, SECONDS);
-  const drainSeconds = await drained(dataDir, pendingRows);
-  const stored = countRows(dataDir) - before;
-  await stop(child);
-  rmSync(dataDir, { recursive: true, force: true });
-  const processedPerSecond = stored / (result.seconds + drainSeconds);
-  return { name, batch, ...result, stored, drain_seconds: drainSeconds, processed_messages_per_second: processedPerSecond };
-}
-
-const gatewayEnv = { WHATSAPP_APP_SECRET: SECRET, SWITCHBOARD_TOKEN: 'bench' };
-const gateway = (dataDir) => ['dist/main/cli.cjs', 'serve', '--port', '0', '--data', dataDir];
-const baseline = (sync) => (dataDir) => ['bench/baseline-server.mjs', '--synchronous', sync, '--data', dataDir, '--secret', SECRET];
-const countMessages = (dataDir) => {
-  const db = new Database(path.join(dataDir, 'switchboard.db'), { readonly: true });
-  const count = db.prepare('SELECT count(*) FROM messages').pluck().get();
-  db.close();
-  return count;
-};
-const pendingDeliveries = (dataDir) => {
-  const db = new Database(path.join(dataDir, 'switchboard.db'), { readonly: true });
-  const count = db.prepare("SELECT count(*) FROM webhook_log WHERE outcome = 'received'").pluck().get();
-  db.close();
-  return count;
-};
-const countDeliveries = (dataDir) => {
-  const db = new Database(path.join(dataDir, 'baseline.db'), { readonly: true });
-  const count = db.prepare('SELECT count(*) FROM deliveries').pluck().get();
-  db.close();
-  return count;
-};
-
-const results = [];
-const none = () => 0;
-results.push(await scenario('gateway, single-message webhooks (synchronous=FULL, group commit)', gateway, gatewayEnv, 1, countMessages, pendingDeliveries));
-results.push(await scenario('gateway, 100-message batches (synchronous=FULL, group commit)', gateway, gatewayEnv, 100, countMessages, pendingDeliveries));
-results.push(await scenario('baseline: node:http + HMAC + 1 insert/request, synchronous=FULL', baseline('FULL'), {}, 1, countDeliveries, none));
-results.push(await scenario('baseline: node:http + HMAC + 1 insert/request, synchronous=OFF (ceiling)', baseline('OFF'), {}, 1, countDeliveries, none));
-
-const [single, batched, full, off] = results;
-const summary = {
-  machine: { cpus: os.cpus().length, node: process.version, seconds: SECONDS, connections: CONNECTIONS },
-  results,
-  ratios: {
-    gateway_vs_durable_baseline: single.per_second / full.per_second,
-    gateway_vs_no_durability_ceiling: single.per_second / off.per_second,
-  },
-  targets: {
-    webhooks_per_second: { target: 8000, measured: single.per_second, met: single.per_second >= 8000 },
-    batched_messages_per_second: { target: 100000, measured: batched.messages_per_second, met: batched.messages_per_second >= 100000 },
-    batched_messages_processed_per_second: { target: 100000, measured: batched.processed_messages_per_second, met: batched.processed_messages_per_second >= 100000 },
-    share_of_ceiling: { target: 0.6, measured: single.per_second / off.per_second, met: single.per_second / off.per_second >= 0.6 },
-  },
-};
-
-const fmt = (n) => Math.round(n).toLocaleString('en-US');
-console.log('\nWebhook ingestion (ack after commit), %d s per scenario, %d connections, %d CPUs, Node %s\n', SECONDS, CONNECTIONS, os.cpus().length, process.version);
-console.log('| scenario | acked requests/s | acked messages/s | p50 ms | p99 ms | errors | acknowledged | stored | drain s | processed messages/s |');
-console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
-for (const r of results) {
-  console.log(
-    `| ${r.name} | ${fmt(r.per_second)} | ${fmt(r.messages_per_second)} | ${r.latency_p50_ms} | ${r.latency_p99_ms} | ${r.errors} | ${fmt(r.ok * r.batch)} | ${fmt(r.stored)} | ${r.drain_seconds.toFixed(2)} | ${fmt(r.processed_messages_per_second)} |`,
-  );
-}
-console.log(`\ngateway / durable baseline: ${summary.ratios.gateway_vs_durable_baseline.toFixed(2)}×`);
-console.log(`gateway / no-durability ceiling: ${summary.ratios.gateway_vs_no_durability_ceiling.toFixed(2)} (target >= 0.6)\n`);
-console.log(JSON.stringify(summary, null, 2));

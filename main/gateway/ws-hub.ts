@@ -23,7 +23,7 @@ export const MAX_CLIENT_FRAME_BYTES = 16 * 1024;
 
 /** Limits that keep one client from costing memory or slowing the others. */
 export type HubLimits = {
-  /** Bytes handed to a socket and not yet written out, above which the hub stops sending to it. */
+  /** Bytes buffered for a socket (not yet taken by the OS), above which the hub stops sending to it. */
   highWaterBytes: number;
   /** A caught-up client that falls this many events behind is closed with WS_CLOSE.resume. */
   maxLagEvents: number;
@@ -35,6 +35,7 @@ export type HubLimits = {
 export const DEFAULT_HUB_LIMITS: HubLimits = { highWaterBytes: 1024 * 1024, maxLagEvents: 10_000, heartbeatMs: 30_000 };
 
 const CATCH_UP_PAGE = 500;
+const TEXT = { binary: false } as const;
 
 /** What the hub reads from, who it tells about connections, and its limits. */
 export type WsHubDeps = {
@@ -48,10 +49,13 @@ export type WsHubDeps = {
 
 type Client = {
   ws: WebSocket;
+  /** The TCP socket under `ws`, corked while a commit's events are written: one write per commit. */
+  socket: Duplex;
   user: string;
   /** `seq` of the last event sent; every later event is still to send, from memory or the log. */
   lastSent: number;
-  inFlightBytes: number;
+  /** Waiting for a flush callback before sending more (its buffer passed the high-water mark). */
+  congested: boolean;
   caughtUp: boolean;
   sentEvents: boolean;
   alive: boolean;
@@ -78,20 +82,20 @@ export class WsHub {
 
   constructor(private readonly deps: WsHubDeps) {
     this.head = deps.log.head();
-    this.unsubscribe = deps.bus.subscribe((event) => this.fanOut(event));
+    this.unsubscribe = deps.bus.subscribeBatch((events) => this.fanOutCommit(events));
     this.heartbeat = setInterval(() => this.checkPeers(), deps.limits.heartbeatMs);
     this.heartbeat.unref();
   }
 
-  /** How many clients, and the worst lag (events) and in-flight bytes among them. */
-  stats(): { clients: number; maxLagEvents: number; maxInFlightBytes: number } {
+  /** How many clients, and the worst lag (events) and buffered bytes among them. */
+  stats(): { clients: number; maxLagEvents: number; maxBufferedBytes: number } {
     let maxLagEvents = 0;
-    let maxInFlightBytes = 0;
+    let maxBufferedBytes = 0;
     for (const client of this.clients) {
       maxLagEvents = Math.max(maxLagEvents, this.head - client.lastSent);
-      maxInFlightBytes = Math.max(maxInFlightBytes, client.inFlightBytes);
+      maxBufferedBytes = Math.max(maxBufferedBytes, client.ws.bufferedAmount);
     }
-    return { clients: this.clients.size, maxLagEvents, maxInFlightBytes };
+    return { clients: this.clients.size, maxLagEvents, maxBufferedBytes };
   }
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): void {
@@ -105,7 +109,7 @@ export class WsHub {
     if (since !== null && (!Number.isInteger(since) || since < 0)) {
       return refuseUpgrade(socket, { code: 'bad_request', message: 'since must be a non-negative integer seq' });
     }
-    this.server.handleUpgrade(req, socket, head, (ws) => this.accept(ws, user, since));
+    this.server.handleUpgrade(req, socket, head, (ws) => this.accept(ws, socket, user, since));
   }
 
   /**
@@ -129,8 +133,8 @@ export class WsHub {
     this.server.close();
   }
 
-  private accept(ws: WebSocket, user: string, since: number | null): void {
-    const client: Client = { ws, user, lastSent: this.head, inFlightBytes: 0, caughtUp: false, sentEvents: false, alive: true };
+  private accept(ws: WebSocket, socket: Duplex, user: string, since: number | null): void {
+    const client: Client = { ws, socket, user, lastSent: this.head, congested: false, caughtUp: false, sentEvents: false, alive: true };
     this.clients.add(client);
     // hello first: its head_seq is where a client without `since` starts, so it also receives the
     // presence event its own connection causes.
@@ -158,18 +162,38 @@ export class WsHub {
 
   // Sends what the client is missing, from the log, until it is current or its socket is full.
   private pump(client: Client): void {
-    const { log, limits } = this.deps;
-    while (client.lastSent < this.head && client.inFlightBytes < limits.highWaterBytes && client.ws.readyState === client.ws.OPEN) {
-      const page = log.after(client.lastSent, CATCH_UP_PAGE);
-      if (page.length === 0) break;
-      for (const event of page) {
-        this.sendEvent(client, event, Buffer.from(JSON.stringify(event)));
-        if (client.inFlightBytes >= limits.highWaterBytes) break;
-      }
+    const { log } = this.deps;
+    client.socket.cork();
+    try {
+      this.pumpPages(client, log);
+    } finally {
+      client.socket.uncork();
     }
     if (!client.caughtUp && client.lastSent >= this.head) {
       client.caughtUp = true;
       this.sendControl(client, { type: 'caught_up', seq: client.lastSent });
+    }
+  }
+
+  private pumpPages(client: Client, log: EventLog): void {
+    while (client.lastSent < this.head && !client.congested && client.ws.readyState === client.ws.OPEN) {
+      const page = log.after(client.lastSent, CATCH_UP_PAGE);
+      if (page.length === 0) break;
+      for (const event of page) {
+        this.sendEvent(client, event, Buffer.from(JSON.stringify(event)));
+        if (client.congested) break;
+      }
+    }
+  }
+
+  // Each socket is corked for the whole commit: its frames leave in one write instead of one
+  // system call per frame, which is what fan-out to many clients costs most.
+  private fanOutCommit(events: readonly ServerEvent[]): void {
+    for (const client of this.clients) client.socket.cork();
+    try {
+      for (const event of events) this.fanOut(event);
+    } finally {
+      for (const client of this.clients) client.socket.uncork();
     }
   }
 
@@ -178,7 +202,7 @@ export class WsHub {
     let frame: Buffer | null = null;
     for (const client of this.clients) {
       if (client.lastSent >= event.seq) continue;
-      const current = client.caughtUp && client.lastSent === event.seq - 1 && client.inFlightBytes < this.deps.limits.highWaterBytes;
+      const current = client.caughtUp && client.lastSent === event.seq - 1 && !client.congested;
       if (current) {
         // Serialised once for all clients that are keeping up.
         frame ??= Buffer.from(JSON.stringify(event));
@@ -190,15 +214,21 @@ export class WsHub {
     }
   }
 
+  // A text frame, though the data is a Buffer (serialised once for every client): browsers hand
+  // binary frames to onmessage as Blobs. Below the high-water mark a send is fire-and-forget; the
+  // frame that crosses it carries a callback, and nothing more is sent to that client until the
+  // callback says the socket took it.
   private sendEvent(client: Client, event: ServerEvent, frame: Buffer): void {
     client.lastSent = event.seq;
     client.sentEvents = true;
-    client.inFlightBytes += frame.length;
-    // A text frame, though the data is a Buffer (serialised once for every client): browsers hand
-    // binary frames to onmessage as Blobs.
-    client.ws.send(frame, { binary: false }, (error) => {
-      client.inFlightBytes -= frame.length;
-      if (!error && client.lastSent < this.head && client.inFlightBytes < this.deps.limits.highWaterBytes / 2) this.pump(client);
+    if (client.ws.bufferedAmount + frame.length < this.deps.limits.highWaterBytes) {
+      client.ws.send(frame, TEXT);
+      return;
+    }
+    client.congested = true;
+    client.ws.send(frame, TEXT, (error) => {
+      client.congested = false;
+      if (!error && client.lastSent < this.head) this.pump(client);
     });
   }
 

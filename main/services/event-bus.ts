@@ -3,6 +3,9 @@ import type { ServerEvent } from '../../shared/contract';
 /** A function that receives committed events in `seq` order. */
 export type EventListener = (event: ServerEvent) => void;
 
+/** A function that receives the events of one commit at once, in `seq` order. */
+export type BatchListener = (events: readonly ServerEvent[]) => void;
+
 /**
  * Fans committed events out to IPC and WebSocket. Publishing happens right after the commit, on
  * the same thread, so a reader that takes the log's backlog and subscribes in one synchronous step
@@ -10,19 +13,28 @@ export type EventListener = (event: ServerEvent) => void;
  */
 export class EventBus {
   private readonly listeners = new Set<EventListener>();
+  private readonly batchListeners = new Set<BatchListener>();
 
   subscribe(listener: EventListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
+  /** Like subscribe, a commit at a time: lets a consumer write one commit's events in one go. */
+  subscribeBatch(listener: BatchListener): () => void {
+    this.batchListeners.add(listener);
+    return () => this.batchListeners.delete(listener);
+  }
+
   publish(events: readonly ServerEvent[]): void {
+    if (events.length === 0) return;
+    for (const listener of this.batchListeners) listener(events);
     for (const event of events) {
       for (const listener of this.listeners) listener(event);
     }
   }
 
   get listenerCount(): number {
-    return this.listeners.size;
+    return this.listeners.size + this.batchListeners.size;
   }
 }

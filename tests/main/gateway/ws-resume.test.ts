@@ -54,7 +54,7 @@ describe('resume and delivery guarantees', () => {
     for (let round = 0; round < 30; round += 1) {
       emit(g, 200, big);
       await new Promise((resolve) => setImmediate(resolve));
-      expect(g.hub.stats().maxInFlightBytes).toBeLessThan(64 * 1024 + 4_000);
+      expect(g.hub.stats().maxBufferedBytes).toBeLessThan(64 * 1024 + 4_000);
     }
     await caughtUp(fast, g.store.events.head());
     const fastEvents = fast.frames.filter(isEvent);

@@ -1,0 +1,106 @@
+// Live-events benchmark: webhook → WebSocket client latency at a fixed webhook rate with 100
+// clients connected, fan-out throughput at a higher rate, and memory per idle client; against a
+// raw `ws` broadcast server measured in the same run.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const SECRET = 'bench-app-secret';
+const TOKEN = 'bench-token';
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+
+function start(args, env = {}) {
+  const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'ignore'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      const match = /^listening (\S+)$/m.exec(out);
+      if (match) resolve({ child, url: match[1] });
+    });
+    child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}`)));
+  });
+}
+
+function run(args) {
+  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (chunk) => (out += chunk));
+  return new Promise((resolve) => child.on('exit', () => resolve(JSON.parse(out.trim().split('\n').at(-1)))));
+}
+
+async function stop(child) {
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+function rssKb(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
+}
+
+async function idleMemory(server, wsUrl, clients) {
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const before = rssKb(server.pid);
+  const idle = spawn(process.execPath, ['bench/idle-clients.mjs', '--ws', wsUrl, '--clients', String(clients)], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise((resolve) => idle.stdout.on('data', (chunk) => String(chunk).includes('connected') && resolve()));
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  const after = rssKb(server.pid);
+  await stop(idle);
+  return { clients, rss_before_kb: before, rss_after_kb: after, kb_per_client: (after - before) / clients };
+}
+
+async function suite(name, serverArgs, env, wsUrlOf, loadArgs) {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'switchboard-live-'));
+  const { child, url } = await start(serverArgs(dataDir), env);
+  const wsUrl = wsUrlOf(url);
+  const common = ['bench/live-load.mjs', '--url', url, '--ws', wsUrl, '--secret', SECRET, ...loadArgs];
+  await run([...common, '--clients', '10', '--rate', '200', '--seconds', '1']); // warm-up
+  const latency = await run([...common, '--clients', '100', '--rate', '1000', '--seconds', String(SECONDS)]);
+  const fanout = await run([...common, '--clients', '100', '--rate', '3000', '--seconds', String(Math.max(3, SECONDS / 2))]);
+  const memory = await idleMemory(child, wsUrl, 1000);
+  await stop(child);
+  rmSync(dataDir, { recursive: true, force: true });
+  return { name, latency, fanout: { ...fanout, deliveries_per_second: fanout.delivered / fanout.seconds }, memory };
+}
+
+export async function liveBenchmark() {
+  const gateway = await suite(
+    'gateway (webhook → log → /ws, synchronous=FULL)',
+    (dataDir) => ['dist/main/cli.cjs', 'serve', '--port', '0', '--data', dataDir],
+    { WHATSAPP_APP_SECRET: SECRET, SWITCHBOARD_TOKEN: TOKEN },
+    (url) => `${url.replace('http', 'ws')}/ws?token=${TOKEN}`,
+    [],
+  );
+  const raw = await suite('baseline: bare ws broadcast of each POST', () => ['bench/ws-baseline-server.mjs'], {}, (url) => url.replace('http', 'ws'), ['--raw']);
+  return {
+    results: [gateway, raw],
+    targets: {
+      p50_ms: { target: 2, measured: gateway.latency.p50_ms, met: gateway.latency.p50_ms <= 2 },
+      p99_ms: { target: 10, measured: gateway.latency.p99_ms, met: gateway.latency.p99_ms <= 10 },
+      idle_client_kb: { target: 50, measured: gateway.memory.kb_per_client, met: gateway.memory.kb_per_client <= 50 },
+    },
+  };
+}
+
+export function printLive(summary) {
+  const fmt = (n) => (n === null ? '–' : Number(n).toLocaleString('en-US', { maximumFractionDigits: 2 }));
+  console.log(`\nLive events: 100 clients, webhooks at 1,000/s for ${SECONDS} s (latency) and 3,000/s (fan-out); 1,000 idle clients (memory)\n`);
+  console.log('| server | p50 ms | p99 ms | max ms | delivered / expected | fan-out deliveries/s | KB per idle client |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|');
+  for (const r of summary.results) {
+    console.log(
+      `| ${r.name} | ${fmt(r.latency.p50_ms)} | ${fmt(r.latency.p99_ms)} | ${fmt(r.latency.max_ms)} | ${fmt(r.latency.delivered)} / ${fmt(r.latency.expected)} | ${fmt(r.fanout.deliveries_per_second)} | ${fmt(r.memory.kb_per_client)} |`,
+    );
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const summary = await liveBenchmark();
+  printLive(summary);
+  console.log(JSON.stringify(summary, null, 2));
+}
