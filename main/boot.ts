@@ -11,14 +11,14 @@ import { WebhookIntake } from './services/webhook-intake';
 import { WebhookProcessor } from './services/webhook-processor';
 import { createOperationHandlers, type Caller, type OperationHandlers } from './services/operations';
 import { Presence } from './services/presence';
-import { Outbox } from './services/outbox';
+import { Outbox, type OutboxOptions } from './services/outbox';
 import { RejectionCounter, WebhookAdmin } from './services/webhook-admin';
 import { createStore, type Store } from './store';
 import { openDatabase } from './store/database';
 import { APP_VERSION } from './version';
 import type { WhatsAppClient } from './whatsapp/client';
 import { GraphClient } from './whatsapp/graph-client';
-import { sandboxTimings, SandboxClient } from './whatsapp/sandbox';
+import { SandboxClient } from './whatsapp/sandbox';
 import { signWebhookBody } from './whatsapp/signature';
 
 /** A gateway that is listening; `close` stops it and closes the database. */
@@ -38,7 +38,13 @@ export type RunningGateway = {
 };
 
 /** How the gateway reports and where it finds the built renderer. */
-export type BootOptions = { rendererDir: string | null; log: (line: string) => void; hubLimits?: Partial<HubLimits> };
+export type BootOptions = {
+  rendererDir: string | null;
+  log: (line: string) => void;
+  hubLimits?: Partial<HubLimits>;
+  /** Retry and throughput settings (tests shorten the backoff). */
+  outbox?: Partial<OutboxOptions>;
+};
 
 function listen(server: ReturnType<typeof createGatewayServer>, host: string, port: number): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
@@ -74,9 +80,9 @@ export async function bootGateway(config: GatewayConfig, options: BootOptions): 
       body: raw,
     });
   };
-  const sandbox = config.whatsapp.mode === 'sandbox' ? new SandboxClient(postToSelf, sandboxTimings(config.whatsapp.delayMs)) : null;
+  const sandbox = config.whatsapp.mode === 'sandbox' ? new SandboxClient(postToSelf, { ...config.whatsapp, random: Math.random }) : null;
   const client: WhatsAppClient = config.whatsapp.mode === 'live' ? new GraphClient(config.whatsapp) : (sandbox as SandboxClient);
-  const outbox = new Outbox(store, bus, client, Date.now, options.log);
+  const outbox = new Outbox(store, bus, client, Date.now, options.log, { readReceipts: config.readReceipts, ...options.outbox });
   const history = new History(store, bus);
   const presence = new Presence(store, bus);
   const info = (caller: Caller): GatewayInfo => ({
@@ -100,6 +106,7 @@ export async function bootGateway(config: GatewayConfig, options: BootOptions): 
     bus,
     access,
     presence,
+    handlers,
     info: (user) => info({ user }),
     limits: { ...DEFAULT_HUB_LIMITS, ...options.hubLimits },
   });
@@ -137,8 +144,12 @@ export async function bootGateway(config: GatewayConfig, options: BootOptions): 
     store.events.prune(Date.now() - config.eventRetentionDays * 24 * 60 * 60 * 1000, config.eventRetentionCount);
   };
   prune();
-  // Whatever a crash left acknowledged but unprocessed is processed now.
+  // Whatever a crash left acknowledged but unprocessed is processed now; sends resume.
   processor.schedule();
+  outbox.start();
+  if (sandbox && config.whatsapp.mode === 'sandbox' && config.whatsapp.seed && store.conversations.list().length === 0) {
+    sandbox.seed(config.whatsapp.phoneNumberId);
+  }
   const pruning = setInterval(prune, 60 * 60 * 1000);
   pruning.unref();
   return {
@@ -155,6 +166,7 @@ export async function bootGateway(config: GatewayConfig, options: BootOptions): 
       clearInterval(pruning);
       processor.stop();
       presence.stop();
+      outbox.stop();
       sandbox?.stop();
       await hub.close();
       await new Promise<void>((resolve) => {

@@ -30,9 +30,20 @@ export type GatewayConfig = {
   eventRetentionCount: number;
   /** The agent name of this install's own token and of the desktop app. */
   localUser: string;
+  /** When read receipts (blue ticks) are sent: when an agent opens the conversation, replies, or never. */
+  readReceipts: 'on_open' | 'on_reply' | 'never';
   whatsapp:
     | { mode: Extract<GatewayMode, 'live'>; phoneNumberId: string; accessToken: string; graphUrl: string; apiVersion: string }
-    | { mode: Extract<GatewayMode, 'sandbox'>; phoneNumberId: string; delayMs: number };
+    | {
+        mode: Extract<GatewayMode, 'sandbox'>;
+        phoneNumberId: string;
+        delayMs: number;
+        shuffleRate: number;
+        failureRate: number;
+        replyRate: number;
+        /** Whether simulated customers write in on the first start of an empty sandbox. */
+        seed: boolean;
+      };
 };
 
 /** A configuration problem, told in one line. */
@@ -89,6 +100,23 @@ function localUserName(): string {
   }
 }
 
+function rate(env: Record<string, string | undefined>, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0 || value > 1) throw new ConfigError(`${name} must be a number from 0 to 1, not ${raw}`);
+  return value;
+}
+
+const READ_RECEIPTS = ['on_open', 'on_reply', 'never'] as const;
+
+function readReceipts(raw: string | undefined): GatewayConfig['readReceipts'] {
+  if (raw === undefined || raw === '') return 'on_open';
+  const found = READ_RECEIPTS.find((policy) => policy === raw);
+  if (!found) throw new ConfigError(`SWITCHBOARD_READ_RECEIPTS must be on_open, on_reply or never, not ${raw}`);
+  return found;
+}
+
 function list(value: string | undefined): string[] {
   return (value ?? '')
     .split(',')
@@ -115,11 +143,23 @@ export function resolveConfig(
     eventRetentionDays: positiveNumber(env, 'SWITCHBOARD_EVENT_RETENTION_DAYS', 7),
     eventRetentionCount: Math.floor(positiveNumber(env, 'SWITCHBOARD_EVENT_RETENTION_COUNT', 1_000_000)),
     localUser: env.SWITCHBOARD_USER || localUserName(),
+    readReceipts: readReceipts(env.SWITCHBOARD_READ_RECEIPTS),
   };
   if (!accessToken) {
     const delayMs = Number(env.SWITCHBOARD_SANDBOX_DELAY_MS ?? 600);
     if (!Number.isFinite(delayMs) || delayMs < 0) throw new ConfigError('SWITCHBOARD_SANDBOX_DELAY_MS must be a number of milliseconds');
-    return { ...common, whatsapp: { mode: 'sandbox', phoneNumberId: env.WHATSAPP_PHONE_NUMBER_ID || SANDBOX_PHONE_NUMBER_ID, delayMs } };
+    return {
+      ...common,
+      whatsapp: {
+        mode: 'sandbox',
+        phoneNumberId: env.WHATSAPP_PHONE_NUMBER_ID || SANDBOX_PHONE_NUMBER_ID,
+        delayMs,
+        shuffleRate: rate(env, 'SWITCHBOARD_SANDBOX_SHUFFLE_RATE', 0.1),
+        failureRate: rate(env, 'SWITCHBOARD_SANDBOX_FAILURE_RATE', 0.05),
+        replyRate: rate(env, 'SWITCHBOARD_SANDBOX_REPLY_RATE', 0.7),
+        seed: env.SWITCHBOARD_SANDBOX_SEED !== '0',
+      },
+    };
   }
   const phoneNumberId = env.WHATSAPP_PHONE_NUMBER_ID;
   if (!phoneNumberId) throw new ConfigError('WHATSAPP_ACCESS_TOKEN is set but WHATSAPP_PHONE_NUMBER_ID is not');

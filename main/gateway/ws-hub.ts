@@ -14,6 +14,7 @@ import {
   type ServerFrame,
 } from '../../shared/contract';
 import type { Presence } from '../services/presence';
+import { invokeOperation, type OperationHandlers } from '../services/operations';
 import type { EventBus } from '../services/event-bus';
 import type { EventLog } from '../store/event-log';
 import { authenticate, isAllowedHost, isAllowedOrigin, presentedToken, type AccessPolicy } from './access';
@@ -43,6 +44,8 @@ export type WsHubDeps = {
   bus: EventBus;
   access: AccessPolicy;
   presence: Presence;
+  /** Typing, viewing and presence frames run the same operations as the API and IPC. */
+  handlers: OperationHandlers;
   info: (user: string) => GatewayInfo;
   limits: HubLimits;
 };
@@ -254,7 +257,8 @@ export class WsHub {
   }
 
   private handleFrame(client: Client, frame: ClientFrame): Result<unknown> {
-    const { presence } = this.deps;
+    const { handlers } = this.deps;
+    const caller = { user: client.user };
     switch (frame.type) {
       case 'ping':
         return { ok: true, value: null };
@@ -265,11 +269,11 @@ export class WsHub {
         this.startFrom(client, frame.since);
         return { ok: true, value: null };
       case 'typing':
-        return presence.typing(client.user, frame.conversation_id);
+        return invokeOperation(handlers, 'setTyping', { conversation_id: frame.conversation_id }, caller);
       case 'viewing':
-        return presence.viewing(client.user, frame.conversation_id);
+        return invokeOperation(handlers, 'setViewing', { conversation_id: frame.conversation_id }, caller);
       case 'presence':
-        return presence.setState(client.user, frame.state);
+        return invokeOperation(handlers, 'setPresence', { state: frame.state }, caller);
       default:
         return assertNever(frame);
     }

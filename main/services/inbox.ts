@@ -179,13 +179,23 @@ export class Inbox {
 
   private storeStatus(parsed: ParsedStatus, nowMs: number): ServerEvent[] {
     const record = { status: parsed.status, timestampMs: parsed.timestampMs, error: parsed.error };
-    const message = this.store.messages.findByWamid(parsed.wamid);
+    const message = this.store.messages.findByWamid(parsed.wamid) ?? this.linkByCallback(parsed);
     if (!message) {
       this.store.messages.holdEarlyStatus(parsed.wamid, record);
       return [];
     }
     const event = applyStatus(this.store, message, record, nowMs);
     return event ? [event] : [];
+  }
+
+  // A status for a wamid we never learned (the send response was lost, or the app stopped while
+  // sending) still names our send through the callback data we gave it: link them.
+  private linkByCallback(parsed: ParsedStatus): Message | undefined {
+    if (!parsed.callbackData) return undefined;
+    const message = this.store.messages.findByClientId(parsed.callbackData);
+    if (!message || message.wamid !== null || message.direction !== 'out') return undefined;
+    this.store.messages.setWamid(message.id, parsed.wamid);
+    return { ...message, wamid: parsed.wamid };
   }
 
   private messageUpdate(message: Message, nowMs: number): ServerEvent {

@@ -35,13 +35,24 @@ export function createOperationHandlers(services: {
     getInfo: (_request, caller) => ok(info(caller)),
     listConversations: () => ok(history.listConversations()),
     listMessages: (request) => history.listMessages(request),
-    sendMessage: (request) => outbox.send(request),
-    markRead: (request) => history.markRead(request),
+    sendMessage: (request) => outbox.sendText(request),
+    sendTemplate: (request) => outbox.sendTemplate(request),
+    reactToMessage: (request) => outbox.react(request),
+    retryMessage: (request) => outbox.retry(request),
+    markRead: (request) => {
+      const result = history.markRead(request);
+      if (result.ok) outbox.conversationOpened(request.conversation_id);
+      return result;
+    },
     getMessageInfo: (request) => history.getMessageInfo(request),
     listWebhooks: (request) => ok(webhooks.list(request)),
     replayWebhook: (request) => webhooks.replay(request),
     getTeam: () => ok(presence.team()),
-    setTyping: (request, caller) => presence.typing(caller.user, request.conversation_id),
+    setTyping: (request, caller) => {
+      const result = presence.typing(caller.user, request.conversation_id);
+      if (result.ok) outbox.agentTyping(request.conversation_id);
+      return result;
+    },
     setViewing: (request, caller) => presence.viewing(caller.user, request.conversation_id),
     setPresence: (request, caller) => presence.setState(caller.user, request.state),
     listEvents: (request) => ok(history.listEvents(request)),

@@ -2,6 +2,9 @@ import type { Database } from 'better-sqlite3';
 import type { Conversation } from '../../shared/contract';
 import type { CustomerIdentity } from '../whatsapp/webhook-parser';
 
+/** The customer-service window: free-form replies within 24 h of the customer's last message. */
+export const WINDOW_MS = 24 * 60 * 60 * 1000;
+
 type ConversationRow = {
   id: number;
   phone_number_id: string;
@@ -27,6 +30,7 @@ function toConversation(row: ConversationRow): Conversation {
     last_message_at: row.last_message_at === null ? null : new Date(row.last_message_at).toISOString(),
     preview: row.preview,
     unread_count: row.unread_count,
+    window_expires_at: row.last_inbound_at === null ? null : new Date(row.last_inbound_at + WINDOW_MS).toISOString(),
   };
 }
 
@@ -36,6 +40,8 @@ export class ConversationRepo {
   private readonly byWaId;
   private readonly byUserId;
   private readonly byKey;
+  private readonly latestInboundRow;
+  private readonly setReceiptRow;
   private readonly all;
   private readonly insertRow;
   private readonly linkIdentity;
@@ -55,6 +61,11 @@ export class ConversationRepo {
     this.byKey = db.prepare<[string, string], ConversationRow>(
       'SELECT * FROM conversations WHERE phone_number_id = ? AND customer_key = ?',
     );
+    this.latestInboundRow = db.prepare<[number], { wamid: string; phone_number_id: string; read_receipt_wamid: string | null }>(
+      `SELECT m.wamid, c.phone_number_id, c.read_receipt_wamid FROM messages m JOIN conversations c ON c.id = m.conversation_id
+       WHERE m.conversation_id = ? AND m.direction = 'in' AND m.wamid IS NOT NULL ORDER BY m.timestamp DESC, m.id DESC LIMIT 1`,
+    );
+    this.setReceiptRow = db.prepare<[string, number]>('UPDATE conversations SET read_receipt_wamid = ? WHERE id = ?');
     this.all = db.prepare<[], ConversationRow>(
       'SELECT * FROM conversations ORDER BY last_message_at IS NULL, last_message_at DESC, id DESC',
     );
@@ -106,6 +117,16 @@ export class ConversationRepo {
   routing(id: number): ConversationRouting | undefined {
     const row = this.byId.get(id);
     return row && { wa_id: row.wa_id, user_id: row.user_id, last_inbound_at: row.last_inbound_at };
+  }
+
+  /** The customer's newest message (what a read receipt names) and the one last marked read. */
+  latestInbound(id: number): { wamid: string; phoneNumberId: string; receiptWamid: string | null } | undefined {
+    const row = this.latestInboundRow.get(id);
+    return row && { wamid: row.wamid, phoneNumberId: row.phone_number_id, receiptWamid: row.read_receipt_wamid };
+  }
+
+  setReadReceipt(id: number, wamid: string): void {
+    this.setReceiptRow.run(wamid, id);
   }
 
   list(): Conversation[] {

@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3';
 import { ConversationRepo } from './conversation-repo';
 import { EventLog } from './event-log';
 import { MessageRepo } from './message-repo';
+import { OutboxRepo } from './outbox-repo';
 import { TokenRepo } from './token-repo';
 import { WebhookLog } from './webhook-log';
 
@@ -13,6 +14,7 @@ export type Store = {
   events: EventLog;
   webhooks: WebhookLog;
   tokens: TokenRepo;
+  outbox: OutboxRepo;
   transaction<T>(work: () => T): T;
 };
 
@@ -25,6 +27,7 @@ export function createStore(db: Database): Store {
     events: new EventLog(db),
     webhooks: new WebhookLog(db),
     tokens: new TokenRepo(db),
+    outbox: new OutboxRepo(db),
     transaction: (work) => db.transaction(work)(),
   };
 }

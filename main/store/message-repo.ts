@@ -23,6 +23,8 @@ export type NewMessage = Pick<MessageRow, 'conversation_id' | 'wamid' | 'directi
   content: MessageContent;
   error: DeliveryError | undefined;
   raw: unknown;
+  /** An agent's idempotency key for a send (absent for received messages). */
+  client_message_id?: string;
 };
 
 /** A status seen for a wamid, with Meta's timestamp. */
@@ -84,6 +86,7 @@ export class MessageRepo {
   private readonly editRow;
   private readonly revokeRow;
   private readonly reactionsFor;
+  private readonly byClientId;
   // Supersets of the wamids that have held statuses / reactions, so the common case (a new message
   // nobody reacted to and with no early status) skips both queries. Never removing from them is
   // what keeps them safe across rolled-back transactions.
@@ -97,12 +100,13 @@ export class MessageRepo {
       "SELECT emoji, reactor AS 'from' FROM reactions WHERE target_wamid = ? AND emoji IS NOT NULL ORDER BY timestamp",
     );
     this.insertRow = db.prepare(
-      `INSERT INTO messages (conversation_id, wamid, direction, type, text, timestamp, status, error_json, reply_to, content_json, raw_json, received_at)
-       VALUES (@conversation_id, @wamid, @direction, @type, @text, @timestamp, @status, @error_json, @reply_to, @content_json, @raw_json, @received_at)
+      `INSERT INTO messages (conversation_id, wamid, direction, type, text, timestamp, status, error_json, reply_to, content_json, raw_json, received_at, client_message_id)
+       VALUES (@conversation_id, @wamid, @direction, @type, @text, @timestamp, @status, @error_json, @reply_to, @content_json, @raw_json, @received_at, @client_message_id)
        ON CONFLICT (wamid) DO NOTHING`,
     );
     this.byId = db.prepare<[number], MessageRow>(`${SELECT_MESSAGE} WHERE m.id = ?`);
     this.byWamid = db.prepare<[string], MessageRow>(`${SELECT_MESSAGE} WHERE m.wamid = ?`);
+    this.byClientId = db.prepare<[string], MessageRow>(`${SELECT_MESSAGE} WHERE m.client_message_id = ?`);
     this.pageRows = db.prepare<[number, number, number, number, number], MessageRow>(
       `${SELECT_MESSAGE} WHERE m.conversation_id = ? AND (m.timestamp < ? OR (m.timestamp = ? AND m.id < ?))
        ORDER BY m.timestamp DESC, m.id DESC LIMIT ?`,
@@ -138,9 +142,10 @@ export class MessageRepo {
 
   /** Stores a message; returns null when its wamid is already stored (Meta redelivers). */
   insert(message: NewMessage, receivedAtMs: number): Message | null {
-    const { raw, content, error, ...columns } = message;
+    const { raw, content, error, client_message_id: clientMessageId, ...columns } = message;
     const info = this.insertRow.run({
       ...columns,
+      client_message_id: clientMessageId ?? null,
       error_json: errorJson(error),
       content_json: JSON.stringify(content),
       raw_json: JSON.stringify(raw ?? null),
@@ -173,6 +178,12 @@ export class MessageRepo {
 
   findByWamid(wamid: string): Message | undefined {
     const row = this.byWamid.get(wamid);
+    return row && toMessage(row);
+  }
+
+  /** The send an agent's client message id names, if any. */
+  findByClientId(clientMessageId: string): Message | undefined {
+    const row = this.byClientId.get(clientMessageId);
     return row && toMessage(row);
   }
 

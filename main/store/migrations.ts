@@ -120,6 +120,31 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 5,
+    description: 'durable outbox: client message ids, send queue with attempts, read receipts sent',
+    up: (db) => {
+      db.exec(`
+        ALTER TABLE messages ADD COLUMN client_message_id TEXT;
+        CREATE UNIQUE INDEX messages_by_client_id ON messages (client_message_id) WHERE client_message_id IS NOT NULL;
+        -- One row per thing to send (a message, or a reaction on one). 'in_flight' rows found at
+        -- start were interrupted: WhatsApp may have them, so they are never re-sent automatically.
+        CREATE TABLE outbox (
+          id              INTEGER PRIMARY KEY,
+          message_id      INTEGER NOT NULL REFERENCES messages(id),
+          kind            TEXT    NOT NULL CHECK (kind IN ('text', 'template', 'reaction')),
+          request_json    TEXT    NOT NULL,
+          phone_number_id TEXT    NOT NULL,
+          recipient       TEXT    NOT NULL,
+          attempts        INTEGER NOT NULL DEFAULT 0,
+          next_attempt_at INTEGER NOT NULL,
+          state           TEXT    NOT NULL CHECK (state IN ('queued', 'in_flight', 'done'))
+        );
+        CREATE INDEX outbox_queued ON outbox (next_attempt_at, id) WHERE state = 'queued';
+        ALTER TABLE conversations ADD COLUMN read_receipt_wamid TEXT;
+      `);
+    },
+  },
 ];
 
 /** The schema version this build of the app writes. */

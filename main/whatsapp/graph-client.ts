@@ -1,46 +1,66 @@
-import type { OutgoingText, SendResult, WhatsAppClient } from './client';
+import { networkRetryAdvice, retryAdvice } from './error-codes';
+import type { OutgoingBody, OutgoingMessage, ReadReceipt, ReceiptResult, SendResult, WhatsAppClient } from './client';
 
 /** Where and as whom to call the Cloud API. */
 export type GraphClientOptions = { graphUrl: string; apiVersion: string; accessToken: string; timeoutMs?: number };
 
-/** How long a send may wait for Meta before it counts as unanswered. */
+/** How long a request may wait for Meta before it counts as unanswered. */
 const DEFAULT_TIMEOUT_MS = 30_000;
 
 type GraphErrorBody = { error?: { code?: unknown; message?: unknown; error_data?: { details?: unknown } } };
-type GraphSendBody = { messages?: { id?: unknown }[] };
+type GraphSendBody = { messages?: { id?: unknown }[]; success?: unknown };
 
-// Meta appends "(#code) Title" to messages and documents titles as going away: keep the sentence, key on the code.
-function graphError(body: GraphErrorBody, httpStatus: number): SendResult {
-  const error = body.error ?? {};
-  const details = typeof error.error_data?.details === 'string' ? error.error_data.details : undefined;
-  return {
-    ok: false,
-    error: {
-      code: typeof error.code === 'number' ? error.code : null,
-      title: typeof error.message === 'string' ? error.message : `Graph API answered HTTP ${httpStatus}`,
-      ...(details ? { details } : {}),
-    },
-  };
+// The body under the key named by `type`, exactly as Meta documents each kind (WHATSAPP.md §8).
+function bodyOf(body: OutgoingBody): Record<string, unknown> {
+  switch (body.type) {
+    case 'text':
+      return { type: 'text', text: { preview_url: body.previewUrl, body: body.text } };
+    case 'template':
+      return {
+        type: 'template',
+        template: {
+          name: body.name,
+          language: { code: body.language },
+          ...(body.parameters.length > 0 ? { components: [{ type: 'body', parameters: body.parameters.map((text) => ({ type: 'text', text })) }] } : {}),
+        },
+      };
+    case 'reaction':
+      return { type: 'reaction', reaction: { message_id: body.targetWamid, emoji: body.emoji } };
+  }
 }
 
 /** Sends through Meta's Cloud API: `POST <graph>/<version>/<phone_number_id>/messages`. */
 export class GraphClient implements WhatsAppClient {
   constructor(private readonly options: GraphClientOptions) {}
 
-  async sendText(message: OutgoingText): Promise<SendResult> {
-    const { graphUrl, apiVersion, accessToken } = this.options;
-    const url = `${graphUrl.replace(/\/+$/, '')}/${apiVersion}/${encodeURIComponent(message.phoneNumberId)}/messages`;
+  send(message: OutgoingMessage): Promise<SendResult> {
     // With a phone number, `+` and the country code avoid Meta prepending the business's own
     // country code; without one, the business-scoped id goes in `recipient`.
     const addressee = message.to.waId ? { to: `+${message.to.waId}` } : { recipient: message.to.userId };
-    const body = {
+    return this.post(message.phoneNumberId, {
       messaging_product: 'whatsapp',
       recipient_type: 'individual',
       ...addressee,
-      type: 'text',
-      text: { preview_url: false, body: message.text },
-      ...(message.replyTo ? { context: { message_id: message.replyTo } } : {}),
-    };
+      ...bodyOf(message.body),
+      // Meta refuses a quoted reply on reactions.
+      ...(message.replyTo && message.body.type !== 'reaction' ? { context: { message_id: message.replyTo } } : {}),
+      ...(message.callbackData ? { biz_opaque_callback_data: message.callbackData } : {}),
+    });
+  }
+
+  async markRead(receipt: ReadReceipt): Promise<ReceiptResult> {
+    const result = await this.post(receipt.phoneNumberId, {
+      messaging_product: 'whatsapp',
+      status: 'read',
+      message_id: receipt.wamid,
+      ...(receipt.typing ? { typing_indicator: { type: 'text' } } : {}),
+    });
+    return result.ok ? { ok: true } : { ok: false, error: result.error };
+  }
+
+  private async post(phoneNumberId: string, body: Record<string, unknown>): Promise<SendResult> {
+    const { graphUrl, apiVersion, accessToken } = this.options;
+    const url = `${graphUrl.replace(/\/+$/, '')}/${apiVersion}/${encodeURIComponent(phoneNumberId)}/messages`;
     let response: Response;
     try {
       response = await fetch(url, {
@@ -52,13 +72,23 @@ export class GraphClient implements WhatsAppClient {
     } catch (error) {
       if (error instanceof DOMException && error.name === 'TimeoutError') {
         // Meta may still have accepted it: say so, since a blind resend could deliver it twice.
-        return { ok: false, error: { code: null, title: 'No answer from the WhatsApp Graph API in time', details: 'the message may still have been accepted' } };
+        return { ok: false, retry: 'unknown_outcome', error: { code: null, title: 'No answer from the WhatsApp Graph API in time', details: 'the message may still have been accepted' } };
       }
-      return { ok: false, error: { code: null, title: 'Could not reach the WhatsApp Graph API', details: String(error) } };
+      const retry = networkRetryAdvice(error);
+      return { ok: false, retry, error: { code: null, title: 'Could not reach the WhatsApp Graph API', details: String(error) } };
     }
     const parsed = (await response.json().catch(() => ({}))) as GraphErrorBody & GraphSendBody;
     const wamid = parsed.messages?.[0]?.id;
     if (response.ok && typeof wamid === 'string') return { ok: true, wamid };
-    return graphError(parsed, response.status);
+    if (response.ok && parsed.success === true) return { ok: true, wamid: '' };
+    // Meta appends "(#code) Title" to messages and documents titles as going away: keep the sentence, key on the code.
+    const error = parsed.error ?? {};
+    const code = typeof error.code === 'number' ? error.code : null;
+    const details = typeof error.error_data?.details === 'string' ? error.error_data.details : undefined;
+    return {
+      ok: false,
+      retry: retryAdvice(code, response.status),
+      error: { code, title: typeof error.message === 'string' ? error.message : `Graph API answered HTTP ${response.status}`, ...(details ? { details } : {}) },
+    };
   }
 }

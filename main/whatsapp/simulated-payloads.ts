@@ -1,5 +1,6 @@
 import type { MessageStatus } from '../../shared/contract';
-import { sandboxWamid, statusWebhookBody } from './sandbox';
+import { randomBytes } from 'node:crypto';
+import { statusWebhookBody } from './sandbox';
 
 /** An inbound text from a customer, shaped exactly like Meta's `messages` webhook. */
 export function inboundTextWebhook(input: {
@@ -10,7 +11,7 @@ export function inboundTextWebhook(input: {
   atMs: number;
   wamid?: string;
 }): { wamid: string; body: unknown } {
-  const wamid = input.wamid ?? sandboxWamid();
+  const wamid = input.wamid ?? `wamid.${randomBytes(24).toString('base64')}`;
   const body = {
     object: 'whatsapp_business_account',
     entry: [
@@ -22,7 +23,8 @@ export function inboundTextWebhook(input: {
             value: {
               messaging_product: 'whatsapp',
               metadata: { display_phone_number: input.phoneNumberId, phone_number_id: input.phoneNumberId },
-              contacts: [{ profile: { name: input.name }, wa_id: input.from }],
+              // An empty name is left out, as Meta does when the customer has none to share.
+              contacts: [{ profile: input.name ? { name: input.name } : {}, wa_id: input.from }],
               messages: [
                 { from: input.from, id: wamid, timestamp: String(Math.floor(input.atMs / 1000)), type: 'text', text: { body: input.text } },
               ],

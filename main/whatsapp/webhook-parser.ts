@@ -28,7 +28,15 @@ export type ParsedChange = Thread &
   ({ kind: 'edit'; targetWamid: string; type: string; text: string; content: MessageContent; timestampMs: number } | { kind: 'revoke'; targetWamid: string; timestampMs: number });
 
 /** A delivery status for a message the business sent. */
-export type ParsedStatus = { phoneNumberId: string; wamid: string; status: MessageStatus; timestampMs: number; error: DeliveryError | undefined };
+export type ParsedStatus = {
+  phoneNumberId: string;
+  wamid: string;
+  status: MessageStatus;
+  timestampMs: number;
+  error: DeliveryError | undefined;
+  /** Our `biz_opaque_callback_data` echoed back: the client message id of the send. */
+  callbackData: string | null;
+};
 
 /** Everything one webhook delivery carries that the inbox acts on, plus what it skipped and why. */
 export type ParsedDelivery = {
@@ -134,7 +142,14 @@ function readStatus(phoneNumberId: string, item: Json, arrivalMs: number, into: 
     into.ignored.push(`status ${status} for ${wamid}`);
     return;
   }
-  into.statuses.push({ phoneNumberId, wamid, status, timestampMs: timestampMs(item.timestamp, arrivalMs), error: firstError(item.errors) });
+  into.statuses.push({
+    phoneNumberId,
+    wamid,
+    status,
+    timestampMs: timestampMs(item.timestamp, arrivalMs),
+    error: firstError(item.errors),
+    callbackData: asString(item.biz_opaque_callback_data),
+  });
 }
 
 /**

@@ -17,7 +17,20 @@ function FailureReason({ error }: { error: NonNullable<Message['error']> }) {
  * One message: its text and content, labels (forwarded, edited, deleted, ad referral), reactions,
  * time, and for outgoing messages the ticks (click them for the status history) and any failure.
  */
-export function MessageBubble({ message, onShowInfo }: { message: Message; onShowInfo?: (messageId: number) => void }) {
+const QUICK_REACTIONS = ['👍', '❤️', '😂', '🙏'];
+
+export function MessageBubble({
+  message,
+  onShowInfo,
+  onRetry,
+  onReact,
+}: {
+  message: Message;
+  onShowInfo?: (messageId: number) => void;
+  onRetry?: (messageId: number) => void;
+  /** Absent outside the 24-hour window, when reactions cannot be sent. */
+  onReact?: (messageId: number, emoji: string) => void;
+}) {
   const outgoing = message.direction === 'out';
   const unsupported = message.content.unsupported_type !== undefined;
   return (
@@ -52,6 +65,23 @@ export function MessageBubble({ message, onShowInfo }: { message: Message; onSho
           ))}
       </span>
       {message.error && (outgoing ? message.status === 'failed' : unsupported) && <FailureReason error={message.error} />}
+      {outgoing && message.status === 'failed' && onRetry && (
+        <button type="button" className="retry-button" onClick={() => onRetry(message.id)}>
+          Retry
+        </button>
+      )}
+      {!outgoing && message.wamid && !message.revoked && onReact && (
+        <span className="react-buttons" aria-label="React">
+          {QUICK_REACTIONS.map((emoji) => {
+            const mine = message.reactions.some((r) => r.from === 'business' && r.emoji === emoji);
+            return (
+              <button key={emoji} type="button" aria-pressed={mine} aria-label={`React ${emoji}`} onClick={() => onReact(message.id, mine ? '' : emoji)}>
+                {emoji}
+              </button>
+            );
+          })}
+        </span>
+      )}
     </li>
   );
 }

@@ -1,6 +1,8 @@
 import { useEffect } from 'react';
 import type { Message } from '../../shared/contract';
 import { Composer } from '../components/Composer';
+import { TemplateForm } from '../components/TemplateForm';
+import { windowLeft } from '../components/WindowNotice';
 import { MessageBubble } from '../components/MessageBubble';
 import { ActivityLine } from '../components/ActivityLine';
 import { MessageInfoPanel } from '../components/MessageInfoPanel';
@@ -16,6 +18,9 @@ export function ConversationView({ conversationId }: { conversationId: number })
   const load = useMessages((state) => state.load);
   const loadOlder = useMessages((state) => state.loadOlder);
   const send = useMessages((state) => state.send);
+  const sendTemplate = useMessages((state) => state.sendTemplate);
+  const retry = useMessages((state) => state.retry);
+  const react = useMessages((state) => state.react);
   const info = useMessages((state) => state.info);
   const showInfo = useMessages((state) => state.showInfo);
   const hideInfo = useMessages((state) => state.hideInfo);
@@ -28,6 +33,7 @@ export function ConversationView({ conversationId }: { conversationId: number })
     void load(conversationId);
   }, [conversationId, load]);
 
+  const window = windowLeft(conversation?.window_expires_at ?? null, now);
   const messages = (thread?.ids ?? []).map((id) => thread?.byId[id]).filter((m): m is Message => m !== undefined);
   return (
     <section className="conversation-view" aria-label={conversation?.name ?? 'Conversation'}>
@@ -48,11 +54,24 @@ export function ConversationView({ conversationId }: { conversationId: number })
       )}
       <ol className="messages" aria-label="Messages">
         {messages.map((message) => (
-          <MessageBubble key={message.id} message={message} onShowInfo={(id) => void showInfo(id)} />
+          <MessageBubble
+            key={message.id}
+            message={message}
+            onShowInfo={(id) => void showInfo(id)}
+            onRetry={(id) => void retry(conversationId, id)}
+            onReact={window.open ? (id, emoji) => void react(conversationId, id, emoji) : undefined}
+          />
         ))}
       </ol>
       {info && <MessageInfoPanel info={info.value} error={info.error} onClose={hideInfo} />}
-      <Composer onSend={(text) => send(conversationId, text)} onTyping={onTyping} error={thread?.sendError ?? null} />
+      <p className={`window-notice${window.open ? '' : ' window-closed'}`} role="status">
+        {window.text}
+      </p>
+      {window.open ? (
+        <Composer onSend={(text) => send(conversationId, text)} onTyping={onTyping} error={thread?.sendError ?? null} />
+      ) : (
+        <TemplateForm onSend={(template) => sendTemplate(conversationId, template)} error={thread?.sendError ?? null} />
+      )}
     </section>
   );
 }

@@ -1,5 +1,5 @@
 import { createStore } from 'zustand/vanilla';
-import { assertNever, canAdvanceStatus, type Message, type MessageInfo, type ServerEvent } from '../../shared/contract';
+import { assertNever, canAdvanceStatus, type Message, type MessageInfo, type Result, type ServerEvent } from '../../shared/contract';
 import type { BridgeApi } from '../bridge/bridge-api';
 
 /** One conversation's loaded messages, in display order, and its paging state. */
@@ -18,6 +18,9 @@ export type MessagesState = {
   load(conversationId: number): Promise<void>;
   loadOlder(conversationId: number): Promise<void>;
   send(conversationId: number, text: string): Promise<boolean>;
+  sendTemplate(conversationId: number, template: { name: string; language: string; parameters: string[] }): Promise<boolean>;
+  retry(conversationId: number, messageId: number): Promise<void>;
+  react(conversationId: number, messageId: number, emoji: string): Promise<void>;
   apply(event: ServerEvent): void;
   /** Reloads every open thread (after a resync). */
   reloadAll(): Promise<void>;
@@ -26,6 +29,10 @@ export type MessagesState = {
   showInfo(messageId: number): Promise<void>;
   hideInfo(): void;
 };
+
+function newClientMessageId(): string {
+  return crypto.randomUUID();
+}
 
 const EMPTY_THREAD: Thread = { ids: [], byId: {}, nextBefore: null, loading: false, error: null, sendError: null };
 
@@ -65,6 +72,19 @@ export function createMessagesStore(bridge: BridgeApi) {
       }));
     };
 
+    // The answer to a send: shows the error, or makes sure a new message is on screen. Changes to
+    // a message already shown come only from events, so an answer that arrives after a newer
+    // status never moves a tick backwards.
+    const accept = (conversationId: number, result: Result<Message>): boolean => {
+      if (!result.ok) {
+        update(conversationId, (thread) => ({ ...thread, sendError: result.error.message }));
+        return false;
+      }
+      const message = result.value;
+      update(conversationId, (thread) => ({ ...(thread.byId[message.id] ? thread : withMessages(thread, [message])), sendError: null }));
+      return true;
+    };
+
     return {
       threads: {},
       info: null,
@@ -81,16 +101,17 @@ export function createMessagesStore(bridge: BridgeApi) {
         if (before) await fetchPage(conversationId, before, false);
       },
       async send(conversationId, text) {
-        update(conversationId, (thread) => ({ ...thread, sendError: null }));
-        const result = await bridge.sendMessage({ conversation_id: conversationId, text });
-        if (!result.ok) {
-          update(conversationId, (thread) => ({ ...thread, sendError: result.error.message }));
-          return false;
-        }
-        // The new_message event usually arrives first; adding here too keeps the bubble even if not.
-        const message = result.value;
-        update(conversationId, (thread) => (thread.byId[message.id] ? thread : withMessages(thread, [message])));
-        return true;
+        // One id per press of Send: if the request is repeated, the gateway sends it only once.
+        return accept(conversationId, await bridge.sendMessage({ conversation_id: conversationId, text, client_message_id: newClientMessageId() }));
+      },
+      async sendTemplate(conversationId, template) {
+        return accept(conversationId, await bridge.sendTemplate({ conversation_id: conversationId, ...template, client_message_id: newClientMessageId() }));
+      },
+      async retry(conversationId, messageId) {
+        await accept(conversationId, await bridge.retryMessage({ message_id: messageId }));
+      },
+      async react(conversationId, messageId, emoji) {
+        await accept(conversationId, await bridge.reactToMessage({ message_id: messageId, emoji }));
       },
       apply(event) {
         switch (event.type) {

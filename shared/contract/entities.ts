@@ -47,6 +47,8 @@ export const ConversationSchema = z.object({
   last_message_at: z.iso.datetime().nullable(),
   preview: z.string(),
   unread_count: z.number().int().nonnegative(),
+  /** When the 24-hour customer-service window closes (null: the customer never wrote); after it, only templates. */
+  window_expires_at: z.iso.datetime().nullable(),
 });
 
 /** A conversation as the renderer and API clients see it. */

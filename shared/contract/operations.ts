@@ -79,8 +79,38 @@ export const operations = {
           .refine((text) => text.trim().length > 0, 'must not be empty')
           .refine((text) => text.length <= MAX_TEXT_LENGTH, `must be at most ${MAX_TEXT_LENGTH} characters`),
         reply_to: z.string().min(1).optional(),
+        /** Render a preview of the first link (Meta's `preview_url`). */
+        preview_url: z.boolean().optional(),
+        /** The caller's idempotency key: the same key is the same send (a double click sends once). */
+        client_message_id: z.string().min(8).max(64).optional(),
       })
       .strict(),
+    result: MessageSchema,
+  },
+  sendTemplate: {
+    request: z
+      .object({
+        conversation_id: conversationId,
+        name: z.string().regex(/^[a-z0-9_]{1,512}$/, 'must be a template name: lowercase letters, digits and _'),
+        language: z.string().regex(/^[a-z]{2,3}(_[A-Z]{2})?$/, 'must be a language code such as en_US'),
+        parameters: z.array(z.string().min(1).max(1024)).max(20).optional(),
+        client_message_id: z.string().min(8).max(64).optional(),
+      })
+      .strict(),
+    result: MessageSchema,
+  },
+  reactToMessage: {
+    request: z
+      .object({
+        message_id: z.coerce.number().int().positive(),
+        /** One emoji, or empty to remove the reaction. */
+        emoji: z.string().max(16),
+      })
+      .strict(),
+    result: MessageSchema,
+  },
+  retryMessage: {
+    request: z.object({ message_id: z.coerce.number().int().positive() }).strict(),
     result: MessageSchema,
   },
   markRead: {

@@ -17,7 +17,8 @@ export type CliProcess = { child: ChildProcessWithoutNullStreams; stdout: () => 
 export function startCli(args: string[], env: Record<string, string> = {}): CliProcess {
   requireBuild();
   const clean = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('WHATSAPP_') && !key.startsWith('SWITCHBOARD_')));
-  const child = spawn(process.execPath, [CLI, ...args], { env: { ...clean, ...env } });
+  const quiet = { SWITCHBOARD_SANDBOX_SHUFFLE_RATE: '0', SWITCHBOARD_SANDBOX_FAILURE_RATE: '0', SWITCHBOARD_SANDBOX_REPLY_RATE: '0', SWITCHBOARD_SANDBOX_SEED: '0' };
+  const child = spawn(process.execPath, [CLI, ...args], { env: { ...clean, ...quiet, ...env } });
   let out = '';
   let err = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));

@@ -5,6 +5,14 @@ import { bootGateway, type BootOptions, type RunningGateway } from '../../main/b
 import { resolveConfig } from '../../main/config';
 import { signWebhookBody } from '../../main/whatsapp/signature';
 
+/** A sandbox that neither shuffles, fails, answers nor seeds: tests switch each on where they test it. */
+export const QUIET_SANDBOX = {
+  SWITCHBOARD_SANDBOX_SHUFFLE_RATE: '0',
+  SWITCHBOARD_SANDBOX_FAILURE_RATE: '0',
+  SWITCHBOARD_SANDBOX_REPLY_RATE: '0',
+  SWITCHBOARD_SANDBOX_SEED: '0',
+};
+
 /** Secrets every test gateway uses, so tests can sign and authenticate. */
 export const TEST_SECRETS = { appSecret: 'test-app-secret', verifyToken: 'test-verify-token', apiToken: 'test-api-token' };
 
@@ -18,6 +26,7 @@ export async function startTestGateway(env: Record<string, string> = {}, options
       WHATSAPP_VERIFY_TOKEN: TEST_SECRETS.verifyToken,
       SWITCHBOARD_TOKEN: TEST_SECRETS.apiToken,
       SWITCHBOARD_SANDBOX_DELAY_MS: '20',
+      ...QUIET_SANDBOX,
       ...env,
     },
   );

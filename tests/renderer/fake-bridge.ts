@@ -44,6 +44,11 @@ export class FakeBridge implements BridgeApi {
         : { ok: false as const, error: { code: 'not_found' as const, message: `message ${request.message_id} does not exist` } },
     );
   };
+  sendTemplate = (request: { conversation_id: number; name: string; language: string; parameters?: string[] }) =>
+    this.record('sendTemplate', request, this.sendResult(request.name));
+  changeResult: (messageId: number) => Result<Message> = () => ({ ok: false, error: { code: 'internal', message: 'not scripted' } });
+  reactToMessage = (request: { message_id: number; emoji: string }) => this.record('reactToMessage', request, this.changeResult(request.message_id));
+  retryMessage = (request: { message_id: number }) => this.record('retryMessage', request, this.changeResult(request.message_id));
   listWebhooks = () => this.record('listWebhooks', {}, { ok: true, value: { deliveries: [], rejected: {}, retention_days: 30 } });
   replayWebhook = (request: { id: number }) => this.record('replayWebhook', request, { ok: true, value: { id: request.id, events: 0, ignored: [] } });
   listEvents = (request: { since: number }) => this.record('listEvents', request, { ok: true, value: { events: [], resync: false } });
@@ -64,7 +69,17 @@ export class FakeBridge implements BridgeApi {
 
 /** A conversation with sensible defaults. */
 export function conversation(overrides: Partial<Conversation> = {}): Conversation {
-  return { id: 1, phone_number_id: '1', wa_id: '15551234567', name: 'Ana', last_message_at: '2026-11-26T10:00:00.000Z', preview: 'hello', unread_count: 1, ...overrides };
+  return {
+    id: 1,
+    phone_number_id: '1',
+    wa_id: '15551234567',
+    name: 'Ana',
+    last_message_at: '2026-11-26T10:00:00.000Z',
+    preview: 'hello',
+    unread_count: 1,
+    window_expires_at: new Date(Date.now() + 5 * 3600_000).toISOString(),
+    ...overrides,
+  };
 }
 
 /** A message with sensible defaults. */

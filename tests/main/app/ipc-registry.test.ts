@@ -30,7 +30,7 @@ let bus: EventBus;
 beforeEach(() => {
   const memory = memoryStore();
   bus = memory.bus;
-  const outbox = new Outbox(memory.store, bus, { sendText: () => Promise.resolve({ ok: true, wamid: 'w' }) });
+  const outbox = new Outbox(memory.store, bus, { send: () => Promise.resolve({ ok: true, wamid: 'w' }), markRead: () => Promise.resolve({ ok: true }) });
   const inbox = new Inbox(memory.store, bus);
   const handlers = createOperationHandlers({
     history: new History(memory.store, bus),
@@ -81,7 +81,7 @@ describe('registerIpc', () => {
   });
 
   it('forwards every committed event to trusted windows on the event channel', () => {
-    const event: ServerEvent = { type: 'conversation_update', seq: 1, conversation_id: 1, conversation: { id: 1, phone_number_id: '1', wa_id: '2', name: 'A', last_message_at: null, preview: '', unread_count: 0 } };
+    const event: ServerEvent = { type: 'conversation_update', seq: 1, conversation_id: 1, conversation: { id: 1, phone_number_id: '1', wa_id: '2', name: 'A', last_message_at: null, preview: '', unread_count: 0, window_expires_at: null } };
     bus.publish([event]);
     expect(window.sent).toEqual([{ channel: EVENT_CHANNEL, payload: event }]);
   });

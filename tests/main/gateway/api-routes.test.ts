@@ -1,14 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Conversation, Message, MessagePage } from '../../../shared/contract';
-import { fixtureBytes } from '../../helpers/fixtures';
+import { freshFixtureBytes } from '../../helpers/fixtures';
 import { api, postSignedWebhook, startTestGateway } from '../../helpers/test-gateway';
 
 let gateway: Awaited<ReturnType<typeof startTestGateway>>;
 beforeEach(async () => {
   gateway = await startTestGateway();
-  await postSignedWebhook(gateway.url, fixtureBytes('text-message'));
+  await postSignedWebhook(gateway.url, freshFixtureBytes('text-message', NOW_SECONDS));
   await gateway.processed();
 });
+
+const NOW_SECONDS = Math.floor(Date.now() / 1000);
+const NOW_ISO = new Date(NOW_SECONDS * 1000).toISOString();
 afterEach(() => gateway.stop());
 
 const json = (body: unknown): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -42,7 +45,16 @@ describe('conversations and messages', () => {
   it('lists conversations and pages messages oldest first', async () => {
     const conversations = (await (await api(gateway.url, '/api/conversations')).json()) as Conversation[];
     expect(conversations).toEqual([
-      { id: 1, phone_number_id: '200300400500', wa_id: '34600111222', name: 'Lucía Gómez', last_message_at: '2025-11-26T00:00:00.000Z', preview: '¿Tenéis envío a Canarias? 🚚 @tienda', unread_count: 1 },
+      {
+        id: 1,
+        phone_number_id: '200300400500',
+        wa_id: '34600111222',
+        name: 'Lucía Gómez',
+        last_message_at: NOW_ISO,
+        preview: '¿Tenéis envío a Canarias? 🚚 @tienda',
+        unread_count: 1,
+        window_expires_at: new Date(NOW_SECONDS * 1000 + 24 * 3600 * 1000).toISOString(),
+      },
     ]);
     const page = (await (await api(gateway.url, '/api/conversations/1/messages')).json()) as MessagePage;
     expect(page.messages.map((m) => m.wamid)).toEqual(['wamid.TEXT0001']);

@@ -1,105 +1,262 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Inbox } from '../../../main/services/inbox';
-import { Outbox } from '../../../main/services/outbox';
-import type { OutgoingText, SendResult, WhatsAppClient } from '../../../main/whatsapp/client';
+import { Outbox, type OutboxOptions } from '../../../main/services/outbox';
+import type { OutgoingMessage, ReadReceipt, SendResult, WhatsAppClient } from '../../../main/whatsapp/client';
 import { parseWebhook } from '../../../main/whatsapp/webhook-parser';
-import { fixture } from '../../helpers/fixtures';
+import { freshFixtureBytes } from '../../helpers/fixtures';
 import { memoryStore } from '../../helpers/memory-store';
 
 class ScriptedClient implements WhatsAppClient {
-  readonly sent: OutgoingText[] = [];
-  constructor(private readonly answer: (message: OutgoingText) => Promise<SendResult>) {}
-  sendText(message: OutgoingText): Promise<SendResult> {
+  readonly sent: OutgoingMessage[] = [];
+  readonly receipts: ReadReceipt[] = [];
+  answers: ((message: OutgoingMessage) => Promise<SendResult>)[] = [];
+  private counter = 0;
+  send(message: OutgoingMessage): Promise<SendResult> {
     this.sent.push(message);
-    return this.answer(message);
+    const next = this.answers.shift();
+    return next ? next(message) : Promise.resolve({ ok: true, wamid: `wamid.S${++this.counter}` });
+  }
+  markRead(receipt: ReadReceipt): Promise<{ ok: true }> {
+    this.receipts.push(receipt);
+    return Promise.resolve({ ok: true });
   }
 }
 
-function setup(answer: (message: OutgoingText) => Promise<SendResult>) {
+const refuse = (code: number, retry: SendResult extends infer R ? (R extends { ok: false; retry: infer A } ? A : never) : never) => () =>
+  Promise.resolve<SendResult>({ ok: false, retry, error: { code, title: `error ${code}` } });
+
+function setup(options: Partial<OutboxOptions> = {}, inboundAtSeconds = Math.floor(Date.now() / 1000)) {
   const memory = memoryStore();
-  const client = new ScriptedClient(answer);
-  const outbox = new Outbox(memory.store, memory.bus, client, () => 1_800_000_000_000);
+  const client = new ScriptedClient();
+  const lines: string[] = [];
+  const outbox = new Outbox(memory.store, memory.bus, client, Date.now, (line) => lines.push(line), {
+    backoff: { baseMs: 5, maxMs: 20 },
+    random: () => 0.5,
+    readReceipts: 'never',
+    ...options,
+  });
   const inbox = new Inbox(memory.store, memory.bus);
-  const ingest = (body: unknown) => inbox.ingest({ delivery: { body: Buffer.from('{}'), signature: 's', headers: {}, receivedAtMs: 1 }, parsed: parseWebhook(body, 1) });
-  ingest(fixture('text-message'));
+  const ingest = (bytes: Buffer) =>
+    inbox.ingest({ delivery: { body: bytes, signature: 's', headers: {}, receivedAtMs: Date.now() }, parsed: parseWebhook(JSON.parse(bytes.toString('utf8')), Date.now()) });
+  ingest(freshFixtureBytes('text-message', inboundAtSeconds));
   memory.published.length = 0;
-  return { ...memory, client, outbox, ingest };
+  const message = (id: number) => memory.store.messages.get(id);
+  return { ...memory, client, outbox, ingest, lines, message };
 }
 
-const accept = (wamid: string) => () => Promise.resolve<SendResult>({ ok: true, wamid });
-
-describe('Outbox.send', () => {
+describe('Outbox: sending', () => {
   it('stores the reply as pending before WhatsApp answers, then records the wamid', async () => {
-    const { store, outbox, client, published } = setup(accept('wamid.SENT1'));
-    const result = outbox.send({ conversation_id: 1, text: 'Sí' });
+    const { outbox, client, published, message } = setup();
+    const result = outbox.sendText({ conversation_id: 1, text: 'Sí' });
     expect(result).toMatchObject({ ok: true, value: { status: 'pending', wamid: null, direction: 'out', text: 'Sí' } });
     expect(published.map((e) => e.type)).toEqual(['new_message', 'conversation_update']);
     await outbox.settle();
-    expect(store.messages.findByWamid('wamid.SENT1')?.status).toBe('pending');
-    expect(client.sent[0]).toMatchObject({ phoneNumberId: '200300400500', to: { waId: '34600111222' }, text: 'Sí', replyTo: null });
+    expect(message(2)).toMatchObject({ wamid: 'wamid.S1', status: 'pending' });
+    expect(client.sent[0]).toMatchObject({ phoneNumberId: '200300400500', to: { waId: '34600111222' }, body: { type: 'text', text: 'Sí', previewUrl: false }, replyTo: null });
+    expect(client.sent[0]?.callbackData).toMatch(/^[\w-]{8,}$/);
+  });
+
+  it('sends the same client message id once, however often it is submitted (double click)', async () => {
+    const { outbox, client, store } = setup();
+    const first = outbox.sendText({ conversation_id: 1, text: 'once', client_message_id: 'click-123456' });
+    const second = outbox.sendText({ conversation_id: 1, text: 'once', client_message_id: 'click-123456' });
+    await outbox.settle();
+    expect(second.ok && first.ok && second.value.id).toBe(first.ok && first.value.id);
+    expect(client.sent).toHaveLength(1);
+    expect(store.db.prepare("SELECT count(*) FROM messages WHERE direction = 'out'").pluck().get()).toBe(1);
   });
 
   it('applies a status webhook that arrived before the send response', async () => {
+    const { outbox, client, ingest, message } = setup();
     let release: (value: SendResult) => void = () => undefined;
-    const { store, outbox, ingest, published } = setup(() => new Promise((resolve) => (release = resolve)));
-    const sent = outbox.send({ conversation_id: 1, text: 'x' });
-    ingest({
-      object: 'whatsapp_business_account',
-      entry: [{ changes: [{ field: 'messages', value: { metadata: { phone_number_id: '200300400500' }, statuses: [{ id: 'wamid.RACE', status: 'delivered', timestamp: '1764115300' }] } }] }],
-    });
+    client.answers.push(() => new Promise((resolve) => (release = resolve)));
+    outbox.sendText({ conversation_id: 1, text: 'x' });
+    await vi.waitFor(() => expect(client.sent).toHaveLength(1));
+    ingest(Buffer.from(JSON.stringify({ object: 'whatsapp_business_account', entry: [{ changes: [{ field: 'messages', value: { metadata: { phone_number_id: '200300400500' }, statuses: [{ id: 'wamid.RACE', status: 'delivered', timestamp: '1764115300' }] } }] }] })));
     release({ ok: true, wamid: 'wamid.RACE' });
     await outbox.settle();
-    expect(sent.ok && store.messages.get(sent.value.id)?.status).toBe('delivered');
-    expect(published.at(-1)).toMatchObject({ type: 'status_update', status: 'delivered', wamid: 'wamid.RACE' });
+    expect(message(2)?.status).toBe('delivered');
   });
 
-  it('marks the message failed with Meta’s code and text when the send is refused', async () => {
-    const { store, outbox, published } = setup(() => Promise.resolve({ ok: false, error: { code: 131047, title: 'Re-engagement message' } }));
-    const sent = outbox.send({ conversation_id: 1, text: 'late' });
+  it('links a status to its send by callback data when the send response never came', async () => {
+    const { outbox, client, ingest, message } = setup();
+    client.answers.push(refuse(0, 'unknown_outcome'));
+    outbox.sendText({ conversation_id: 1, text: 'x' });
     await outbox.settle();
-    expect(sent.ok && store.messages.get(sent.value.id)).toMatchObject({ status: 'failed', error: { code: 131047, title: 'Re-engagement message' } });
-    expect(published.at(-1)).toMatchObject({ type: 'status_update', status: 'failed', error: { code: 131047 } });
+    expect(message(2)?.status).toBe('failed');
+    const callback = client.sent[0]?.callbackData;
+    ingest(Buffer.from(JSON.stringify({ object: 'whatsapp_business_account', entry: [{ changes: [{ field: 'messages', value: { metadata: { phone_number_id: '200300400500' }, statuses: [{ id: 'wamid.LOST', status: 'sent', timestamp: '1764115300', biz_opaque_callback_data: callback }] } }] }] })));
+    expect(message(2)?.wamid).toBe('wamid.LOST');
+  });
+});
+
+describe('Outbox: failures and retries', () => {
+  it('marks a refused send failed with Meta’s code and text, and never retries it', async () => {
+    const { outbox, client, published, message } = setup();
+    client.answers.push(refuse(131047, 'never'));
+    outbox.sendText({ conversation_id: 1, text: 'late' });
+    await outbox.settle();
+    expect(message(2)).toMatchObject({ status: 'failed', error: { code: 131047, title: 'error 131047' } });
+    expect(published.at(-1)).toMatchObject({ type: 'status_update', status: 'failed' });
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    expect(client.sent).toHaveLength(1);
   });
 
-  it('marks the message failed when the client throws', async () => {
-    const { store, outbox } = setup(() => Promise.reject(new Error('socket hang up')));
-    const sent = outbox.send({ conversation_id: 1, text: 'x' });
+  it('retries rate limits and outages with backoff until WhatsApp accepts', async () => {
+    const { outbox, client, message } = setup();
+    client.answers.push(refuse(130429, 'backoff'), refuse(131000, 'backoff'));
+    outbox.sendText({ conversation_id: 1, text: 'eventually' });
+    await vi.waitFor(() => expect(message(2)?.wamid).toBe('wamid.S1'));
+    expect(client.sent).toHaveLength(3);
+  });
+
+  it('gives up after the maximum attempts and shows the last error', async () => {
+    const { outbox, client, message } = setup({ maxAttempts: 3 });
+    client.answers.push(refuse(130429, 'backoff'), refuse(130429, 'backoff'), refuse(130429, 'backoff'), refuse(130429, 'backoff'));
+    outbox.sendText({ conversation_id: 1, text: 'never' });
+    await vi.waitFor(() => expect(message(2)?.status).toBe('failed'));
+    expect(client.sent).toHaveLength(3);
+    expect(message(2)?.error?.code).toBe(130429);
+  });
+
+  it('does not repeat a send whose outcome is unknown, and says so', async () => {
+    const { outbox, client, message } = setup();
+    client.answers.push(() => Promise.resolve({ ok: false, retry: 'unknown_outcome', error: { code: null, title: 'No answer from the WhatsApp Graph API in time' } }));
+    outbox.sendText({ conversation_id: 1, text: 'maybe' });
     await outbox.settle();
-    expect(sent.ok && store.messages.get(sent.value.id)).toMatchObject({ status: 'failed', error: { title: 'Sending failed' } });
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(client.sent).toHaveLength(1);
+    expect(message(2)?.error?.details).toContain('WhatsApp may have received it; Retry sends it again.');
+  });
+
+  it('Retry really sends a failed message again, and only a failed one', async () => {
+    const { outbox, client, published, message } = setup();
+    client.answers.push(refuse(131026, 'never'));
+    outbox.sendText({ conversation_id: 1, text: 'again' });
+    await outbox.settle();
+    expect(outbox.retry({ message_id: 1 })).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    expect(outbox.retry({ message_id: 2 })).toMatchObject({ ok: true, value: { status: 'pending' } });
+    expect(published.at(-1)).toMatchObject({ type: 'message_update', message: { status: 'pending' } });
+    await outbox.settle();
+    expect(client.sent).toHaveLength(2);
+    expect(message(2)).toMatchObject({ status: 'pending', wamid: 'wamid.S1' });
+    expect(outbox.retry({ message_id: 2 })).toMatchObject({ ok: false, error: { code: 'conflict' } });
   });
 
   it('logs, instead of crashing, when the outcome cannot be recorded', async () => {
-    const lines: string[] = [];
-    const memory = memoryStore();
-    const inbox = new Inbox(memory.store, memory.bus);
-    inbox.ingest({ delivery: { body: Buffer.from('{}'), signature: 's', headers: {}, receivedAtMs: 1 }, parsed: parseWebhook(fixture('text-message'), 1) });
+    const { outbox, client, store, lines } = setup();
     let release: (value: SendResult) => void = () => undefined;
-    const client = new ScriptedClient(() => new Promise((resolve) => (release = resolve)));
-    const outbox = new Outbox(memory.store, memory.bus, client, () => 1, (line) => lines.push(line));
-    expect(outbox.send({ conversation_id: 1, text: 'x' }).ok).toBe(true);
-    memory.store.db.close();
+    client.answers.push(() => new Promise((resolve) => (release = resolve)));
+    outbox.sendText({ conversation_id: 1, text: 'x' });
+    await vi.waitFor(() => expect(client.sent).toHaveLength(1));
+    outbox.stop();
+    store.db.close();
     release({ ok: true, wamid: 'wamid.AFTER_CLOSE' });
     await outbox.settle();
-    expect(lines).toEqual([expect.stringMatching(/^outbox: could not record the outcome of message 2: /)]);
+    expect(lines).toEqual([expect.stringMatching(/^outbox: could not record the outcome of send 1: /)]);
+  });
+});
+
+describe('Outbox: after a restart', () => {
+  it('sends what was queued, and marks what was in flight as interrupted instead of sending it twice', async () => {
+    const { store, bus, client, message } = setup();
+    const first = new Outbox(store, bus, { send: () => new Promise(() => undefined), markRead: () => Promise.resolve({ ok: true }) }, Date.now, () => undefined);
+    first.sendText({ conversation_id: 1, text: 'was in flight' });
+    first.stop();
+    const queued = store.outbox.enqueue({ messageId: 1, kind: 'reaction', request: { body: { type: 'reaction', targetWamid: 'wamid.TEXT0001', emoji: '👍' }, replyTo: null, to: { waId: '34600111222', userId: null }, callbackData: null }, phoneNumberId: '200300400500', recipient: '34600111222', atMs: Date.now() });
+    const restarted = new Outbox(store, bus, client, Date.now, () => undefined, { readReceipts: 'never' });
+    restarted.start();
+    await restarted.settle();
+    expect(message(2)).toMatchObject({ status: 'failed', error: { title: 'Sending was interrupted' } });
+    expect(client.sent.map((m) => m.body.type)).toEqual(['reaction']);
+    expect(store.outbox.get(queued)?.state).toBe('done');
+  });
+});
+
+describe('Outbox: the 24-hour window, templates and reactions', () => {
+  it('refuses a free-form reply outside the window before calling Meta, and accepts a template', async () => {
+    const { outbox, client, store } = setup({}, Math.floor(Date.now() / 1000) - 25 * 3600);
+    expect(outbox.sendText({ conversation_id: 1, text: 'hello?' })).toMatchObject({ ok: false, error: { code: 'outside_window', message: expect.stringContaining('send a template instead') } });
+    expect(store.conversations.get(1)?.window_expires_at).toBe(new Date(store.conversations.routing(1)!.last_inbound_at! + 24 * 3600 * 1000).toISOString());
+    const template = outbox.sendTemplate({ conversation_id: 1, name: 'order_update', language: 'es_ES', parameters: ['1042'] });
+    expect(template).toMatchObject({ ok: true, value: { type: 'template', text: '📋 order_update: 1042' } });
+    await outbox.settle();
+    expect(client.sent.map((m) => m.body)).toEqual([{ type: 'template', name: 'order_update', language: 'es_ES', parameters: ['1042'] }]);
   });
 
-  it('refuses an unknown conversation and stores nothing, without calling WhatsApp', () => {
-    const { store, outbox, client } = setup(accept('w'));
-    expect(outbox.send({ conversation_id: 99, text: 'x' })).toEqual({ ok: false, error: { code: 'not_found', message: 'conversation 99 does not exist' } });
+  it('reacts to a customer’s message, shows it at once, and takes it back if WhatsApp refuses', async () => {
+    const { outbox, client, message } = setup();
+    expect(outbox.react({ message_id: 1, emoji: '❤️' })).toMatchObject({ ok: true, value: { reactions: [{ emoji: '❤️', from: 'business' }] } });
+    await outbox.settle();
+    expect(client.sent[0]?.body).toEqual({ type: 'reaction', targetWamid: 'wamid.TEXT0001', emoji: '❤️' });
+    client.answers.push(refuse(131009, 'never'));
+    outbox.react({ message_id: 1, emoji: '😂' });
+    await outbox.settle();
+    expect(message(1)?.reactions).toEqual([]);
+  });
+
+  it('refuses a reaction to an unknown or outgoing message', async () => {
+    const { outbox } = setup();
+    expect(outbox.react({ message_id: 9, emoji: '👍' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    outbox.sendText({ conversation_id: 1, text: 'mine' });
+    expect(outbox.react({ message_id: 2, emoji: '👍' })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    await outbox.settle();
+  });
+
+  it('refuses an unknown conversation and a reply to a message not in it, storing nothing', async () => {
+    const { outbox, client, store } = setup();
+    expect(outbox.sendText({ conversation_id: 99, text: 'x' })).toEqual({ ok: false, error: { code: 'not_found', message: 'conversation 99 does not exist' } });
+    expect(outbox.sendText({ conversation_id: 1, text: 'x', reply_to: 'wamid.NOPE' })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    await outbox.settle();
     expect(client.sent).toEqual([]);
     expect(store.db.prepare("SELECT count(*) FROM messages WHERE direction = 'out'").pluck().get()).toBe(0);
   });
+});
 
-  it('refuses a reply to a message that is not in the conversation', () => {
-    const { outbox, client } = setup(accept('w'));
-    expect(outbox.send({ conversation_id: 1, text: 'x', reply_to: 'wamid.NOPE' })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
-    expect(client.sent).toEqual([]);
+describe('Outbox: throughput', () => {
+  it('sends to one customer in order, one at a time, and spaces a burst past the pair limit', async () => {
+    const { outbox, client } = setup({ perRecipient: { capacity: 3, intervalMs: 150 } });
+    const sentAt: number[] = [];
+    const send = client.send.bind(client);
+    client.send = (message) => (sentAt.push(Date.now()), send(message));
+    for (const text of ['a', 'b', 'c', 'd', 'e']) outbox.sendText({ conversation_id: 1, text });
+    await vi.waitFor(() => expect(client.sent).toHaveLength(5), { timeout: 2_000 });
+    // A burst of three, then one per interval.
+    expect((sentAt[3] ?? 0) - (sentAt[2] ?? 0)).toBeGreaterThanOrEqual(140);
+    expect((sentAt[4] ?? 0) - (sentAt[3] ?? 0)).toBeGreaterThanOrEqual(140);
+    expect((sentAt[2] ?? 0) - (sentAt[0] ?? 0)).toBeLessThan(100);
+    expect(client.sent.map((m) => (m.body.type === 'text' ? m.body.text : ''))).toEqual(['a', 'b', 'c', 'd', 'e']);
+  });
+});
+
+describe('Outbox: read receipts and typing', () => {
+  it('on_open: marks the customer’s newest message read once when the agent opens the conversation', async () => {
+    const { outbox, client } = setup({ readReceipts: 'on_open' });
+    outbox.conversationOpened(1);
+    await outbox.settle();
+    outbox.conversationOpened(1);
+    await outbox.settle();
+    expect(client.receipts).toEqual([{ phoneNumberId: '200300400500', wamid: 'wamid.TEXT0001', typing: false }]);
   });
 
-  it('quotes a known message by wamid', async () => {
-    const { outbox, client } = setup(accept('w'));
-    expect(outbox.send({ conversation_id: 1, text: 'x', reply_to: 'wamid.TEXT0001' }).ok).toBe(true);
+  it('on_reply: marks read when the agent replies, not when opening', async () => {
+    const { outbox, client } = setup({ readReceipts: 'on_reply' });
+    outbox.conversationOpened(1);
+    outbox.sendText({ conversation_id: 1, text: 'hi' });
     await outbox.settle();
-    expect(client.sent[0]?.replyTo).toBe('wamid.TEXT0001');
+    expect(client.receipts).toEqual([{ phoneNumberId: '200300400500', wamid: 'wamid.TEXT0001', typing: false }]);
+  });
+
+  it('shows the typing indicator at most every 20 s, and never with receipts off', async () => {
+    const on = setup({ readReceipts: 'on_open' });
+    on.outbox.agentTyping(1);
+    on.outbox.agentTyping(1);
+    await on.outbox.settle();
+    expect(on.client.receipts).toEqual([{ phoneNumberId: '200300400500', wamid: 'wamid.TEXT0001', typing: true }]);
+    const off = setup({ readReceipts: 'never' });
+    off.outbox.agentTyping(1);
+    off.outbox.conversationOpened(1);
+    await off.outbox.settle();
+    expect(off.client.receipts).toEqual([]);
   });
 });

@@ -28,7 +28,7 @@ describe('parseWebhook', () => {
       ['wamid.BATCH0001', 'Ana', 'my receipt'],
     ]);
     expect(parsed.statuses).toEqual([
-      { phoneNumberId: '200300400500', wamid: 'wamid.OUT0001', status: 'delivered', timestampMs: 1_764_115_270_000, error: undefined },
+      { phoneNumberId: '200300400500', wamid: 'wamid.OUT0001', status: 'delivered', timestampMs: 1_764_115_270_000, error: undefined, callbackData: null },
     ]);
     expect(parsed.ignored).toContain('field message_template_status_update');
   });

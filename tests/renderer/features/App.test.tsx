@@ -154,4 +154,52 @@ describe('App', () => {
     await vi.waitFor(() => expect(bridge.signals).toContainEqual({ type: 'viewing', conversation_id: 2 }));
     expect(bridge.signals).toContainEqual({ type: 'viewing', conversation_id: null });
   });
+
+  it('outside the 24-hour window, offers the template form instead of the composer', async () => {
+    const bridge = new FakeBridge();
+    bridge.conversations = [conversation({ window_expires_at: new Date(Date.now() - 60_000).toISOString() })];
+    bridge.sendResult = (name) => ({ ok: true, value: message({ id: 7, direction: 'out', type: 'template', text: `📋 ${name}`, status: 'pending' }) });
+    renderApp(bridge);
+    fireEvent.click(await screen.findByTestId('conversation'));
+    expect(await screen.findByText('The 24-hour window is closed: only templates can be sent.')).toBeTruthy();
+    expect(screen.queryByRole('textbox', { name: 'Reply' })).toBeNull();
+    fireEvent.change(screen.getByLabelText('Template'), { target: { value: 'order_update' } });
+    fireEvent.change(screen.getByLabelText('Parameters (one per line)'), { target: { value: 'Ana\n#1042' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Send template' }));
+    await vi.waitFor(() => expect(bridge.calls.find((c) => c.name === 'sendTemplate')?.request).toMatchObject({ conversation_id: 1, name: 'order_update', language: 'en_US', parameters: ['Ana', '#1042'] }));
+    expect(await screen.findByText('📋 order_update')).toBeTruthy();
+  });
+
+  it('shows the time left in the window, and sends each reply with its own client message id', async () => {
+    const bridge = new FakeBridge();
+    bridge.conversations = [conversation({ window_expires_at: new Date(Date.now() + 3 * 3600_000 + 5 * 60_000).toISOString() })];
+    bridge.sendResult = (text) => ({ ok: true, value: message({ id: 8, direction: 'out', text, status: 'pending' }) });
+    renderApp(bridge);
+    fireEvent.click(await screen.findByTestId('conversation'));
+    expect(await screen.findByText(/^Window closes in 3 h [45] min$/)).toBeTruthy();
+    const box = screen.getByRole('textbox', { name: 'Reply' });
+    fireEvent.change(box, { target: { value: 'one' } });
+    fireEvent.keyDown(box, { key: 'Enter' });
+    await vi.waitFor(() => expect((box as HTMLTextAreaElement).value).toBe(''));
+    fireEvent.change(box, { target: { value: 'two' } });
+    fireEvent.keyDown(box, { key: 'Enter' });
+    await vi.waitFor(() => expect(bridge.calls.filter((c) => c.name === 'sendMessage')).toHaveLength(2));
+    const ids = bridge.calls.filter((c) => c.name === 'sendMessage').map((c) => (c.request as { client_message_id: string }).client_message_id);
+    expect(ids[0]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(ids[0]).not.toBe(ids[1]);
+  });
+
+  it('offers Retry on a failed message, and quick reactions on the customer’s messages', async () => {
+    const bridge = new FakeBridge();
+    bridge.conversations = [conversation()];
+    bridge.messages[1] = [message({ id: 1 }), message({ id: 2, direction: 'out', status: 'failed', error: { code: 131026, title: 'Message undeliverable' }, timestamp: '2026-11-26T10:01:00.000Z' })];
+    renderApp(bridge);
+    fireEvent.click(await screen.findByTestId('conversation'));
+    fireEvent.click(await screen.findByRole('button', { name: 'Retry' }));
+    fireEvent.click(screen.getByRole('button', { name: 'React 👍' }));
+    await vi.waitFor(() => expect(bridge.calls.map((c) => c.name)).toEqual(expect.arrayContaining(['retryMessage', 'reactToMessage'])));
+    expect(bridge.calls.find((c) => c.name === 'retryMessage')?.request).toEqual({ message_id: 2 });
+    expect(bridge.calls.find((c) => c.name === 'reactToMessage')?.request).toEqual({ message_id: 1, emoji: '👍' });
+    expect(await screen.findByText('Not sent: not scripted')).toBeTruthy();
+  });
 });
