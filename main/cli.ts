@@ -9,14 +9,16 @@ import { openDatabase } from './store/database';
 import { DatabaseFromTheFutureError } from './store/migrations';
 import { TokenRepo } from './store/token-repo';
 import { signWebhookBody } from './whatsapp/signature';
-import { inboundTextWebhook, statusWebhook } from './whatsapp/simulated-payloads';
+import { inboundWebhook, statusWebhook, type SimulatedContent } from './whatsapp/simulated-payloads';
 
 const USAGE = `usage:
   switchboard serve [--host 127.0.0.1] [--port 8787] [--data <dir>]
   switchboard token add <agent name> [--data <dir>]      (prints the new token once)
   switchboard token list [--data <dir>]
   switchboard token revoke <agent name> [--data <dir>]
-  switchboard simulate --text <text> --from <wa_id> [--name <name>] [--url http://127.0.0.1:8787] [--data <dir>]
+  switchboard simulate --from <wa_id> [--name <name>] [--url http://127.0.0.1:8787] [--data <dir>] and one of:
+      --text <text> | --image <caption> | --location <lat,lng> | --button-reply <title>
+      | --reaction <emoji> --wamid <message it reacts to>
   switchboard simulate --status sent|delivered|read|failed --wamid <wamid> --from <wa_id> [--url …] [--data <dir>]`;
 
 /** A mistake in how the CLI was called, told in one line. */
@@ -76,6 +78,26 @@ function appSecretFor(dataDirFlag: string | undefined): string {
   return (JSON.parse(readFileSync(file, 'utf8')) as { app_secret: string }).app_secret;
 }
 
+function simulatedContent(values: { text?: string; image?: string; location?: string; reaction?: string; wamid?: string; 'button-reply'?: string }): SimulatedContent {
+  const given = (['text', 'image', 'location', 'reaction', 'button-reply'] as const).filter((key) => values[key] !== undefined);
+  if (given.length !== 1) throw new UsageError('simulate needs exactly one of --text, --image, --location, --reaction, --button-reply (or --status)');
+  if (values.text !== undefined) {
+    if (values.text.trim() === '') throw new UsageError('--text must not be empty');
+    return { type: 'text', text: values.text };
+  }
+  if (values.image !== undefined) return { type: 'image', caption: values.image };
+  if (values['button-reply'] !== undefined) return { type: 'button_reply', title: values['button-reply'] };
+  if (values.reaction !== undefined) {
+    if (!values.wamid) throw new UsageError('--reaction needs --wamid, the message it reacts to');
+    return { type: 'reaction', targetWamid: values.wamid, emoji: values.reaction };
+  }
+  const match = /^(-?\d+(?:\.\d+)?),(-?\d+(?:\.\d+)?)$/.exec(values.location ?? '');
+  const latitude = Number(match?.[1]);
+  const longitude = Number(match?.[2]);
+  if (!match || Math.abs(latitude) > 90 || Math.abs(longitude) > 180) throw new UsageError('--location must be latitude,longitude (e.g. 40.4168,-3.7038)');
+  return { type: 'location', latitude, longitude };
+}
+
 async function simulate(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
@@ -85,6 +107,10 @@ async function simulate(args: string[]): Promise<void> {
       name: { type: 'string' },
       status: { type: 'string' },
       wamid: { type: 'string' },
+      image: { type: 'string' },
+      location: { type: 'string' },
+      reaction: { type: 'string' },
+      'button-reply': { type: 'string' },
       url: { type: 'string', default: 'http://127.0.0.1:8787' },
       data: { type: 'string' },
       'phone-number-id': { type: 'string' },
@@ -105,8 +131,7 @@ async function simulate(args: string[]): Promise<void> {
     body = statusWebhook({ phoneNumberId, wamid: values.wamid, recipient: from, status, atMs });
     label = `${status} for ${values.wamid}`;
   } else {
-    if (values.text === undefined || values.text.trim() === '') throw new UsageError('--text must not be empty (or use --status)');
-    const built = inboundTextWebhook({ phoneNumberId, from, name: values.name ?? from, text: values.text, atMs });
+    const built = inboundWebhook({ phoneNumberId, from, name: values.name ?? from, content: simulatedContent(values), atMs });
     body = built.body;
     label = built.wamid;
   }

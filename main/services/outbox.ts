@@ -177,6 +177,8 @@ export class Outbox {
     const nowMs = this.now();
     const { updated, events } = this.store.transaction(() => {
       this.store.messages.setStatus(message.id, 'pending', undefined);
+      // The failed attempt's wamid is not this one's: the new attempt gets its own.
+      this.store.messages.setWamid(message.id, null);
       this.store.outbox.enqueue({ ...this.queuedCopy(previous), atMs: nowMs });
       const fresh = this.store.messages.get(message.id) ?? message;
       return { updated: fresh, events: [this.store.events.append({ type: 'message_update', conversation_id: fresh.conversation_id, message: fresh }, nowMs)] };

@@ -111,7 +111,7 @@ export class MessageRepo {
       `${SELECT_MESSAGE} WHERE m.conversation_id = ? AND (m.timestamp < ? OR (m.timestamp = ? AND m.id < ?))
        ORDER BY m.timestamp DESC, m.id DESC LIMIT ?`,
     );
-    this.setWamidRow = db.prepare<[string, number]>('UPDATE messages SET wamid = ? WHERE id = ?');
+    this.setWamidRow = db.prepare<[string | null, number]>('UPDATE messages SET wamid = ? WHERE id = ?');
     this.setStatusRow = db.prepare<[MessageStatus, string | null, number]>('UPDATE messages SET status = ?, error_json = ? WHERE id = ?');
     this.addHistory = db.prepare<[number, MessageStatus, number, string | null]>(
       'INSERT OR IGNORE INTO status_history (message_id, status, timestamp, error_json) VALUES (?, ?, ?, ?)',
@@ -194,7 +194,8 @@ export class MessageRepo {
     return this.pageRows.all(conversationId, ts, ts, id, limit).reverse().map(toMessage);
   }
 
-  setWamid(id: number, wamid: string): void {
+  /** Records Meta's id for a send; null forgets the id of a failed attempt before a Retry. */
+  setWamid(id: number, wamid: string | null): void {
     this.setWamidRow.run(wamid, id);
   }
 

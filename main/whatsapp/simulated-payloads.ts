@@ -2,15 +2,31 @@ import type { MessageStatus } from '../../shared/contract';
 import { randomBytes } from 'node:crypto';
 import { statusWebhookBody } from './sandbox';
 
-/** An inbound text from a customer, shaped exactly like Meta's `messages` webhook. */
-export function inboundTextWebhook(input: {
-  phoneNumberId: string;
-  from: string;
-  name: string;
-  text: string;
-  atMs: number;
-  wamid?: string;
-}): { wamid: string; body: unknown } {
+/** What a simulated customer sends, as the message object's type-specific part. */
+export type SimulatedContent =
+  | { type: 'text'; text: string }
+  | { type: 'image'; caption: string }
+  | { type: 'location'; latitude: number; longitude: number; name?: string }
+  | { type: 'reaction'; targetWamid: string; emoji: string }
+  | { type: 'button_reply'; title: string };
+
+function messageBody(content: SimulatedContent): Record<string, unknown> {
+  switch (content.type) {
+    case 'text':
+      return { type: 'text', text: { body: content.text } };
+    case 'image':
+      return { type: 'image', image: { caption: content.caption, mime_type: 'image/jpeg', sha256: randomBytes(32).toString('base64'), id: String(Date.now()) } };
+    case 'location':
+      return { type: 'location', location: { latitude: content.latitude, longitude: content.longitude, ...(content.name ? { name: content.name } : {}) } };
+    case 'reaction':
+      return { type: 'reaction', reaction: { message_id: content.targetWamid, emoji: content.emoji } };
+    case 'button_reply':
+      return { type: 'interactive', interactive: { type: 'button_reply', button_reply: { id: content.title.toLowerCase().replace(/\W+/g, '-'), title: content.title } } };
+  }
+}
+
+/** An inbound message from a customer, shaped exactly like Meta's `messages` webhook. */
+export function inboundWebhook(input: { phoneNumberId: string; from: string; name: string; content: SimulatedContent; atMs: number; wamid?: string }): { wamid: string; body: unknown } {
   const wamid = input.wamid ?? `wamid.${randomBytes(24).toString('base64')}`;
   const body = {
     object: 'whatsapp_business_account',
@@ -23,11 +39,8 @@ export function inboundTextWebhook(input: {
             value: {
               messaging_product: 'whatsapp',
               metadata: { display_phone_number: input.phoneNumberId, phone_number_id: input.phoneNumberId },
-              // An empty name is left out, as Meta does when the customer has none to share.
               contacts: [{ profile: input.name ? { name: input.name } : {}, wa_id: input.from }],
-              messages: [
-                { from: input.from, id: wamid, timestamp: String(Math.floor(input.atMs / 1000)), type: 'text', text: { body: input.text } },
-              ],
+              messages: [{ from: input.from, id: wamid, timestamp: String(Math.floor(input.atMs / 1000)), ...messageBody(input.content) }],
             },
           },
         ],
@@ -35,6 +48,18 @@ export function inboundTextWebhook(input: {
     ],
   };
   return { wamid, body };
+}
+
+/** An inbound text from a customer, shaped exactly like Meta's `messages` webhook. */
+export function inboundTextWebhook(input: {
+  phoneNumberId: string;
+  from: string;
+  name: string;
+  text: string;
+  atMs: number;
+  wamid?: string;
+}): { wamid: string; body: unknown } {
+  return inboundWebhook({ ...input, content: { type: 'text', text: input.text } });
 }
 
 /** A status webhook for a message the business sent. */

@@ -120,6 +120,24 @@ describe('the pipeline in a real browser (sandbox)', () => {
   });
 });
 
+describe('failures in a real browser (sandbox that always fails)', () => {
+  it('shows a failed send with Meta’s reason, and Retry sends it again', async () => {
+    gateway = await serve({ SWITCHBOARD_SANDBOX_DELAY_MS: '50', SWITCHBOARD_SANDBOX_FAILURE_RATE: '1' });
+    await simulate(['--text', 'are you there?', '--from', '15557770000', '--name', 'Dee']);
+    const { page: inbox } = await openInbox(gateway);
+    await inbox.getByTestId('conversation').filter({ hasText: 'Dee' }).click();
+    const box = inbox.getByRole('textbox', { name: 'Reply' });
+    await box.fill('Yes!');
+    await box.press('Enter');
+    const bubble = inbox.locator('[data-testid="message"]', { hasText: 'Yes!' });
+    await bubble.locator('.ticks[data-status="failed"]').waitFor();
+    expect(await bubble.getByRole('alert').textContent()).toContain('Message undeliverable (131026)');
+    await bubble.getByRole('button', { name: 'Retry' }).click();
+    await bubble.locator('.ticks[data-status="pending"]').waitFor();
+    await bubble.locator('.ticks[data-status="failed"]').waitFor();
+  });
+});
+
 describe('the pipeline in a real browser (live mode against a fake Graph API)', () => {
   it('sends through the Graph API and moves the tick on each signed status webhook, never backwards', async () => {
     const graph = await startFakeGraph();
@@ -136,9 +154,18 @@ describe('the pipeline in a real browser (live mode against a fake Graph API)', 
       await box.press('Enter');
       const tick = (status: string) => inbox.locator(`[data-testid="message"]:has-text("Yes, today.") .ticks[data-status="${status}"]`);
       await tick('pending').waitFor();
-      await vi.waitFor(() => expect(graph.requests).toHaveLength(1));
-      expect(graph.requests[0]).toMatchObject({ path: '/v26.0/200300400500/messages', authorization: 'Bearer EAAG-e2e', body: { to: '+34600111222', text: { body: 'Yes, today.' } } });
-      const wamid = 'wamid.FAKE1';
+      const textIndex = () => graph.requests.findIndex((r) => (r.body as { type?: string }).type === 'text');
+      await vi.waitFor(() => expect(textIndex()).toBeGreaterThanOrEqual(0));
+      expect(graph.requests[textIndex()]).toMatchObject({ path: '/v26.0/200300400500/messages', authorization: 'Bearer EAAG-e2e', body: { to: '+34600111222', text: { body: 'Yes, today.' } } });
+      // Opening the conversation sent a read receipt, typing showed the typing indicator (on_open policy).
+      expect(graph.requests.map((r) => r.body)).toEqual(
+        expect.arrayContaining([
+          { messaging_product: 'whatsapp', status: 'read', message_id: expect.stringMatching(/^wamid\./) },
+          { messaging_product: 'whatsapp', status: 'read', message_id: expect.stringMatching(/^wamid\./), typing_indicator: { type: 'text' } },
+        ]),
+      );
+      // The fake Graph API numbers its answers in order.
+      const wamid = `wamid.FAKE${textIndex() + 1}`;
       for (const status of ['sent', 'read']) {
         await simulate(['--status', status, '--wamid', wamid, '--from', '34600111222'], env);
         await tick(status).waitFor();

@@ -135,12 +135,29 @@ describe('Outbox: failures and retries', () => {
     outbox.sendText({ conversation_id: 1, text: 'again' });
     await outbox.settle();
     expect(outbox.retry({ message_id: 1 })).toMatchObject({ ok: false, error: { code: 'conflict' } });
-    expect(outbox.retry({ message_id: 2 })).toMatchObject({ ok: true, value: { status: 'pending' } });
+    expect(outbox.retry({ message_id: 2 })).toMatchObject({ ok: true, value: { status: 'pending', wamid: null } });
     expect(published.at(-1)).toMatchObject({ type: 'message_update', message: { status: 'pending' } });
     await outbox.settle();
     expect(client.sent).toHaveLength(2);
     expect(message(2)).toMatchObject({ status: 'pending', wamid: 'wamid.S1' });
+    expect(client.sent[1]?.callbackData).toBe(client.sent[0]?.callbackData);
     expect(outbox.retry({ message_id: 2 })).toMatchObject({ ok: false, error: { code: 'conflict' } });
+  });
+
+  it('after a failed status webhook, Retry sends again and follows the new attempt’s statuses', async () => {
+    const { outbox, ingest, message } = setup();
+    const status = (wamid: string, value: string, extra: Record<string, unknown> = {}) =>
+      Buffer.from(JSON.stringify({ object: 'whatsapp_business_account', entry: [{ changes: [{ field: 'messages', value: { metadata: { phone_number_id: '200300400500' }, statuses: [{ id: wamid, status: value, timestamp: String(Math.floor(Date.now() / 1000)), ...extra }] } }] }] }));
+    outbox.sendText({ conversation_id: 1, text: 'first try' });
+    await outbox.settle();
+    ingest(status('wamid.S1', 'failed', { errors: [{ code: 131049, title: 'Not delivered' }] }));
+    expect(message(2)?.status).toBe('failed');
+    outbox.retry({ message_id: 2 });
+    await outbox.settle();
+    expect(message(2)?.wamid).toBe('wamid.S2');
+    ingest(status('wamid.S1', 'delivered'));
+    ingest(status('wamid.S2', 'read'));
+    expect(message(2)?.status).toBe('read');
   });
 
   it('logs, instead of crashing, when the outcome cannot be recorded', async () => {
