@@ -82,7 +82,13 @@ export async function bootGateway(config: GatewayConfig, options: BootOptions): 
   };
   const sandbox = config.whatsapp.mode === 'sandbox' ? new SandboxClient(postToSelf, { ...config.whatsapp, random: Math.random }) : null;
   const client: WhatsAppClient = config.whatsapp.mode === 'live' ? new GraphClient(config.whatsapp) : (sandbox as SandboxClient);
-  const outbox = new Outbox(store, bus, client, Date.now, options.log, { readReceipts: config.readReceipts, ...options.outbox });
+  const outbox = new Outbox(store, bus, client, Date.now, options.log, {
+    readReceipts: config.readReceipts,
+    // A small bucket paces sends evenly, so no one-second window exceeds the number's limit.
+    perNumber: { capacity: Math.max(1, Math.ceil(config.throughputPerNumber / 80)), perSecond: config.throughputPerNumber },
+    perRecipient: { capacity: config.pairBurst, intervalMs: 6_000 },
+    ...options.outbox,
+  });
   const history = new History(store, bus);
   const presence = new Presence(store, bus);
   const info = (caller: Caller): GatewayInfo => ({

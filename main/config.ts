@@ -32,6 +32,10 @@ export type GatewayConfig = {
   localUser: string;
   /** When read receipts (blue ticks) are sent: when an agent opens the conversation, replies, or never. */
   readReceipts: 'on_open' | 'on_reply' | 'never';
+  /** Messages per second per business number (Meta's default 80; up to 1,000 once upgraded). */
+  throughputPerNumber: number;
+  /** Messages to one customer sent at once before the pair limit spaces them (one per 6 s). */
+  pairBurst: number;
   whatsapp:
     | { mode: Extract<GatewayMode, 'live'>; phoneNumberId: string; accessToken: string; graphUrl: string; apiVersion: string }
     | {
@@ -144,6 +148,8 @@ export function resolveConfig(
     eventRetentionCount: Math.floor(positiveNumber(env, 'SWITCHBOARD_EVENT_RETENTION_COUNT', 1_000_000)),
     localUser: env.SWITCHBOARD_USER || localUserName(),
     readReceipts: readReceipts(env.SWITCHBOARD_READ_RECEIPTS),
+    throughputPerNumber: positiveNumber(env, 'SWITCHBOARD_THROUGHPUT_PER_NUMBER', 80),
+    pairBurst: Math.floor(positiveNumber(env, 'SWITCHBOARD_PAIR_BURST', 20)),
   };
   if (!accessToken) {
     const delayMs = Number(env.SWITCHBOARD_SANDBOX_DELAY_MS ?? 600);

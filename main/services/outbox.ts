@@ -23,11 +23,11 @@ export type OutboxOptions = {
   random: () => number;
 };
 
-/** Six attempts over about a minute; 80/s per number; bursts of 20 then one per 6 s per customer. */
+/** Six attempts over about a minute; 80/s per number, evenly paced; bursts of 20 then one per 6 s per customer. */
 export const DEFAULT_OUTBOX_OPTIONS: OutboxOptions = {
   maxAttempts: 6,
   backoff: { baseMs: 1_000, maxMs: 60_000 },
-  perNumber: { capacity: 80, perSecond: 80 },
+  perNumber: { capacity: 1, perSecond: 80 },
   perRecipient: { capacity: 20, intervalMs: 6_000 },
   readReceipts: 'on_open',
   random: Math.random,
