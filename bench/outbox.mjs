@@ -1,3 +1,4 @@
+/* global document, MutationObserver, KeyboardEvent -- functions passed to page.evaluate run in the browser */
 // Sending benchmark: outbox throughput against a loopback fake Graph API (at Meta's default
 // 80 messages/s per number, and with the limit lifted to see the outbox's own ceiling), against a
 // raw baseline of direct POSTs to the same fake; then the time from pressing Enter in the composer

@@ -33,6 +33,8 @@ function setup(options: Partial<OutboxOptions> = {}, inboundAtSeconds = Math.flo
     backoff: { baseMs: 5, maxMs: 20 },
     random: () => 0.5,
     readReceipts: 'never',
+    // Pacing per number is tested on its own below; elsewhere sends leave at once.
+    perNumber: { capacity: 1_000, perSecond: 1_000 },
     ...options,
   });
   const inbox = new Inbox(memory.store, memory.bus);
@@ -243,6 +245,23 @@ describe('Outbox: throughput', () => {
     expect((sentAt[4] ?? 0) - (sentAt[3] ?? 0)).toBeGreaterThanOrEqual(140);
     expect((sentAt[2] ?? 0) - (sentAt[0] ?? 0)).toBeLessThan(100);
     expect(client.sent.map((m) => (m.body.type === 'text' ? m.body.text : ''))).toEqual(['a', 'b', 'c', 'd', 'e']);
+  });
+});
+
+describe('Outbox: pacing per business number', () => {
+  it('spreads sends evenly at the number’s limit', async () => {
+    const { outbox, client, ingest } = setup({ perNumber: { capacity: 1, perSecond: 50 } });
+    for (let n = 0; n < 9; n += 1) {
+      const body = JSON.parse(freshFixtureBytes('text-message').toString('utf8').replaceAll('34600111222', String(34600000000 + n)).replace('wamid.TEXT0001', `wamid.P${n}`));
+      ingest(Buffer.from(JSON.stringify(body)));
+    }
+    const sentAt: number[] = [];
+    const send = client.send.bind(client);
+    client.send = (message) => (sentAt.push(Date.now()), send(message));
+    for (let id = 1; id <= 10; id += 1) outbox.sendText({ conversation_id: id, text: 'x' });
+    await vi.waitFor(() => expect(sentAt).toHaveLength(10), { timeout: 2_000 });
+    // 50/s: about 20 ms apart, so 10 sends take at least ~180 ms.
+    expect((sentAt[9] ?? 0) - (sentAt[0] ?? 0)).toBeGreaterThanOrEqual(170);
   });
 });
 
