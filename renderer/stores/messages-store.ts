@@ -30,8 +30,11 @@ export type MessagesState = {
   hideInfo(): void;
 };
 
+// getRandomValues, unlike randomUUID, also exists on pages not served from a secure context (a
+// team server reached over plain http).
 function newClientMessageId(): string {
-  return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
 const EMPTY_THREAD: Thread = { ids: [], byId: {}, nextBefore: null, loading: false, error: null, sendError: null };
