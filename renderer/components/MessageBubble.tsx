@@ -24,8 +24,14 @@ export function MessageBubble({
   onShowInfo,
   onRetry,
   onReact,
+  onQuote,
+  quoted,
 }: {
   message: Message;
+  /** Quote this message in the reply (it needs a wamid). */
+  onQuote?: (message: Message) => void;
+  /** The text of the message this one replies to, when it is loaded. */
+  quoted?: string | null;
   onShowInfo?: (messageId: number) => void;
   onRetry?: (messageId: number) => void;
   /** Absent outside the 24-hour window, when reactions cannot be sent. */
@@ -39,6 +45,7 @@ export function MessageBubble({
         <span className="bubble-label">{message.content.forwarded === 'frequently_forwarded' ? 'Forwarded many times' : 'Forwarded'}</span>
       )}
       {message.content.referral && <span className="bubble-label">From ad: {message.content.referral.headline ?? message.content.referral.source_url ?? 'click-to-WhatsApp'}</span>}
+      {message.reply_to && <blockquote className="bubble-quote">{quoted ?? 'an earlier message'}</blockquote>}
       {message.revoked ? (
         <p className="bubble-text bubble-deleted">This message was deleted</p>
       ) : (
@@ -68,6 +75,11 @@ export function MessageBubble({
       {outgoing && message.status === 'failed' && onRetry && (
         <button type="button" className="retry-button" onClick={() => onRetry(message.id)}>
           Retry
+        </button>
+      )}
+      {message.wamid && !message.revoked && onQuote && (
+        <button type="button" className="quote-button" onClick={() => onQuote(message)}>
+          Reply
         </button>
       )}
       {!outgoing && message.wamid && !message.revoked && onReact && (

@@ -1,6 +1,6 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import type { Message } from '../../shared/contract';
-import { Composer } from '../components/Composer';
+import { Composer, type Quote } from '../components/Composer';
 import { TemplateForm } from '../components/TemplateForm';
 import { windowLeft } from '../components/WindowNotice';
 import { MessageBubble } from '../components/MessageBubble';
@@ -25,6 +25,8 @@ export function ConversationView({ conversationId }: { conversationId: number })
   const showInfo = useMessages((state) => state.showInfo);
   const hideInfo = useMessages((state) => state.hideInfo);
   const onTyping = useAgentSignals(conversationId);
+  const [quote, setQuote] = useState<Quote | null>(null);
+  useEffect(() => setQuote(null), [conversationId]);
   const now = useExpiringNow();
   const typing = useTeam((state) => typingIn(state, conversationId, now).join('\u0000'));
   const viewers = useTeam((state) => viewersOf(state, conversationId, now).join('\u0000'));
@@ -35,6 +37,7 @@ export function ConversationView({ conversationId }: { conversationId: number })
 
   const window = windowLeft(conversation?.window_expires_at ?? null, now);
   const messages = (thread?.ids ?? []).map((id) => thread?.byId[id]).filter((m): m is Message => m !== undefined);
+  const textOf = new Map(messages.flatMap((m) => (m.wamid ? [[m.wamid, m.text] as const] : [])));
   return (
     <section className="conversation-view" aria-label={conversation?.name ?? 'Conversation'}>
       <header className="conversation-header">
@@ -60,6 +63,8 @@ export function ConversationView({ conversationId }: { conversationId: number })
             onShowInfo={(id) => void showInfo(id)}
             onRetry={(id) => void retry(conversationId, id)}
             onReact={window.open ? (id, emoji) => void react(conversationId, id, emoji) : undefined}
+            onQuote={window.open ? (quoted) => setQuote({ wamid: quoted.wamid ?? '', text: quoted.text }) : undefined}
+            quoted={message.reply_to ? (textOf.get(message.reply_to) ?? null) : null}
           />
         ))}
       </ol>
@@ -68,7 +73,17 @@ export function ConversationView({ conversationId }: { conversationId: number })
         {window.text}
       </p>
       {window.open ? (
-        <Composer onSend={(text) => send(conversationId, text)} onTyping={onTyping} error={thread?.sendError ?? null} />
+        <Composer
+          onSend={async (text, options) => {
+            const sent = await send(conversationId, text, options);
+            if (sent) setQuote(null);
+            return sent;
+          }}
+          onTyping={onTyping}
+          quote={quote}
+          onCancelQuote={() => setQuote(null)}
+          error={thread?.sendError ?? null}
+        />
       ) : (
         <TemplateForm onSend={(template) => sendTemplate(conversationId, template)} error={thread?.sendError ?? null} />
       )}

@@ -17,7 +17,7 @@ export type MessagesState = {
   threads: Record<number, Thread>;
   load(conversationId: number): Promise<void>;
   loadOlder(conversationId: number): Promise<void>;
-  send(conversationId: number, text: string): Promise<boolean>;
+  send(conversationId: number, text: string, options?: { replyTo: string | null; previewUrl: boolean }): Promise<boolean>;
   sendTemplate(conversationId: number, template: { name: string; language: string; parameters: string[] }): Promise<boolean>;
   retry(conversationId: number, messageId: number): Promise<void>;
   react(conversationId: number, messageId: number, emoji: string): Promise<void>;
@@ -103,9 +103,16 @@ export function createMessagesStore(bridge: BridgeApi) {
         const before = get().threads[conversationId]?.nextBefore;
         if (before) await fetchPage(conversationId, before, false);
       },
-      async send(conversationId, text) {
+      async send(conversationId, text, options) {
         // One id per press of Send: if the request is repeated, the gateway sends it only once.
-        return accept(conversationId, await bridge.sendMessage({ conversation_id: conversationId, text, client_message_id: newClientMessageId() }));
+        const request = {
+          conversation_id: conversationId,
+          text,
+          client_message_id: newClientMessageId(),
+          ...(options?.replyTo ? { reply_to: options.replyTo } : {}),
+          ...(options?.previewUrl ? { preview_url: true } : {}),
+        };
+        return accept(conversationId, await bridge.sendMessage(request));
       },
       async sendTemplate(conversationId, template) {
         return accept(conversationId, await bridge.sendTemplate({ conversation_id: conversationId, ...template, client_message_id: newClientMessageId() }));

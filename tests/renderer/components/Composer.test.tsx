@@ -11,7 +11,7 @@ describe('Composer', () => {
     const box = screen.getByRole('textbox', { name: 'Reply' });
     fireEvent.change(box, { target: { value: 'Hola' } });
     fireEvent.keyDown(box, { key: 'Enter' });
-    expect(onSend).toHaveBeenCalledWith('Hola');
+    expect(onSend).toHaveBeenCalledWith('Hola', { replyTo: null, previewUrl: false });
     await vi.waitFor(() => expect((box as HTMLTextAreaElement).value).toBe(''));
   });
 
@@ -49,5 +49,18 @@ describe('Composer', () => {
     fireEvent.change(screen.getByRole('textbox'), { target: { value: 'a' } });
     fireEvent.keyDown(screen.getByRole('textbox'), { key: 'Enter', shiftKey: true });
     expect(onSend).not.toHaveBeenCalled();
+  });
+
+  it('quotes a message and asks for a link preview when chosen, and can drop the quote', () => {
+    const onSend = vi.fn(() => Promise.resolve(true));
+    const onCancelQuote = vi.fn();
+    render(<Composer onSend={onSend} error={null} quote={{ wamid: 'wamid.Q', text: 'the question' }} onCancelQuote={onCancelQuote} />);
+    expect(screen.getByText('the question')).toBeTruthy();
+    fireEvent.click(screen.getByLabelText('Link preview'));
+    fireEvent.change(screen.getByRole('textbox'), { target: { value: 'see https://example.com' } });
+    fireEvent.keyDown(screen.getByRole('textbox'), { key: 'Enter' });
+    expect(onSend).toHaveBeenCalledWith('see https://example.com', { replyTo: 'wamid.Q', previewUrl: true });
+    fireEvent.click(screen.getByRole('button', { name: 'Cancel reply' }));
+    expect(onCancelQuote).toHaveBeenCalled();
   });
 });

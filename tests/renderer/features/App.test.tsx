@@ -202,4 +202,20 @@ describe('App', () => {
     expect(bridge.calls.find((c) => c.name === 'reactToMessage')?.request).toEqual({ message_id: 1, emoji: '👍' });
     expect(await screen.findByText('Not sent: not scripted')).toBeTruthy();
   });
+
+  it('replies quoting a message: the reply carries reply_to and shows the quoted text', async () => {
+    const bridge = new FakeBridge();
+    bridge.conversations = [conversation()];
+    bridge.messages[1] = [message({ id: 1, wamid: 'wamid.ASK', text: 'Where is my order?' })];
+    bridge.sendResult = (text) => ({ ok: true, value: message({ id: 2, direction: 'out', text, status: 'pending', reply_to: 'wamid.ASK', timestamp: '2026-11-26T10:05:00.000Z' }) });
+    renderApp(bridge);
+    fireEvent.click(await screen.findByTestId('conversation'));
+    fireEvent.click(await screen.findByRole('button', { name: 'Reply' }));
+    const box = screen.getByRole('textbox', { name: 'Reply' });
+    fireEvent.change(box, { target: { value: 'On its way' } });
+    fireEvent.keyDown(box, { key: 'Enter' });
+    await vi.waitFor(() => expect(bridge.calls.find((c) => c.name === 'sendMessage')?.request).toMatchObject({ text: 'On its way', reply_to: 'wamid.ASK' }));
+    const bubble = (await screen.findByText('On its way')).closest('li') as HTMLElement;
+    expect(within(bubble).getByText('Where is my order?')).toBeTruthy();
+  });
 });
