@@ -1,45 +1,20 @@
 // Webhook ingestion benchmark (part of `npm run bench`): throughput with ack-after-commit, against two raw baselines
 // measured in the same run on the same machine. Prints a table, then the JSON.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import { runJson, startServer, stopChild } from './processes.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SECRET = 'bench-app-secret';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
 
-function start(args, env = {}) {
-  const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-      const match = /^listening (\S+)$/m.exec(out);
-      if (match) resolve({ child, url: match[1] });
-    });
-    child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}`)));
-  });
-}
 
 function load(url, batch, seconds) {
-  const child = spawn(process.execPath, ['bench/load.mjs', '--url', url, '--secret', SECRET, '--seconds', String(seconds), '--connections', String(CONNECTIONS), '--batch', String(batch)], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let out = '';
-  child.stdout.on('data', (chunk) => (out += chunk));
-  return new Promise((resolve) => child.on('exit', () => resolve(JSON.parse(out.trim().split('\n').at(-1)))));
+  return runJson(['bench/load.mjs', '--url', url, '--secret', SECRET, '--seconds', String(seconds), '--connections', String(CONNECTIONS), '--batch', String(batch)]);
 }
 
-async function stop(child) {
-  const exited = new Promise((resolve) => child.on('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
-}
 
 // The gateway acknowledges once a delivery is durable in its webhook log and processes it into
 // messages right after; this waits (polling the database from outside) until nothing
@@ -52,14 +27,14 @@ async function drained(dataDir, pendingRows) {
 
 async function scenario(name, serverArgs, env, batch, countRows, pendingRows) {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'switchboard-bench-'));
-  const { child, url } = await start(serverArgs(dataDir), env);
+  const { child, url } = await startServer(serverArgs(dataDir), env);
   await load(url, batch, 2); // warm-up: JIT, page cache, connection setup
   await drained(dataDir, pendingRows);
   const before = countRows(dataDir);
   const result = await load(url, batch, SECONDS);
   const drainSeconds = await drained(dataDir, pendingRows);
   const stored = countRows(dataDir) - before;
-  await stop(child);
+  await stopChild(child);
   rmSync(dataDir, { recursive: true, force: true });
   const processedPerSecond = stored / (result.seconds + drainSeconds);
   return { name, batch, ...result, stored, drain_seconds: drainSeconds, processed_messages_per_second: processedPerSecond };

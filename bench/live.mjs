@@ -6,37 +6,14 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { root, runJson, startServer, stopChild } from './processes.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SECRET = 'bench-app-secret';
 const TOKEN = 'bench-token';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 
-function start(args, env = {}) {
-  const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'ignore'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-      const match = /^listening (\S+)$/m.exec(out);
-      if (match) resolve({ child, url: match[1] });
-    });
-    child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}`)));
-  });
-}
 
-function run(args) {
-  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  child.stdout.on('data', (chunk) => (out += chunk));
-  return new Promise((resolve) => child.on('exit', () => resolve(JSON.parse(out.trim().split('\n').at(-1)))));
-}
 
-async function stop(child) {
-  const exited = new Promise((resolve) => child.on('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
-}
 
 function rssKb(pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -50,20 +27,20 @@ async function idleMemory(server, wsUrl, clients) {
   await new Promise((resolve) => idle.stdout.on('data', (chunk) => String(chunk).includes('connected') && resolve()));
   await new Promise((resolve) => setTimeout(resolve, 1_000));
   const after = rssKb(server.pid);
-  await stop(idle);
+  await stopChild(idle);
   return { clients, rss_before_kb: before, rss_after_kb: after, kb_per_client: (after - before) / clients };
 }
 
 async function suite(name, serverArgs, env, wsUrlOf, loadArgs) {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'switchboard-live-'));
-  const { child, url } = await start(serverArgs(dataDir), env);
+  const { child, url } = await startServer(serverArgs(dataDir), env, 'ignore');
   const wsUrl = wsUrlOf(url);
   const common = ['bench/live-load.mjs', '--url', url, '--ws', wsUrl, '--secret', SECRET, ...loadArgs];
-  await run([...common, '--clients', '10', '--rate', '200', '--seconds', '1']); // warm-up
-  const latency = await run([...common, '--clients', '100', '--rate', '1000', '--seconds', String(SECONDS)]);
-  const fanout = await run([...common, '--clients', '100', '--rate', '3000', '--seconds', String(Math.max(3, SECONDS / 2))]);
+  await runJson([...common, '--clients', '10', '--rate', '200', '--seconds', '1']); // warm-up
+  const latency = await runJson([...common, '--clients', '100', '--rate', '1000', '--seconds', String(SECONDS)]);
+  const fanout = await runJson([...common, '--clients', '100', '--rate', '3000', '--seconds', String(Math.max(3, SECONDS / 2))]);
   const memory = await idleMemory(child, wsUrl, 1000);
-  await stop(child);
+  await stopChild(child);
   rmSync(dataDir, { recursive: true, force: true });
   return { name, latency, fanout: { ...fanout, deliveries_per_second: fanout.delivered / fanout.seconds }, memory };
 }

@@ -3,15 +3,13 @@
 // 80 messages/s per number, and with the limit lifted to see the outbox's own ceiling), against a
 // raw baseline of direct POSTs to the same fake; then the time from pressing Enter in the composer
 // to ✓ on screen in sandbox mode, in headless Chromium, against a bare fetch round trip.
-import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { startServer, stopChild } from './processes.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SECRET = 'bench-app-secret';
 const TOKEN = 'bench-token';
 const PHONE = '200300400500';
@@ -31,24 +29,7 @@ function fakeGraph() {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${server.address().port}`, received, close: () => server.close() })));
 }
 
-function start(args, env) {
-  const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'ignore'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-      const match = /^listening (\S+)$/m.exec(out);
-      if (match) resolve({ child, url: match[1] });
-    });
-    child.on('exit', (code) => reject(new Error(`gateway exited with ${code}`)));
-  });
-}
 
-async function stop(child) {
-  const exited = new Promise((resolve) => child.on('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
-}
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
 function post(url, body, headers = {}) {
@@ -84,10 +65,10 @@ function rate(times) {
 async function gatewayThroughput(name, extraEnv) {
   const graph = await fakeGraph();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'switchboard-outbox-'));
-  const { child, url } = await start(['dist/main/cli.cjs', 'serve', '--port', '0', '--data', dataDir], {
+  const { child, url } = await startServer(['dist/main/cli.cjs', 'serve', '--port', '0', '--data', dataDir], {
     WHATSAPP_APP_SECRET: SECRET, SWITCHBOARD_TOKEN: TOKEN, WHATSAPP_ACCESS_TOKEN: 'bench', WHATSAPP_PHONE_NUMBER_ID: PHONE,
     WHATSAPP_GRAPH_URL: graph.url, SWITCHBOARD_READ_RECEIPTS: 'never', ...extraEnv,
-  });
+  }, 'ignore');
   // Customers write first: replies are only allowed inside their 24-hour window.
   const now = Math.floor(Date.now() / 1000);
   for (let batch = 0; batch < CUSTOMERS; batch += 100) {
@@ -101,7 +82,7 @@ async function gatewayThroughput(name, extraEnv) {
   await inParallel(SENDS, 16, (n) => post(`${url}/api/conversations/${(n % CUSTOMERS) + 1}/messages`, { text: `reply ${n}` }, { authorization: `Bearer ${TOKEN}` }));
   const acceptedAt = performance.now();
   while (graph.received.length < SENDS && performance.now() - startedAt < 120_000) await new Promise((resolve) => setTimeout(resolve, 20));
-  await stop(child);
+  await stopChild(child);
   graph.close();
   rmSync(dataDir, { recursive: true, force: true });
   return { name, sends: SENDS, delivered_to_graph: graph.received.length, api_accept_per_second: SENDS / ((acceptedAt - startedAt) / 1000), ...rate(graph.received) };
@@ -121,10 +102,10 @@ async function composerToSent() {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'switchboard-composer-'));
   const results = {};
   for (const delay of ['0', '600']) {
-    const { child, url } = await start(['dist/main/cli.cjs', 'serve', '--port', '0', '--data', dataDir], {
+    const { child, url } = await startServer(['dist/main/cli.cjs', 'serve', '--port', '0', '--data', dataDir], {
       WHATSAPP_APP_SECRET: SECRET, SWITCHBOARD_TOKEN: TOKEN, SWITCHBOARD_SANDBOX_DELAY_MS: delay, SWITCHBOARD_SANDBOX_SEED: '0',
       SWITCHBOARD_SANDBOX_FAILURE_RATE: '0', SWITCHBOARD_SANDBOX_REPLY_RATE: '0', SWITCHBOARD_PAIR_BURST: '1000',
-    });
+    }, 'ignore');
     const raw = JSON.stringify({ object: 'whatsapp_business_account', entry: [{ changes: [{ field: 'messages', value: { metadata: { phone_number_id: '100000000000001' }, contacts: [{ profile: { name: 'Bench' }, wa_id: '15551234567' }], messages: [{ from: '15551234567', id: `wamid.c${delay}`, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body: 'hello' } }] } }] }] });
     await post(`${url}/webhook`, JSON.parse(raw), { 'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(raw).digest('hex')}` });
     const browser = await driver.launch({ executablePath: chromium, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
@@ -159,7 +140,7 @@ async function composerToSent() {
       }));
     }
     await browser.close();
-    await stop(child);
+    await stopChild(child);
     const sorted = samples.sort((a, b) => a - b);
     const fetchSorted = fetchSamples.sort((a, b) => a - b);
     results[`sandbox_delay_${delay}ms`] = { samples: sorted.length, p50_ms: sorted[10], p95_ms: sorted[18], baseline_fetch_p50_ms: fetchSorted[10] };
