@@ -27,8 +27,4 @@ export class TokenBucket {
     return Math.ceil((1 - this.tokens) / this.refillPerMs);
   }
 
-  /** Whether the bucket is full again (nothing to remember about this key). */
-  isFull(nowMs: number): boolean {
-    return Math.min(this.capacity, this.tokens + (nowMs - this.updatedAt) * this.refillPerMs) >= this.capacity;
-  }
 }

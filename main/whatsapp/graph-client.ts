@@ -8,7 +8,7 @@ export type GraphClientOptions = { graphUrl: string; apiVersion: string; accessT
 const DEFAULT_TIMEOUT_MS = 30_000;
 
 type GraphErrorBody = { error?: { code?: unknown; message?: unknown; error_data?: { details?: unknown } } };
-type GraphSendBody = { messages?: { id?: unknown }[]; success?: unknown };
+type GraphSendBody = { messages?: { id?: unknown }[] };
 
 // The body under the key named by `type`, exactly as Meta documents each kind (WHATSAPP.md §8).
 function bodyOf(body: OutgoingBody): Record<string, unknown> {
@@ -33,11 +33,11 @@ function bodyOf(body: OutgoingBody): Record<string, unknown> {
 export class GraphClient implements WhatsAppClient {
   constructor(private readonly options: GraphClientOptions) {}
 
-  send(message: OutgoingMessage): Promise<SendResult> {
+  async send(message: OutgoingMessage): Promise<SendResult> {
     // With a phone number, `+` and the country code avoid Meta prepending the business's own
     // country code; without one, the business-scoped id goes in `recipient`.
     const addressee = message.to.waId ? { to: `+${message.to.waId}` } : { recipient: message.to.userId };
-    return this.post(message.phoneNumberId, {
+    const answer = await this.post(message.phoneNumberId, {
       messaging_product: 'whatsapp',
       recipient_type: 'individual',
       ...addressee,
@@ -46,19 +46,25 @@ export class GraphClient implements WhatsAppClient {
       ...(message.replyTo && message.body.type !== 'reaction' ? { context: { message_id: message.replyTo } } : {}),
       ...(message.callbackData ? { biz_opaque_callback_data: message.callbackData } : {}),
     });
+    if (!answer.ok) return answer;
+    const wamid = answer.body.messages?.[0]?.id;
+    if (typeof wamid === 'string') return { ok: true, wamid };
+    // A 200 without a message id: Meta may have the send, so it is not repeated automatically.
+    return { ok: false, retry: 'unknown_outcome', error: { code: null, title: 'The Graph API accepted the request but named no message' } };
   }
 
   async markRead(receipt: ReadReceipt): Promise<ReceiptResult> {
-    const result = await this.post(receipt.phoneNumberId, {
+    const answer = await this.post(receipt.phoneNumberId, {
       messaging_product: 'whatsapp',
       status: 'read',
       message_id: receipt.wamid,
       ...(receipt.typing ? { typing_indicator: { type: 'text' } } : {}),
     });
-    return result.ok ? { ok: true } : { ok: false, error: result.error };
+    return answer.ok ? { ok: true } : { ok: false, error: answer.error };
   }
 
-  private async post(phoneNumberId: string, body: Record<string, unknown>): Promise<SendResult> {
+  // One POST to the messages edge: the parsed body of a 2xx answer, or the failure with its retry advice.
+  private async post(phoneNumberId: string, body: Record<string, unknown>): Promise<{ ok: true; body: GraphSendBody } | Extract<SendResult, { ok: false }>> {
     const { graphUrl, apiVersion, accessToken } = this.options;
     const url = `${graphUrl.replace(/\/+$/, '')}/${apiVersion}/${encodeURIComponent(phoneNumberId)}/messages`;
     let response: Response;
@@ -78,9 +84,7 @@ export class GraphClient implements WhatsAppClient {
       return { ok: false, retry, error: { code: null, title: 'Could not reach the WhatsApp Graph API', details: String(error) } };
     }
     const parsed = (await response.json().catch(() => ({}))) as GraphErrorBody & GraphSendBody;
-    const wamid = parsed.messages?.[0]?.id;
-    if (response.ok && typeof wamid === 'string') return { ok: true, wamid };
-    if (response.ok && parsed.success === true) return { ok: true, wamid: '' };
+    if (response.ok) return { ok: true, body: parsed };
     // Meta appends "(#code) Title" to messages and documents titles as going away: keep the sentence, key on the code.
     const error = parsed.error ?? {};
     const code = typeof error.code === 'number' ? error.code : null;

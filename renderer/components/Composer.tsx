@@ -1,3 +1,4 @@
+import { NotSentAlert } from './NotSentAlert';
 import { useState, type FormEvent, type KeyboardEvent } from 'react';
 import { MAX_TEXT_LENGTH } from '../../shared/contract';
 
@@ -70,11 +71,7 @@ export function Composer(props: {
           {text.length} of {MAX_TEXT_LENGTH} characters: shorten the reply to send it.
         </p>
       )}
-      {props.error && (
-        <p className="composer-error" role="alert">
-          Not sent: {props.error}
-        </p>
-      )}
+      <NotSentAlert error={props.error} />
     </form>
   );
 }

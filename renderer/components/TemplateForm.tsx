@@ -1,3 +1,4 @@
+import { NotSentAlert } from './NotSentAlert';
 import { useState, type FormEvent } from 'react';
 
 /** Outside the 24-hour window: an approved template by name and language, with body parameters. */
@@ -34,11 +35,7 @@ export function TemplateForm(props: { onSend: (template: { name: string; languag
       <button type="submit" disabled={sending || !name.trim()}>
         Send template
       </button>
-      {props.error && (
-        <p className="composer-error" role="alert">
-          Not sent: {props.error}
-        </p>
-      )}
+      <NotSentAlert error={props.error} />
     </form>
   );
 }

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import type { Message } from '../../shared/contract';
 import { Composer, type Quote } from '../components/Composer';
 import { TemplateForm } from '../components/TemplateForm';
@@ -28,8 +29,8 @@ export function ConversationView({ conversationId }: { conversationId: number })
   const [quote, setQuote] = useState<Quote | null>(null);
   useEffect(() => setQuote(null), [conversationId]);
   const now = useExpiringNow();
-  const typing = useTeam((state) => typingIn(state, conversationId, now).join('\u0000'));
-  const viewers = useTeam((state) => viewersOf(state, conversationId, now).join('\u0000'));
+  const typing = useTeam(useShallow((state) => typingIn(state, conversationId, now)));
+  const viewers = useTeam(useShallow((state) => viewersOf(state, conversationId, now)));
 
   useEffect(() => {
     void load(conversationId);
@@ -43,7 +44,7 @@ export function ConversationView({ conversationId }: { conversationId: number })
       <header className="conversation-header">
         <h2>{conversation?.name}</h2>
         {conversation?.wa_id && <span className="conversation-number">+{conversation.wa_id}</span>}
-        <ActivityLine typing={typing ? typing.split('\u0000') : []} viewers={viewers ? viewers.split('\u0000') : []} />
+        <ActivityLine typing={typing} viewers={viewers} />
       </header>
       {thread?.error && (
         <p className="load-error" role="alert">

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { QUIET_SANDBOX } from './test-gateway';
 
 /** The built CLI; tests of the real process need `npm run build` first (npm test does it). */
 export const CLI = path.join(import.meta.dirname, '..', '..', 'dist', 'main', 'cli.cjs');
@@ -17,8 +18,7 @@ export type CliProcess = { child: ChildProcessWithoutNullStreams; stdout: () => 
 export function startCli(args: string[], env: Record<string, string> = {}): CliProcess {
   requireBuild();
   const clean = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('WHATSAPP_') && !key.startsWith('SWITCHBOARD_')));
-  const quiet = { SWITCHBOARD_SANDBOX_SHUFFLE_RATE: '0', SWITCHBOARD_SANDBOX_FAILURE_RATE: '0', SWITCHBOARD_SANDBOX_REPLY_RATE: '0', SWITCHBOARD_SANDBOX_SEED: '0' };
-  const child = spawn(process.execPath, [CLI, ...args], { env: { ...clean, ...quiet, ...env } });
+  const child = spawn(process.execPath, [CLI, ...args], { env: { ...clean, ...QUIET_SANDBOX, ...env } });
   let out = '';
   let err = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));

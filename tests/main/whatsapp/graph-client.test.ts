@@ -94,6 +94,11 @@ describe('GraphClient.sendText', () => {
     expect(await client.send(TEXT)).toMatchObject({ ok: false, retry, error: { code } });
   });
 
+  it('treats a 200 that names no message as an unknown outcome, never repeated', async () => {
+    graph.answers.push({ status: 200, body: { messaging_product: 'whatsapp' } });
+    expect(await client.send(TEXT)).toMatchObject({ ok: false, retry: 'unknown_outcome', error: { title: 'The Graph API accepted the request but named no message' } });
+  });
+
   it('classifies a refused connection as safe to retry (nothing was sent)', async () => {
     const { createServer } = await import('node:net');
     const probe = createServer();

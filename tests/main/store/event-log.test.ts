@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import type { UnsequencedEvent } from '../../../shared/contract';
+import { memoryStore } from '../../helpers/memory-store';
+
+const typing: UnsequencedEvent = { type: 'typing', conversation_id: 1, user: 'ana', expires_at: new Date(0).toISOString() };
+
+function logWith(createdAt: number[]) {
+  const { store } = memoryStore();
+  for (const at of createdAt) store.events.append(typing, at);
+  return store.events;
+}
+
+describe('EventLog retention', () => {
+  it('drops events older than the cutoff, and resumes only from what it still has', () => {
+    const log = logWith([100, 200, 300, 400]);
+    expect(log.prune(250, 1_000_000)).toBe(2);
+    expect(log.after(0, 10).map((e) => e.seq)).toEqual([3, 4]);
+    expect(log.canResumeFrom(2)).toBe(true);
+    expect(log.canResumeFrom(1)).toBe(false);
+  });
+
+  it('keeps at most maxCount events', () => {
+    const log = logWith([1, 2, 3, 4, 5]);
+    expect(log.prune(0, 2)).toBe(3);
+    expect(log.after(0, 10).map((e) => e.seq)).toEqual([4, 5]);
+  });
+
+  it('always keeps the newest event, so the head survives and older clients get a resync', () => {
+    const log = logWith([1, 2, 3]);
+    log.prune(10_000, 1_000_000);
+    expect(log.head()).toBe(3);
+    expect(log.canResumeFrom(0)).toBe(false);
+    expect(log.canResumeFrom(3)).toBe(true);
+  });
+});
