@@ -14,21 +14,6 @@ export type LoggedDelivery = { id: number; receivedAtMs: number; parsed: ParsedD
 /** What was done with one delivery. */
 export type IngestOutcome = { events: ServerEvent[]; ignored: string[] };
 
-/** New messages per conversation in one transaction, folded into one update and one event each. */
-type Activity = { timestampMs: number; preview: string; unread: number; lastInboundMs: number | null };
-type ActivityByConversation = Map<number, Activity>;
-
-function fold(activity: Activity | undefined, message: ParsedMessage): Activity {
-  const inbound = message.direction === 'in';
-  const newest = !activity || message.timestampMs >= activity.timestampMs;
-  return {
-    timestampMs: newest ? message.timestampMs : activity.timestampMs,
-    preview: newest ? message.text : activity.preview,
-    unread: (activity?.unread ?? 0) + (inbound ? 1 : 0),
-    lastInboundMs: inbound ? Math.max(activity?.lastInboundMs ?? 0, message.timestampMs) : (activity?.lastInboundMs ?? null),
-  };
-}
-
 /** Turns webhook deliveries into stored messages, statuses, reactions and events. */
 export class Inbox {
   constructor(
@@ -88,21 +73,18 @@ export class Inbox {
     items: readonly { receivedAtMs: number; parsed: ParsedDelivery }[],
     finish: (index: number, outcome: WebhookOutcome, detail: string) => void,
   ): IngestOutcome[] {
-    const activity: ActivityByConversation = new Map();
-    const outcomes = items.map(({ receivedAtMs, parsed }, index) => {
-      const outcome = this.applyParsed(parsed, receivedAtMs, activity);
+    return items.map(({ receivedAtMs, parsed }, index) => {
+      const outcome = this.applyParsed(parsed, receivedAtMs);
       const usable = parsed.messages.length + parsed.statuses.length + parsed.reactions.length + parsed.changes.length > 0;
       finish(index, usable ? 'processed' : 'ignored', outcome.ignored.join('; '));
       return outcome;
     });
-    outcomes.at(-1)?.events.push(...this.recordActivity(activity, items.at(-1)?.receivedAtMs ?? 0));
-    return outcomes;
   }
 
-  private applyParsed(parsed: ParsedDelivery, nowMs: number, activity: ActivityByConversation): IngestOutcome {
+  private applyParsed(parsed: ParsedDelivery, nowMs: number): IngestOutcome {
     const ignored = [...parsed.ignored];
     const events: ServerEvent[] = [];
-    for (const message of parsed.messages) events.push(...this.storeMessage(message, nowMs, activity));
+    for (const message of parsed.messages) events.push(...this.storeMessage(message, nowMs));
     for (const reaction of parsed.reactions) events.push(...this.storeReaction(reaction, nowMs));
     for (const change of parsed.changes) events.push(...this.storeChange(change, nowMs, ignored));
     for (const status of parsed.statuses) events.push(...this.storeStatus(status, nowMs));
@@ -110,21 +92,15 @@ export class Inbox {
     return { events, ignored };
   }
 
-  // One conversation update (and one conversation_update event) per conversation per transaction,
-  // however many of its messages the transaction stored.
-  private recordActivity(activity: ActivityByConversation, nowMs: number): ServerEvent[] {
-    return [...activity].map(([conversationId, folded]) => {
-      const conversation = this.store.conversations.recordActivity(conversationId, folded);
-      return this.store.events.append({ type: 'conversation_update', conversation_id: conversationId, conversation }, nowMs);
-    });
-  }
-
-  private storeMessage(parsed: ParsedMessage, nowMs: number, activity: ActivityByConversation): ServerEvent[] {
+  // A new message carries its conversation as it is after the message (preview, order, unread
+  // count, window): one event instead of two, for every message the gateway receives.
+  private storeMessage(parsed: ParsedMessage, nowMs: number): ServerEvent[] {
     const { store } = this;
-    const { conversation, changed } = store.conversations.resolve(parsed.phoneNumberId, parsed.customer);
+    const { row, changed } = store.conversations.resolve(parsed.phoneNumberId, parsed.customer);
+    const inbound = parsed.direction === 'in';
     const message = store.messages.insert(
       {
-        conversation_id: conversation.id,
+        conversation_id: row.id,
         wamid: parsed.wamid,
         direction: parsed.direction,
         type: parsed.type,
@@ -132,7 +108,7 @@ export class Inbox {
         timestamp: parsed.timestampMs,
         // Inbound messages were delivered to us; an echo was sent from the WhatsApp Business app and
         // accepted by Meta, so it starts at ✓ and follows its status webhooks from there.
-        status: parsed.direction === 'in' ? 'delivered' : 'sent',
+        status: inbound ? 'delivered' : 'sent',
         reply_to: parsed.replyTo,
         content: parsed.content,
         error: parsed.error,
@@ -142,15 +118,18 @@ export class Inbox {
     );
     if (!message) {
       // Redelivery: the message is already stored; only a changed profile name is news.
-      if (changed && !activity.has(conversation.id)) return [this.conversationUpdate(conversation.id, nowMs)];
-      return [];
+      return changed ? [this.conversationUpdate(row.id, nowMs)] : [];
     }
+    const activity = { timestampMs: parsed.timestampMs, preview: parsed.text, unread: inbound ? 1 : 0, lastInboundMs: inbound ? parsed.timestampMs : null };
     const system = parsed.content.system;
-    if (system?.new_wa_id || system?.new_user_id) {
-      store.conversations.changeIdentity(conversation.id, { waId: system.new_wa_id, userId: system.new_user_id });
-    }
-    activity.set(conversation.id, fold(activity.get(conversation.id), parsed));
-    return [store.events.append({ type: 'new_message', conversation_id: conversation.id, message }, nowMs), ...applyEarlyStatuses(store, message, nowMs)];
+    const renumbered = Boolean(system?.new_wa_id || system?.new_user_id);
+    if (system && renumbered) store.conversations.changeIdentity(row.id, { waId: system.new_wa_id, userId: system.new_user_id });
+    // After a number change the stored identity is no longer `row`'s: read it again.
+    const conversation = store.conversations.recordActivity(renumbered ? row.id : row, activity);
+    return [
+      store.events.append({ type: 'new_message', conversation_id: row.id, message, conversation }, nowMs),
+      ...applyEarlyStatuses(store, message, nowMs),
+    ];
   }
 
   private storeReaction(parsed: ParsedReaction, nowMs: number): ServerEvent[] {

@@ -248,13 +248,10 @@ export class Outbox {
       if (!stored) throw new Error('an outbound message without wamid cannot collide');
       const request: QueuedRequest = { body: send.body, replyTo: send.replyTo, to, callbackData: clientMessageId };
       this.store.outbox.enqueue({ messageId: stored.id, kind: send.kind, request, phoneNumberId, recipient: to.waId ?? to.userId ?? '', atMs: nowMs });
-      const updated = this.store.conversations.recordActivity(conversationId, { timestampMs: nowMs, preview: send.text, unread: 0, lastInboundMs: null });
+      const conversation = this.store.conversations.recordActivity(conversationId, { timestampMs: nowMs, preview: send.text, unread: 0, lastInboundMs: null });
       return {
         message: stored,
-        events: [
-          this.store.events.append({ type: 'new_message', conversation_id: conversationId, message: stored }, nowMs),
-          this.store.events.append({ type: 'conversation_update', conversation_id: conversationId, conversation: updated }, nowMs),
-        ],
+        events: [this.store.events.append({ type: 'new_message', conversation_id: conversationId, message: stored, conversation }, nowMs)],
       };
     });
     this.bus.publish(events);

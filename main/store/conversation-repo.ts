@@ -5,7 +5,8 @@ import type { CustomerIdentity } from '../whatsapp/webhook-parser';
 /** The customer-service window: free-form replies within 24 h of the customer's last message. */
 export const WINDOW_MS = 24 * 60 * 60 * 1000;
 
-type ConversationRow = {
+/** A conversation as stored: what clients see plus the identities and times the gateway works with. */
+export type ConversationRow = {
   id: number;
   phone_number_id: string;
   customer_key: string;
@@ -21,7 +22,26 @@ type ConversationRow = {
 /** What the gateway needs to reply to a customer, beyond what clients see. */
 export type ConversationRouting = { wa_id: string | null; user_id: string | null; last_inbound_at: number | null };
 
-function toConversation(row: ConversationRow): Conversation {
+/** What one or more new messages do to a conversation's preview, order, unread count and window. */
+export type Activity = { timestampMs: number; preview: string; unread: number; lastInboundMs: number | null };
+
+/**
+ * The conversation after `activity`. Ordered by Meta's timestamp, not arrival: a late retry of an
+ * old message must not become the preview.
+ */
+export function withActivity(row: ConversationRow, activity: Activity): ConversationRow {
+  const newest = row.last_message_at === null || activity.timestampMs >= row.last_message_at;
+  return {
+    ...row,
+    preview: newest ? activity.preview : row.preview,
+    last_message_at: Math.max(row.last_message_at ?? 0, activity.timestampMs),
+    unread_count: row.unread_count + activity.unread,
+    last_inbound_at: activity.lastInboundMs === null ? row.last_inbound_at : Math.max(row.last_inbound_at ?? 0, activity.lastInboundMs),
+  };
+}
+
+/** The client's view of a stored conversation. */
+export function toConversation(row: ConversationRow): Conversation {
   return {
     id: row.id,
     phone_number_id: row.phone_number_id,
@@ -76,14 +96,8 @@ export class ConversationRepo {
       `UPDATE conversations SET wa_id = coalesce(wa_id, ?), user_id = coalesce(user_id, ?),
          name = coalesce(?, name) WHERE id = ?`,
     );
-    // Ordered by Meta's timestamp, not arrival: a late retry of an old message must not become the preview.
-    this.updateActivity = db.prepare<[number, string, number, number, number, number, number]>(
-      `UPDATE conversations SET
-         preview = CASE WHEN last_message_at IS NULL OR ? >= last_message_at THEN ? ELSE preview END,
-         last_message_at = max(coalesce(last_message_at, 0), ?),
-         unread_count = unread_count + ?,
-         last_inbound_at = CASE WHEN ? = 1 THEN max(coalesce(last_inbound_at, 0), ?) ELSE last_inbound_at END
-       WHERE id = ?`,
+    this.updateActivity = db.prepare<[string, number | null, number, number | null, number]>(
+      'UPDATE conversations SET preview = ?, last_message_at = ?, unread_count = ?, last_inbound_at = ? WHERE id = ?',
     );
     this.clearUnread = db.prepare<[number]>('UPDATE conversations SET unread_count = 0 WHERE id = ?');
     // Only when no other conversation on the same number already uses the new identity.
@@ -136,9 +150,10 @@ export class ConversationRepo {
   /**
    * Finds the conversation of a customer, creating it on first contact. A customer is known by
    * `wa_id` and/or the business-scoped `user_id`; a payload carrying both links them to one thread.
-   * Returns whether anything visible changed, so the caller can emit one conversation_update.
+   * Returns the stored row (as it is now) and whether anything visible changed, so the caller can
+   * tell clients once.
    */
-  resolve(phoneNumberId: string, customer: CustomerIdentity): { conversation: Conversation; changed: boolean } {
+  resolve(phoneNumberId: string, customer: CustomerIdentity): { row: ConversationRow; changed: boolean } {
     // The identity a conversation was created with stays its key: after a number change, a late
     // or redelivered message from the old number still finds it.
     const existing =
@@ -153,25 +168,28 @@ export class ConversationRepo {
         this.insertRow.run(phoneNumberId, key, customer.waId, customer.userId, customer.name ?? customer.waId ?? key)
           .lastInsertRowid,
       );
-      return { conversation: this.mustGet(id), changed: true };
+      return { row: this.mustGetRow(id), changed: true };
     }
     const changed =
       (customer.waId !== null && existing.wa_id === null) ||
       (customer.userId !== null && existing.user_id === null) ||
       (customer.name !== null && customer.name !== existing.name);
-    if (changed) this.linkIdentity.run(customer.waId, customer.userId, customer.name, existing.id);
-    return { conversation: changed ? this.mustGet(existing.id) : toConversation(existing), changed };
+    if (!changed) return { row: existing, changed };
+    this.linkIdentity.run(customer.waId, customer.userId, customer.name, existing.id);
+    return {
+      row: { ...existing, wa_id: existing.wa_id ?? customer.waId, user_id: existing.user_id ?? customer.userId, name: customer.name ?? existing.name },
+      changed,
+    };
   }
 
   /**
-   * Records new messages in the conversation's preview, ordering and unread count: `timestampMs`
-   * and `preview` of the newest, how many were unread, and the newest inbound time (for the
-   * customer-service window).
+   * Records new messages in the conversation's preview, ordering and unread count. `current` is the
+   * row as stored now (from `resolve`, inside the same transaction), or its id to read it first.
    */
-  recordActivity(id: number, activity: { timestampMs: number; preview: string; unread: number; lastInboundMs: number | null }): Conversation {
-    const { timestampMs: ts, lastInboundMs } = activity;
-    this.updateActivity.run(ts, activity.preview, ts, activity.unread, lastInboundMs === null ? 0 : 1, lastInboundMs ?? 0, id);
-    return this.mustGet(id);
+  recordActivity(current: ConversationRow | number, activity: Activity): Conversation {
+    const next = withActivity(typeof current === 'number' ? this.mustGetRow(current) : current, activity);
+    this.updateActivity.run(next.preview, next.last_message_at, next.unread_count, next.last_inbound_at, next.id);
+    return toConversation(next);
   }
 
   markRead(id: number): Conversation {
@@ -180,8 +198,12 @@ export class ConversationRepo {
   }
 
   private mustGet(id: number): Conversation {
-    const conversation = this.get(id);
-    if (!conversation) throw new Error(`conversation ${id} vanished inside its own transaction`);
-    return conversation;
+    return toConversation(this.mustGetRow(id));
+  }
+
+  private mustGetRow(id: number): ConversationRow {
+    const row = this.byId.get(id);
+    if (!row) throw new Error(`conversation ${id} vanished inside its own transaction`);
+    return row;
   }
 }

@@ -40,8 +40,10 @@ export function createConversationsStore(bridge: BridgeApi) {
       if ((get().byId[id]?.unread_count ?? 0) > 0) void bridge.markRead({ conversation_id: id });
     },
     apply(event) {
-      if (event.type !== 'conversation_update') return;
-      set((state) => ({ byId: { ...state.byId, [event.conversation.id]: event.conversation } }));
+      // A new message carries its conversation's new preview, order and unread count.
+      const conversation = event.type === 'conversation_update' || event.type === 'new_message' ? event.conversation : undefined;
+      if (!conversation) return;
+      set((state) => ({ byId: { ...state.byId, [conversation.id]: conversation } }));
     },
   }));
 }

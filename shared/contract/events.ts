@@ -3,12 +3,17 @@ import { ConversationSchema, DeliveryErrorSchema, MessageSchema, MessageStatusSc
 
 const seq = z.number().int().positive();
 
-/** A message was stored: inbound from a customer, or a new outbound send (pending). */
+/**
+ * A message was stored: inbound from a customer, or a new outbound send (pending). `conversation`
+ * is its conversation after this message (preview, order, unread count, window): no separate
+ * conversation_update follows.
+ */
 export const NewMessageEventSchema = z.object({
   type: z.literal('new_message'),
   seq,
   conversation_id: z.number().int().positive(),
   message: MessageSchema,
+  conversation: ConversationSchema.optional(),
 });
 
 /** A stored message changed: edited or deleted by its sender, or its reactions changed. */

@@ -82,9 +82,10 @@ describe('conversations and messages', () => {
   });
 
   it('returns the event log after a seq', async () => {
-    const body = (await (await api(gateway.url, '/api/events?since=1')).json()) as { events: { seq: number }[]; resync: boolean };
+    await api(gateway.url, '/api/conversations/1/messages', json({ text: 'Sí' }));
+    const body = (await (await api(gateway.url, '/api/events?since=1')).json()) as { events: { seq: number; type: string }[]; resync: boolean };
     expect(body.resync).toBe(false);
-    expect(body.events.map((e) => e.seq)).toEqual([2]);
+    expect(body.events.map((e) => [e.seq, e.type])).toEqual([[2, 'new_message']]);
     expect(await (await api(gateway.url, '/api/events?since=999')).json()).toEqual({ events: [], resync: true });
   });
 });

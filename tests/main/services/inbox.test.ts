@@ -50,15 +50,13 @@ function echo(wamid: string) {
 }
 
 describe('Inbox.ingest', () => {
-  it('stores a text, creates the conversation, and emits new_message then conversation_update', () => {
+  it('stores a text, creates the conversation, and emits one new_message carrying the conversation', () => {
     const { store, published, ingest } = setup();
     ingest(fixture('text-message'));
     const [conversation] = store.conversations.list();
     expect(conversation).toMatchObject({ wa_id: '34600111222', name: 'Lucía Gómez', preview: '¿Tenéis envío a Canarias? 🚚 @tienda', unread_count: 1 });
-    expect(published.map((e) => [e.type, e.seq])).toEqual([
-      ['new_message', 1],
-      ['conversation_update', 2],
-    ]);
+    expect(published.map((e) => [e.type, e.seq])).toEqual([['new_message', 1]]);
+    expect(published[0]).toMatchObject({ conversation: conversation });
     expect(store.db.prepare('SELECT outcome, signature FROM webhook_log').all()).toEqual([{ outcome: 'processed', signature: 'sha256=test' }]);
   });
 
@@ -104,7 +102,7 @@ describe('Inbox.ingest', () => {
     expect(published).toEqual([]);
     ingest({ ...echo('wamid.EARLY') });
     expect(store.messages.findByWamid('wamid.EARLY')?.status).toBe('delivered');
-    expect(published.map((e) => e.type)).toEqual(['new_message', 'status_update', 'conversation_update']);
+    expect(published.map((e) => e.type)).toEqual(['new_message', 'status_update']);
     expect(store.db.prepare('SELECT count(*) FROM early_statuses').pluck().get()).toBe(0);
   });
 

@@ -51,7 +51,8 @@ describe('Outbox: sending', () => {
     const { outbox, client, published, message } = setup();
     const result = outbox.sendText({ conversation_id: 1, text: 'Sí' });
     expect(result).toMatchObject({ ok: true, value: { status: 'pending', wamid: null, direction: 'out', text: 'Sí' } });
-    expect(published.map((e) => e.type)).toEqual(['new_message', 'conversation_update']);
+    expect(published.map((e) => e.type)).toEqual(['new_message']);
+    expect(published[0]).toMatchObject({ conversation: { id: 1, preview: 'Sí', unread_count: 1 } });
     await outbox.settle();
     expect(message(2)).toMatchObject({ wamid: 'wamid.S1', status: 'pending' });
     expect(client.sent[0]).toMatchObject({ phoneNumberId: '200300400500', to: { waId: '34600111222' }, body: { type: 'text', text: 'Sí', previewUrl: false }, replyTo: null });

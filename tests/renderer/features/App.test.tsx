@@ -29,6 +29,17 @@ describe('App', () => {
     expect(screen.getByTestId('conversation').textContent).toContain('hi there');
   });
 
+  it('moves a conversation to its new preview and unread count from the new_message alone', async () => {
+    const bridge = new FakeBridge();
+    bridge.conversations = [conversation()];
+    renderApp(bridge);
+    await screen.findByText('Sandbox');
+    const incoming = message({ id: 7, text: 'are you open today?' });
+    act(() => bridge.emit({ type: 'new_message', seq: 11, conversation_id: 1, message: incoming, conversation: conversation({ preview: 'are you open today?', unread_count: 3 }) }));
+    expect(screen.getByTestId('conversation').textContent).toContain('are you open today?');
+    expect(screen.getByTestId('conversation').textContent).toContain('3');
+  });
+
   it('opens a conversation, marks it read, and moves ticks as status events arrive', async () => {
     const bridge = new FakeBridge();
     bridge.conversations = [conversation()];
