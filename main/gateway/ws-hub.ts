@@ -16,7 +16,7 @@ import {
 import type { Presence } from '../services/presence';
 import { invokeOperation, type OperationHandlers } from '../services/operations';
 import type { EventBus } from '../services/event-bus';
-import type { EventLog } from '../store/event-log';
+import { eventJson, type EventLog } from '../store/event-log';
 import { authenticate, isAllowedHost, isAllowedOrigin, presentedToken, type AccessPolicy } from './access';
 
 /** Largest frame a client may send (they only send small control frames). */
@@ -180,10 +180,10 @@ export class WsHub {
 
   private pumpPages(client: Client, log: EventLog): void {
     while (client.lastSent < this.head && !client.congested && client.ws.readyState === client.ws.OPEN) {
-      const page = log.after(client.lastSent, CATCH_UP_PAGE);
+      const page = log.afterAsJson(client.lastSent, CATCH_UP_PAGE);
       if (page.length === 0) break;
       for (const event of page) {
-        this.sendEvent(client, event, Buffer.from(JSON.stringify(event)));
+        this.sendEvent(client, event.seq, Buffer.from(event.json));
         if (client.congested) break;
       }
     }
@@ -207,9 +207,9 @@ export class WsHub {
       if (client.lastSent >= event.seq) continue;
       const current = client.caughtUp && client.lastSent === event.seq - 1 && !client.congested;
       if (current) {
-        // Serialised once for all clients that are keeping up.
-        frame ??= Buffer.from(JSON.stringify(event));
-        this.sendEvent(client, event, frame);
+        // Encoded once for all clients that are keeping up, from the JSON written to the log.
+        frame ??= Buffer.from(eventJson(event));
+        this.sendEvent(client, event.seq, frame);
       } else if (client.caughtUp && this.head - client.lastSent > this.deps.limits.maxLagEvents) {
         client.ws.close(WS_CLOSE.resume, `fell ${this.head - client.lastSent} events behind: reconnect with ?since=${client.lastSent}`);
       }
@@ -221,8 +221,8 @@ export class WsHub {
   // binary frames to onmessage as Blobs. Below the high-water mark a send is fire-and-forget; the
   // frame that crosses it carries a callback, and nothing more is sent to that client until the
   // callback says the socket took it.
-  private sendEvent(client: Client, event: ServerEvent, frame: Buffer): void {
-    client.lastSent = event.seq;
+  private sendEvent(client: Client, seq: number, frame: Buffer): void {
+    client.lastSent = seq;
     client.sentEvents = true;
     if (client.ws.bufferedAmount + frame.length < this.deps.limits.highWaterBytes) {
       client.ws.send(frame, TEXT);

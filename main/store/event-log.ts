@@ -1,6 +1,24 @@
 import type { Database } from 'better-sqlite3';
 import type { ServerEvent, UnsequencedEvent } from '../../shared/contract';
 
+/** An event as the JSON text a WebSocket client receives, with its seq. */
+export type SerializedEvent = { seq: number; json: string };
+
+// The JSON of each event this process appended: fan-out sends it as it was written, never
+// serialising an event a second time.
+const appendedJson = new WeakMap<ServerEvent, string>();
+
+// `body_json` is the event without its seq, always an object with at least a `type`: the seq goes
+// in as its first key, with no parse and no second stringify.
+function withSeq(seq: number, bodyJson: string): string {
+  return `{"seq":${seq},${bodyJson.slice(1)}`;
+}
+
+/** The JSON text of an event: the one written to the log when this process appended it. */
+export function eventJson(event: ServerEvent): string {
+  return appendedJson.get(event) ?? JSON.stringify(event);
+}
+
 /**
  * The one ordered log of everything clients must see. Events are appended inside the same
  * transaction as the change they describe, so a committed change always has its event and `seq`
@@ -28,13 +46,21 @@ export class EventLog {
   }
 
   append(event: UnsequencedEvent, nowMs: number): ServerEvent {
-    const seq = Number(this.insertRow.run(event.type, JSON.stringify(event), nowMs).lastInsertRowid);
-    return { ...event, seq } as ServerEvent;
+    const body = JSON.stringify(event);
+    const seq = Number(this.insertRow.run(event.type, body, nowMs).lastInsertRowid);
+    const sequenced = { ...event, seq } as ServerEvent;
+    appendedJson.set(sequenced, withSeq(seq, body));
+    return sequenced;
   }
 
   /** Events with `seq` greater than `since`, oldest first. */
   after(since: number, limit: number): ServerEvent[] {
     return this.afterRows.all(since, limit).map((row) => ({ ...(JSON.parse(row.body_json) as UnsequencedEvent), seq: row.seq }) as ServerEvent);
+  }
+
+  /** Like `after`, as the JSON text clients receive (a WebSocket catch-up: nothing is parsed). */
+  afterAsJson(since: number, limit: number): SerializedEvent[] {
+    return this.afterRows.all(since, limit).map((row) => ({ seq: row.seq, json: withSeq(row.seq, row.body_json) }));
   }
 
   /**

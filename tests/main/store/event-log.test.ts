@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { UnsequencedEvent } from '../../../shared/contract';
+import { eventJson } from '../../../main/store/event-log';
 import { memoryStore } from '../../helpers/memory-store';
 
 const typing: UnsequencedEvent = { type: 'typing', conversation_id: 1, user: 'ana', expires_at: new Date(0).toISOString() };
@@ -31,5 +32,22 @@ describe('EventLog retention', () => {
     expect(log.head()).toBe(3);
     expect(log.canResumeFrom(0)).toBe(false);
     expect(log.canResumeFrom(3)).toBe(true);
+  });
+});
+
+describe('EventLog as JSON text (what WebSocket clients receive)', () => {
+  it('gives the same events as after(), with the seq in them, without a second serialisation', () => {
+    const log = logWith([1, 2]);
+    const appended = log.append({ ...typing, user: 'ben "the" agent' }, 3);
+    const texts = log.afterAsJson(0, 10);
+    expect(texts.map((t) => t.seq)).toEqual([1, 2, 3]);
+    expect(texts.map((t) => JSON.parse(t.json) as unknown)).toEqual(log.after(0, 10));
+    expect(JSON.parse(eventJson(appended))).toEqual(appended);
+    expect(eventJson(appended)).toBe(texts[2]?.json);
+  });
+
+  it('serialises an event it did not append', () => {
+    const event = { ...typing, seq: 9 } as const;
+    expect(JSON.parse(eventJson(event))).toEqual(event);
   });
 });
