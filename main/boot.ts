@@ -68,7 +68,7 @@ export async function bootGateway(config: GatewayConfig, options: BootOptions): 
   const bus = new EventBus();
   const inbox = new Inbox(store, bus, options.log);
   const processor = new WebhookProcessor(store, inbox, options.log);
-  const intake = new WebhookIntake(store, inbox, () => processor.schedule());
+  const intake = new WebhookIntake(store, inbox, processor);
   const rejected = new RejectionCounter();
   const webhookAdmin = new WebhookAdmin(store, inbox, rejected, config.webhookRetentionDays);
   let url = '';

@@ -4,6 +4,14 @@ import type { Inbox, ReceivedDelivery } from './inbox';
 
 type Pending = { received: ReceivedDelivery; resolve: () => void; reject: (error: unknown) => void };
 
+/** Where deliveries that were only logged go: the WebhookProcessor. */
+export type Backlog = {
+  /** Whether logged deliveries may still wait to be processed. */
+  hasBacklog(): boolean;
+  /** Processes what was only logged, after the current turn. */
+  schedule(): void;
+};
+
 /** Above this many updates in one flush, processing is left to the processor so acks stay fast. */
 const INLINE_LIMIT = 1000;
 
@@ -30,7 +38,7 @@ export class WebhookIntake {
   constructor(
     private readonly store: Store,
     private readonly inbox: Inbox,
-    private readonly onLoggedOnly: () => void,
+    private readonly backlog: Backlog,
   ) {}
 
   /** Resolves once the delivery is durable. */
@@ -51,7 +59,7 @@ export class WebhookIntake {
     const received = batch.map((item) => item.received);
     let inline: boolean;
     try {
-      inline = received.reduce((sum, item) => sum + updates(item), 0) <= INLINE_LIMIT && this.store.webhooks.pending(1).length === 0;
+      inline = received.reduce((sum, item) => sum + updates(item), 0) <= INLINE_LIMIT && !this.backlog.hasBacklog();
       if (inline) this.inbox.ingestMany(received);
       else this.store.transaction(() => received.forEach((item) => this.store.webhooks.record(item.delivery, 'received', '')));
     } catch (error) {
@@ -60,6 +68,6 @@ export class WebhookIntake {
       return;
     }
     for (const item of batch) item.resolve();
-    if (!inline) this.onLoggedOnly();
+    if (!inline) this.backlog.schedule();
   }
 }

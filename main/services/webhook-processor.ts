@@ -2,8 +2,18 @@ import type { Store } from '../store';
 import { emptyDelivery, parseWebhook, type ParsedDelivery } from '../whatsapp/webhook-parser';
 import type { Inbox, LoggedDelivery } from './inbox';
 
-/** Deliveries processed per transaction: large enough to amortise the fsync, small enough to keep serving requests in between. */
-const CHUNK = 100;
+/**
+ * Updates (messages, statuses, reactions, edits) per transaction: enough to amortise the commit,
+ * few enough (some tens of milliseconds) that acknowledgements keep flowing between chunks.
+ */
+const UPDATES_PER_CHUNK = 1000;
+
+/** Deliveries read from the log at a time while filling a chunk. */
+const PAGE = 16;
+
+function updatesIn(parsed: ParsedDelivery): number {
+  return parsed.messages.length + parsed.statuses.length + parsed.reactions.length + parsed.changes.length;
+}
 
 function parseLogged(body: Buffer, receivedAtMs: number): ParsedDelivery {
   try {
@@ -16,12 +26,14 @@ function parseLogged(body: Buffer, receivedAtMs: number): ParsedDelivery {
 /**
  * Turns acknowledged deliveries in the webhook log into messages, statuses and events, oldest
  * first, a chunk per transaction; marking a delivery processed happens in the same transaction, so
- * each is applied exactly once. Runs right after each intake commit and at start (recovery of
- * what a crash left unprocessed).
+ * each is applied exactly once. Runs after an intake commit that only logged, and at start
+ * (recovery of what a crash left unprocessed), one chunk per turn of the event loop so that
+ * requests are read and acknowledged in between.
  */
 export class WebhookProcessor {
   private scheduled = false;
   private stopped = false;
+  private backlog = false;
   private idle: (() => void)[] = [];
 
   constructor(
@@ -32,14 +44,28 @@ export class WebhookProcessor {
 
   /** Processes pending deliveries soon (after the current turn of the event loop). */
   schedule(): void {
-    if (this.scheduled || this.stopped) return;
+    if (this.stopped) return;
+    this.backlog = true;
+    if (this.scheduled) return;
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
       if (this.stopped) return;
-      if (this.processChunk() === CHUNK) this.schedule();
-      else this.notifyIdle();
+      if (this.processChunk() > 0) {
+        this.schedule();
+        return;
+      }
+      this.backlog = false;
+      this.notifyIdle();
     });
+  }
+
+  /**
+   * Whether acknowledged deliveries may still wait (known without a query): new ones must then be
+   * queued behind them, to keep arrival order.
+   */
+  hasBacklog(): boolean {
+    return this.backlog;
   }
 
   /** Resolves once nothing acknowledged is left unprocessed. */
@@ -57,11 +83,10 @@ export class WebhookProcessor {
     this.notifyIdle();
   }
 
-  /** Processes up to one chunk; returns how many deliveries it took. */
+  /** Processes the oldest pending deliveries, up to about one chunk of updates; returns how many deliveries it took. */
   processChunk(): number {
-    const rows = this.store.webhooks.pending(CHUNK);
-    if (rows.length === 0) return 0;
-    const logged = rows.map((row) => ({ id: row.id, receivedAtMs: row.receivedAtMs, parsed: parseLogged(row.body, row.receivedAtMs) }));
+    const logged = this.nextChunk();
+    if (logged.length === 0) return 0;
     try {
       this.inbox.processLogged(logged);
     } catch {
@@ -69,7 +94,28 @@ export class WebhookProcessor {
       // by one, so one bad delivery cannot hold up the others.
       for (const row of logged) this.processAlone(row);
     }
-    return rows.length;
+    return logged.length;
+  }
+
+  // Whole deliveries, oldest first, until the chunk holds UPDATES_PER_CHUNK updates (a single
+  // larger delivery is a chunk of its own).
+  private nextChunk(): LoggedDelivery[] {
+    const chunk: LoggedDelivery[] = [];
+    let updates = 0;
+    let afterId = 0;
+    while (updates < UPDATES_PER_CHUNK) {
+      const rows = this.store.webhooks.pending(PAGE, afterId);
+      for (const row of rows) {
+        const parsed = parseLogged(row.body, row.receivedAtMs);
+        const size = updatesIn(parsed);
+        if (chunk.length > 0 && updates + size > UPDATES_PER_CHUNK) return chunk;
+        chunk.push({ id: row.id, receivedAtMs: row.receivedAtMs, parsed });
+        updates += size;
+        afterId = row.id;
+      }
+      if (rows.length < PAGE) break;
+    }
+    return chunk;
   }
 
   private processAlone(row: LoggedDelivery): void {

@@ -41,8 +41,8 @@ export class WebhookLog {
     this.setOutcomeRow = db.prepare<[WebhookOutcome, string, number]>('UPDATE webhook_log SET outcome = ?, detail = ? WHERE id = ?');
     // Never prunes a delivery that was acknowledged but not processed yet.
     this.pruneRows = db.prepare<[number]>("DELETE FROM webhook_log WHERE received_at < ? AND outcome <> 'received'");
-    this.pendingRows = db.prepare<[number], { id: number; received_at: number; body: Buffer }>(
-      "SELECT id, received_at, body FROM webhook_log WHERE outcome = 'received' ORDER BY id LIMIT ?",
+    this.pendingRows = db.prepare<[number, number], { id: number; received_at: number; body: Buffer }>(
+      "SELECT id, received_at, body FROM webhook_log WHERE outcome = 'received' AND id > ? ORDER BY id LIMIT ?",
     );
   }
 
@@ -65,9 +65,9 @@ export class WebhookLog {
     this.setOutcomeRow.run(outcome, detail, id);
   }
 
-  /** Acknowledged deliveries not processed yet, oldest first. */
-  pending(limit: number): LoggedBody[] {
-    return this.pendingRows.all(limit).map((row) => ({ id: row.id, receivedAtMs: row.received_at, body: row.body }));
+  /** Acknowledged deliveries not processed yet, oldest first (after `afterId` when given). */
+  pending(limit: number, afterId = 0): LoggedBody[] {
+    return this.pendingRows.all(afterId, limit).map((row) => ({ id: row.id, receivedAtMs: row.received_at, body: row.body }));
   }
 
   /** Deletes deliveries received before `cutoffMs`; returns how many. */

@@ -19,10 +19,11 @@ function setup() {
   const memory = memoryStore();
   const inbox = new Inbox(memory.store, memory.bus);
   const loggedOnly = vi.fn();
-  const intake = new WebhookIntake(memory.store, inbox, loggedOnly);
+  const backlog = { waiting: false };
+  const intake = new WebhookIntake(memory.store, inbox, { hasBacklog: () => backlog.waiting, schedule: loggedOnly });
   const transaction = vi.spyOn(memory.store, 'transaction');
   const outcomes = () => memory.store.db.prepare('SELECT outcome FROM webhook_log ORDER BY id').pluck().all();
-  return { ...memory, intake, loggedOnly, transaction, outcomes };
+  return { ...memory, intake, loggedOnly, backlog, transaction, outcomes };
 }
 
 describe('WebhookIntake (group commit)', () => {
@@ -45,8 +46,9 @@ describe('WebhookIntake (group commit)', () => {
   });
 
   it('keeps arrival order: while older deliveries wait, a small batch is only logged too', async () => {
-    const { intake, outcomes, store } = setup();
+    const { intake, outcomes, store, backlog } = setup();
     store.webhooks.record(delivery(0).delivery, 'received', '');
+    backlog.waiting = true;
     const next = delivery(1);
     await intake.submit(next.delivery, next.parsed);
     expect(outcomes()).toEqual(['received', 'received']);

@@ -61,6 +61,26 @@ describe('WebhookProcessor', () => {
     expect(store.db.prepare('SELECT detail FROM webhook_log').pluck().get()).toBe('body is not valid JSON');
   });
 
+  it('takes whole deliveries up to about a thousand updates per transaction, so acknowledgements go on in between', async () => {
+    const { store, processor, log, outcomes } = setup();
+    const text = JSON.parse(fixtureBytes('text-message').toString('utf8')) as { entry: { changes: { value: { messages: { id: string }[] } }[] }[] };
+    const value = text.entry[0]?.changes[0]?.value;
+    const template = value?.messages[0];
+    if (!value || !template) throw new Error('fixture changed');
+    for (let delivery = 0; delivery < 3; delivery += 1) {
+      value.messages = Array.from({ length: 400 }, (_, i) => ({ ...template, id: `wamid.BULK${delivery}.${i}` }));
+      log(Buffer.from(JSON.stringify(text)));
+    }
+    expect(processor.hasBacklog()).toBe(false);
+    expect(processor.processChunk()).toBe(2);
+    expect(outcomes()).toEqual(['processed', 'processed', 'received']);
+    processor.schedule();
+    expect(processor.hasBacklog()).toBe(true);
+    await processor.settle();
+    expect(processor.hasBacklog()).toBe(false);
+    expect(store.db.prepare('SELECT count(*) FROM messages').pluck().get()).toBe(1200);
+  });
+
   it('stops scheduling on shutdown, leaving the rest for the next start', async () => {
     const { processor, log, outcomes } = setup();
     log(fixtureBytes('text-message'));
