@@ -1,8 +1,11 @@
-// Load process of the live-events benchmark: opens N WebSocket clients, then posts webhooks at a
-// fixed rate, each carrying its send time; every client notes when the message arrives.
+// Load process of the live-events benchmark: connects N WebSocket clients (a few full `ws` probes
+// here, the rest in a separate crowd process that only counts frames), then posts webhooks at a
+// fixed rate, each carrying its send time; every probe notes when each message arrives.
 // Prints one JSON line with latency percentiles and delivery counts.
+import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import http from 'node:http';
+import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 
@@ -12,6 +15,7 @@ const { values } = parseArgs({
     ws: { type: 'string' },
     secret: { type: 'string', default: '' },
     clients: { type: 'string', default: '100' },
+    probes: { type: 'string', default: '10' },
     rate: { type: 'string', default: '1000' },
     seconds: { type: 'string', default: '5' },
     raw: { type: 'boolean', default: false },
@@ -23,20 +27,22 @@ const total = rate * Number(values.seconds);
 const agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
 const now = () => Number(process.hrtime.bigint()) / 1e6;
 
+const probes = Math.min(clients, Number(values.probes));
 const latencies = [];
 let delivered = 0;
 const sockets = [];
-const NEW_MESSAGE = Buffer.from('{"type":"new_message"');
+const NEW_MESSAGE = Buffer.from('"type":"new_message"');
 const MARK = Buffer.from('"t=');
-// Every client counts its new_message frames; one in ten also reads the send time and records the
-// latency. Decoding every frame of every client would measure this process, not the server.
-for (let i = 0; i < clients; i += 1) {
+const isNewMessage = (data) => {
+  const at = data.indexOf(NEW_MESSAGE);
+  return at !== -1 && at < 48;
+};
+// The probes decode every frame like a real client and record each message's latency.
+for (let i = 0; i < probes; i += 1) {
   const socket = new WebSocket(values.ws);
-  const probe = i % 10 === 0;
   socket.on('message', (data) => {
-    if (data.compare(NEW_MESSAGE, 0, NEW_MESSAGE.length, 0, NEW_MESSAGE.length) !== 0) return;
+    if (!isNewMessage(data)) return;
     delivered += 1;
-    if (!probe) return;
     const at = data.indexOf(MARK);
     if (at === -1) return;
     const end = data.indexOf(34, at + 3);
@@ -47,9 +53,23 @@ for (let i = 0; i < clients; i += 1) {
     socket.once('error', reject);
   }));
 }
+
+// The crowd: the other clients, in their own process, counting what they receive.
+const crowd = spawn(process.execPath, [new URL('./ws-crowd.mjs', import.meta.url).pathname, '--ws', values.ws, '--clients', String(clients - probes)], {
+  stdio: ['pipe', 'pipe', 'inherit'],
+});
+const crowdLines = createInterface({ input: crowd.stdout });
+const crowdReady = new Promise((resolve) => crowdLines.once('line', resolve));
+const crowdReport = () =>
+  new Promise((resolve) => {
+    crowdLines.once('line', (line) => resolve(JSON.parse(line).new_messages.reduce((sum, n) => sum + n, 0)));
+    crowd.stdin.write('report\n');
+  });
+await crowdReady;
 const open = await Promise.all(sockets);
 await new Promise((resolve) => setTimeout(resolve, 500));
 
+const failures = [];
 function post(n) {
   const sentAt = now();
   const body = values.raw
@@ -60,11 +80,15 @@ function post(n) {
       });
   const headers = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
   if (!values.raw) headers['x-hub-signature-256'] = `sha256=${createHmac('sha256', values.secret).update(body).digest('hex')}`;
-  const req = http.request(`${values.url}${values.raw ? '/' : '/webhook'}`, { method: 'POST', headers, agent }, (res) => res.resume());
+  const req = http.request(`${values.url}${values.raw ? '/' : '/webhook'}`, { method: 'POST', headers, agent }, (res) => {
+    if (res.statusCode !== 200) failures.push(`HTTP ${res.statusCode}`);
+    res.resume();
+  });
+  req.on('error', (error) => failures.push(error.message));
   req.end(body);
 }
 
-// Paced: one webhook every 1000/rate ms, sent in 10 ms slices.
+// Paced: one webhook every 1000/rate ms, sent in 1 ms slices (a timer tick).
 const startedAt = now();
 let sent = 0;
 await new Promise((resolve) => {
@@ -75,13 +99,19 @@ await new Promise((resolve) => {
       clearInterval(tick);
       resolve();
     }
-  }, 10);
+  }, 1);
 });
 const expected = total * clients;
 const deadline = now() + 10_000;
-while (delivered < expected && now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+let crowdDelivered = 0;
+while (now() < deadline) {
+  crowdDelivered = await crowdReport();
+  if (delivered + crowdDelivered >= expected) break;
+  await new Promise((resolve) => setTimeout(resolve, 50));
+}
+crowd.stdin.end();
 latencies.sort((a, b) => a - b);
 const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? null;
 for (const socket of open) socket.terminate();
 agent.destroy();
-process.stdout.write(`${JSON.stringify({ sent: total, clients, expected, delivered, p50_ms: pct(50), p99_ms: pct(99), max_ms: latencies.at(-1) ?? null, seconds: (now() - startedAt) / 1000 })}\n`);
+process.stdout.write(`${JSON.stringify({ sent: total, failed: failures.length, first_failure: failures[0] ?? null, clients, probes, expected, delivered: delivered + crowdDelivered, p50_ms: pct(50), p99_ms: pct(99), max_ms: latencies.at(-1) ?? null, seconds: (now() - startedAt) / 1000 })}\n`);

@@ -18,6 +18,7 @@ import { invokeOperation, type OperationHandlers } from '../services/operations'
 import type { EventBus } from '../services/event-bus';
 import { eventJson, type EventLog } from '../store/event-log';
 import { authenticate, isAllowedHost, isAllowedOrigin, presentedToken, type AccessPolicy } from './access';
+import { textFrame } from './ws-frame';
 
 /** Largest frame a client may send (they only send small control frames). */
 export const MAX_CLIENT_FRAME_BYTES = 16 * 1024;
@@ -36,7 +37,6 @@ export type HubLimits = {
 export const DEFAULT_HUB_LIMITS: HubLimits = { highWaterBytes: 1024 * 1024, maxLagEvents: 10_000, heartbeatMs: 30_000 };
 
 const CATCH_UP_PAGE = 500;
-const TEXT = { binary: false } as const;
 
 /** What the hub reads from, who it tells about connections, and its limits. */
 export type WsHubDeps = {
@@ -52,7 +52,11 @@ export type WsHubDeps = {
 
 type Client = {
   ws: WebSocket;
-  /** The TCP socket under `ws`, corked while a commit's events are written: one write per commit. */
+  /**
+   * The TCP socket under `ws`. Events are written to it as ready-made frames (the server has no
+   * per-message compression, so `ws` never holds frames back and the order of writes is the order
+   * on the wire); hello, errors, pings and close go through `ws`.
+   */
   socket: Duplex;
   user: string;
   /** `seq` of the last event sent; every later event is still to send, from memory or the log. */
@@ -63,6 +67,17 @@ type Client = {
   sentEvents: boolean;
   alive: boolean;
 };
+
+/** One commit's events as consecutive frames, with where each ends and its seq. */
+type EncodedCommit = { frames: Buffer; ends: number[]; seqs: number[] };
+
+function encodeCommit(events: readonly ServerEvent[]): EncodedCommit {
+  const parts = events.map((event) => textFrame(eventJson(event)));
+  const ends: number[] = [];
+  let offset = 0;
+  for (const part of parts) ends.push((offset += part.length));
+  return { frames: Buffer.concat(parts, offset), ends, seqs: events.map((event) => event.seq) };
+}
 
 function refuseUpgrade(socket: Duplex, error: AppError): void {
   const body = JSON.stringify({ error });
@@ -183,53 +198,68 @@ export class WsHub {
       const page = log.afterAsJson(client.lastSent, CATCH_UP_PAGE);
       if (page.length === 0) break;
       for (const event of page) {
-        this.sendEvent(client, event.seq, Buffer.from(event.json));
+        this.write(client, event.seq, textFrame(event.json));
         if (client.congested) break;
       }
     }
   }
 
-  // Each socket is corked for the whole commit: its frames leave in one write instead of one
-  // system call per frame, which is what fan-out to many clients costs most.
+  // A commit's events go to every client that is keeping up as one buffer of ready-made frames,
+  // encoded once and written with one call per client: what fan-out to many clients costs most.
   private fanOutCommit(events: readonly ServerEvent[]): void {
-    for (const client of this.clients) client.socket.cork();
-    try {
-      for (const event of events) this.fanOut(event);
-    } finally {
-      for (const client of this.clients) client.socket.uncork();
+    const first = events[0];
+    const last = events.at(-1);
+    if (!first || !last) return;
+    if (last.seq - first.seq !== events.length - 1) {
+      // Not one commit's contiguous seqs (never expected): one event at a time keeps the order.
+      for (const event of events) this.fanOutCommit([event]);
+      return;
     }
-  }
-
-  private fanOut(event: ServerEvent): void {
-    this.head = Math.max(this.head, event.seq);
-    let frame: Buffer | null = null;
+    this.head = Math.max(this.head, last.seq);
+    let encoded: EncodedCommit | null = null;
     for (const client of this.clients) {
-      if (client.lastSent >= event.seq) continue;
-      const current = client.caughtUp && client.lastSent === event.seq - 1 && !client.congested;
-      if (current) {
-        // Encoded once for all clients that are keeping up, from the JSON written to the log.
-        frame ??= Buffer.from(eventJson(event));
-        this.sendEvent(client, event.seq, frame);
-      } else if (client.caughtUp && this.head - client.lastSent > this.deps.limits.maxLagEvents) {
+      if (client.lastSent >= last.seq || !client.caughtUp) continue;
+      if (!client.congested && client.lastSent === first.seq - 1) {
+        encoded ??= encodeCommit(events);
+        this.writeCommit(client, encoded);
+      } else if (this.head - client.lastSent > this.deps.limits.maxLagEvents) {
         client.ws.close(WS_CLOSE.resume, `fell ${this.head - client.lastSent} events behind: reconnect with ?since=${client.lastSent}`);
+      } else if (!client.congested) {
+        this.pump(client);
       }
-      // Otherwise the client is behind or its socket is full: pump() feeds it from the log as it drains.
+    }
+    // A client still catching up, or whose socket is full, is fed from the log by pump() as it drains.
+  }
+
+  // The whole commit in one write when it fits under the high-water mark; otherwise frame by frame
+  // until the socket is full, so a big commit never buffers more than one frame past the mark.
+  private writeCommit(client: Client, encoded: EncodedCommit): void {
+    const { frames, ends, seqs } = encoded;
+    const lastSeq = seqs.at(-1) ?? client.lastSent;
+    if (client.ws.bufferedAmount + frames.length < this.deps.limits.highWaterBytes) {
+      this.write(client, lastSeq, frames);
+      return;
+    }
+    let start = 0;
+    for (let i = 0; i < ends.length && !client.congested; i += 1) {
+      const end = ends[i] ?? frames.length;
+      this.write(client, seqs[i] ?? lastSeq, frames.subarray(start, end));
+      start = end;
     }
   }
 
-  // A text frame, though the data is a Buffer (serialised once for every client): browsers hand
-  // binary frames to onmessage as Blobs. Below the high-water mark a send is fire-and-forget; the
-  // frame that crosses it carries a callback, and nothing more is sent to that client until the
-  // callback says the socket took it.
-  private sendEvent(client: Client, seq: number, frame: Buffer): void {
-    client.lastSent = seq;
+  // Below the high-water mark a write is fire-and-forget; the write that crosses it carries a
+  // callback, and nothing more is written to that client until the socket took it.
+  private write(client: Client, lastSeq: number, frames: Buffer): void {
+    if (client.ws.readyState !== client.ws.OPEN) return;
+    client.lastSent = lastSeq;
     client.sentEvents = true;
-    if (client.ws.bufferedAmount + frame.length < this.deps.limits.highWaterBytes) {
-      client.ws.send(frame, TEXT);
+    if (client.ws.bufferedAmount + frames.length < this.deps.limits.highWaterBytes) {
+      client.socket.write(frames);
       return;
     }
     client.congested = true;
-    client.ws.send(frame, TEXT, (error) => {
+    client.socket.write(frames, (error) => {
       client.congested = false;
       if (!error && client.lastSent < this.head) this.pump(client);
     });

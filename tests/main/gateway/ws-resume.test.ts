@@ -71,6 +71,23 @@ describe('resume and delivery guarantees', () => {
     fast.close();
   });
 
+  it('delivers events of every frame size intact, live and in a catch-up', async () => {
+    gateway = await startTestGateway();
+    const g = gateway;
+    const live = await openSocket(g.url, { token });
+    await caughtUp(live, 0);
+    const before = g.store.events.head();
+    for (const size of [10, 200, 70_000]) emit(g, 1, `é${'y'.repeat(size)}`);
+    await caughtUp(live, g.store.events.head());
+    const expected = log(g).filter((e) => e.seq > before);
+    expect(live.frames.filter(isEvent).filter((e) => e.seq > before)).toEqual(expected);
+    const later = await openSocket(g.url, { token, since: before });
+    await caughtUp(later, g.store.events.head());
+    expect(later.frames.filter(isEvent).filter((e) => e.seq > before)).toEqual(expected);
+    live.close();
+    later.close();
+  });
+
   it('survives a client killed in the middle of a long catch-up, and serves the next one completely', async () => {
     gateway = await startTestGateway({}, { hubLimits: { highWaterBytes: 32 * 1024 } });
     const g = gateway;
