@@ -40,7 +40,7 @@ async function scenario(name, serverArgs, env, batch, countRows, pendingRows) {
   return { name, batch, ...result, stored, drain_seconds: drainSeconds, processed_messages_per_second: processedPerSecond };
 }
 
-const gatewayEnv = { WHATSAPP_APP_SECRET: SECRET, SWITCHBOARD_TOKEN: 'bench' };
+const gatewayEnv = { WHATSAPP_APP_SECRET: SECRET, SWITCHBOARD_TOKEN: 'bench', SWITCHBOARD_SANDBOX_SEED: '0' };
 const gateway = (dataDir) => ['dist/main/cli.cjs', 'serve', '--port', '0', '--data', dataDir];
 const baseline = (sync) => (dataDir) => ['bench/baseline-server.mjs', '--synchronous', sync, '--data', dataDir, '--secret', SECRET];
 const countMessages = (dataDir) => {

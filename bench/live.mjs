@@ -46,10 +46,11 @@ async function suite(name, serverArgs, env, wsUrlOf, loadArgs) {
 }
 
 export async function liveBenchmark() {
+  // No seeded sandbox conversation: every new_message a client counts is one the load posted.
   const gateway = await suite(
     'gateway (webhook → log → /ws, synchronous=FULL)',
     (dataDir) => ['dist/main/cli.cjs', 'serve', '--port', '0', '--data', dataDir],
-    { WHATSAPP_APP_SECRET: SECRET, SWITCHBOARD_TOKEN: TOKEN },
+    { WHATSAPP_APP_SECRET: SECRET, SWITCHBOARD_TOKEN: TOKEN, SWITCHBOARD_SANDBOX_SEED: '0' },
     (url) => `${url.replace('http', 'ws')}/ws?token=${TOKEN}`,
     [],
   );
