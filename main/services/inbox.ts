@@ -1,7 +1,7 @@
 import type { Message, ServerEvent } from '../../shared/contract';
 import type { Store } from '../store';
 import type { IncomingDelivery, WebhookOutcome } from '../store/webhook-log';
-import type { ParsedChange, ParsedDelivery, ParsedMessage, ParsedReaction, ParsedStatus } from '../whatsapp/webhook-parser';
+import { updateCount, type ParsedChange, type ParsedDelivery, type ParsedMessage, type ParsedReaction, type ParsedStatus } from '../whatsapp/webhook-parser';
 import type { EventBus } from './event-bus';
 import { applyEarlyStatuses, applyStatus } from './status-updates';
 
@@ -75,8 +75,7 @@ export class Inbox {
   ): IngestOutcome[] {
     return items.map(({ receivedAtMs, parsed }, index) => {
       const outcome = this.applyParsed(parsed, receivedAtMs);
-      const usable = parsed.messages.length + parsed.statuses.length + parsed.reactions.length + parsed.changes.length > 0;
-      finish(index, usable ? 'processed' : 'ignored', outcome.ignored.join('; '));
+      finish(index, updateCount(parsed) > 0 ? 'processed' : 'ignored', outcome.ignored.join('; '));
       return outcome;
     });
   }

@@ -1,5 +1,6 @@
 import type { Store } from '../store';
 import type { IncomingDelivery } from '../store/webhook-log';
+import { updateCount } from '../whatsapp/webhook-parser';
 import type { Inbox, ReceivedDelivery } from './inbox';
 
 type Pending = { received: ReceivedDelivery; resolve: () => void; reject: (error: unknown) => void };
@@ -14,11 +15,6 @@ export type Backlog = {
 
 /** Above this many updates in one flush, processing is left to the processor so acks stay fast. */
 const INLINE_LIMIT = 1000;
-
-function updates(received: ReceivedDelivery): number {
-  const { messages, statuses, reactions, changes } = received.parsed;
-  return messages.length + statuses.length + reactions.length + changes.length;
-}
 
 /**
  * Group commit of webhook deliveries. Deliveries that finish arriving in the same turn of the event
@@ -59,7 +55,7 @@ export class WebhookIntake {
     const received = batch.map((item) => item.received);
     let inline: boolean;
     try {
-      inline = received.reduce((sum, item) => sum + updates(item), 0) <= INLINE_LIMIT && !this.backlog.hasBacklog();
+      inline = received.reduce((sum, item) => sum + updateCount(item.parsed), 0) <= INLINE_LIMIT && !this.backlog.hasBacklog();
       if (inline) this.inbox.ingestMany(received);
       else this.store.transaction(() => received.forEach((item) => this.store.webhooks.record(item.delivery, 'received', '')));
     } catch (error) {

@@ -1,5 +1,5 @@
 import type { Store } from '../store';
-import { emptyDelivery, parseWebhook, type ParsedDelivery } from '../whatsapp/webhook-parser';
+import { emptyDelivery, parseWebhook, updateCount, type ParsedDelivery } from '../whatsapp/webhook-parser';
 import type { Inbox, LoggedDelivery } from './inbox';
 
 /**
@@ -10,10 +10,6 @@ const UPDATES_PER_CHUNK = 1000;
 
 /** Deliveries read from the log at a time while filling a chunk. */
 const PAGE = 16;
-
-function updatesIn(parsed: ParsedDelivery): number {
-  return parsed.messages.length + parsed.statuses.length + parsed.reactions.length + parsed.changes.length;
-}
 
 function parseLogged(body: Buffer, receivedAtMs: number): ParsedDelivery {
   try {
@@ -107,7 +103,7 @@ export class WebhookProcessor {
       const rows = this.store.webhooks.pending(PAGE, afterId);
       for (const row of rows) {
         const parsed = parseLogged(row.body, row.receivedAtMs);
-        const size = updatesIn(parsed);
+        const size = updateCount(parsed);
         if (chunk.length > 0 && updates + size > UPDATES_PER_CHUNK) return chunk;
         chunk.push({ id: row.id, receivedAtMs: row.receivedAtMs, parsed });
         updates += size;

@@ -29,7 +29,7 @@ export type Activity = { timestampMs: number; preview: string; unread: number; l
  * The conversation after `activity`. Ordered by Meta's timestamp, not arrival: a late retry of an
  * old message must not become the preview.
  */
-export function withActivity(row: ConversationRow, activity: Activity): ConversationRow {
+function withActivity(row: ConversationRow, activity: Activity): ConversationRow {
   const newest = row.last_message_at === null || activity.timestampMs >= row.last_message_at;
   return {
     ...row,
@@ -41,7 +41,7 @@ export function withActivity(row: ConversationRow, activity: Activity): Conversa
 }
 
 /** The client's view of a stored conversation. */
-export function toConversation(row: ConversationRow): Conversation {
+function toConversation(row: ConversationRow): Conversation {
   return {
     id: row.id,
     phone_number_id: row.phone_number_id,
@@ -92,10 +92,7 @@ export class ConversationRepo {
     this.insertRow = db.prepare<[string, string, string | null, string | null, string]>(
       'INSERT INTO conversations (phone_number_id, customer_key, wa_id, user_id, name) VALUES (?, ?, ?, ?, ?)',
     );
-    this.linkIdentity = db.prepare<[string | null, string | null, string | null, number]>(
-      `UPDATE conversations SET wa_id = coalesce(wa_id, ?), user_id = coalesce(user_id, ?),
-         name = coalesce(?, name) WHERE id = ?`,
-    );
+    this.linkIdentity = db.prepare<[string | null, string | null, string, number]>('UPDATE conversations SET wa_id = ?, user_id = ?, name = ? WHERE id = ?');
     this.updateActivity = db.prepare<[string, number | null, number, number | null, number]>(
       'UPDATE conversations SET preview = ?, last_message_at = ?, unread_count = ?, last_inbound_at = ? WHERE id = ?',
     );
@@ -175,11 +172,10 @@ export class ConversationRepo {
       (customer.userId !== null && existing.user_id === null) ||
       (customer.name !== null && customer.name !== existing.name);
     if (!changed) return { row: existing, changed };
-    this.linkIdentity.run(customer.waId, customer.userId, customer.name, existing.id);
-    return {
-      row: { ...existing, wa_id: existing.wa_id ?? customer.waId, user_id: existing.user_id ?? customer.userId, name: customer.name ?? existing.name },
-      changed,
-    };
+    // An identity once known is kept; the newest profile name wins.
+    const linked = { ...existing, wa_id: existing.wa_id ?? customer.waId, user_id: existing.user_id ?? customer.userId, name: customer.name ?? existing.name };
+    this.linkIdentity.run(linked.wa_id, linked.user_id, linked.name, linked.id);
+    return { row: linked, changed };
   }
 
   /**

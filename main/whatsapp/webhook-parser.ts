@@ -47,6 +47,11 @@ export type ParsedDelivery = {
   ignored: string[];
 };
 
+/** How many messages, statuses, reactions and edits a delivery carries. */
+export function updateCount(parsed: ParsedDelivery): number {
+  return parsed.messages.length + parsed.statuses.length + parsed.reactions.length + parsed.changes.length;
+}
+
 /** A delivery with nothing in it. */
 export function emptyDelivery(): ParsedDelivery {
   return { messages: [], reactions: [], changes: [], statuses: [], ignored: [] };

@@ -88,6 +88,22 @@ describe('resume and delivery guarantees', () => {
     later.close();
   });
 
+  it('keeps order with no gap when events are published out of step with their commits', async () => {
+    gateway = await startTestGateway();
+    const g = gateway;
+    const client = await openSocket(g.url, { token });
+    await caughtUp(client, 0);
+    const before = g.store.events.head();
+    const typing = (user: string) => ({ type: 'typing', conversation_id: 1, user, expires_at: new Date(0).toISOString() }) as UnsequencedEvent;
+    const [a, b, c] = g.store.transaction(() => ['a', 'b', 'c'].map((user) => g.store.events.append(typing(user), Date.now())));
+    if (!a || !b || !c) throw new Error('three events expected');
+    g.bus.publish([a, c]);
+    g.bus.publish([b]);
+    await caughtUp(client, c.seq);
+    expect(client.frames.filter(isEvent).filter((e) => e.seq > before)).toEqual([a, b, c]);
+    client.close();
+  });
+
   it('survives a client killed in the middle of a long catch-up, and serves the next one completely', async () => {
     gateway = await startTestGateway({}, { hubLimits: { highWaterBytes: 32 * 1024 } });
     const g = gateway;
