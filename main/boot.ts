@@ -14,6 +14,7 @@ import { Presence } from './services/presence';
 import { Outbox, type OutboxOptions } from './services/outbox';
 import { RejectionCounter, WebhookAdmin } from './services/webhook-admin';
 import { createStore, type Store } from './store';
+import { startCheckpointer } from './store/checkpointer';
 import { openDatabase } from './store/database';
 import { APP_VERSION } from './version';
 import type { WhatsAppClient } from './whatsapp/client';
@@ -37,9 +38,14 @@ export type RunningGateway = {
   close(): Promise<void>;
 };
 
-/** How the gateway reports and where it finds the built renderer. */
+/** How the gateway reports and where it finds the built renderer and the checkpoint worker. */
 export type BootOptions = {
   rendererDir: string | null;
+  /**
+   * The checkpoint worker's script (`checkpoint-worker.cjs` beside the bundle). Without it,
+   * commits checkpoint the WAL themselves, on the main thread.
+   */
+  checkpointWorker?: string;
   log: (line: string) => void;
   hubLimits?: Partial<HubLimits>;
   /** Retry and throughput settings (tests shorten the backoff). */
@@ -63,7 +69,9 @@ function baseUrl(host: string, port: number): string {
 
 /** Composes store, services, WhatsApp client and HTTP/WS server, and starts listening. */
 export async function bootGateway(config: GatewayConfig, options: BootOptions): Promise<RunningGateway> {
-  const db = openDatabase({ path: databasePath(config.dataDir) });
+  const dbPath = databasePath(config.dataDir);
+  const db = openDatabase({ path: dbPath });
+  const checkpointer = options.checkpointWorker ? startCheckpointer(db, { databasePath: dbPath, script: options.checkpointWorker, log: options.log }) : null;
   const store = createStore(db);
   const bus = new EventBus();
   const inbox = new Inbox(store, bus, options.log);
@@ -139,6 +147,7 @@ export async function bootGateway(config: GatewayConfig, options: BootOptions): 
     address = await listen(server, config.host, config.port);
   } catch (error) {
     await hub.close();
+    await checkpointer?.stop();
     db.close();
     throw error;
   }
@@ -180,6 +189,7 @@ export async function bootGateway(config: GatewayConfig, options: BootOptions): 
         server.closeAllConnections();
       });
       await outbox.settle();
+      await checkpointer?.stop();
       db.close();
     },
   };

@@ -41,6 +41,7 @@ async function serve(args: string[]): Promise<void> {
   const config = resolveConfig({ host: values.host, port: parsePort(values.port), dataDir }, process.env);
   const gateway = await bootGateway(config, {
     rendererDir: path.join(__dirname, '..', 'renderer'),
+    checkpointWorker: path.join(__dirname, 'checkpoint-worker.cjs'),
     log: (line) => process.stderr.write(`${line}\n`),
   });
   // Signal handlers first: a supervisor may stop us the moment it reads `listening`.

@@ -9,6 +9,7 @@ import { resolveConfig } from './config';
 const files = {
   rendererIndex: path.join(__dirname, '..', 'renderer', 'index.html'),
   preload: path.join(__dirname, '..', 'preload', 'preload.cjs'),
+  checkpointWorker: path.join(__dirname, 'checkpoint-worker.cjs'),
 };
 const trusted = new Set<WebContents>();
 let gateway: RunningGateway | null = null;
@@ -18,7 +19,7 @@ async function start(): Promise<void> {
     { host: process.env.SWITCHBOARD_HOST ?? '127.0.0.1', port: Number(process.env.SWITCHBOARD_PORT ?? 8787), dataDir: app.getPath('userData') },
     process.env,
   );
-  gateway = await bootGateway(config, { rendererDir: path.dirname(files.rendererIndex), log: (line) => console.log(line) });
+  gateway = await bootGateway(config, { rendererDir: path.dirname(files.rendererIndex), checkpointWorker: files.checkpointWorker, log: (line) => console.log(line) });
   const running = gateway;
   registerIpc(running.handlers, running.bus, trusted, trustedSenderCheck(trusted, (url) => isRendererUrl(url, files)), running.localCaller);
   // The desktop agent is online while one of its windows is open, like a WebSocket client.

@@ -30,6 +30,8 @@ const common = {
 await Promise.all([
   esbuild({ ...common, entryPoints: { index: 'main/index.ts' }, outdir: path.join(out, 'main'), outExtension: { '.js': '.cjs' } }),
   esbuild({ ...common, entryPoints: { cli: 'main/cli.ts' }, outdir: path.join(out, 'main'), outExtension: { '.js': '.cjs' } }),
+  // Loaded by path into a worker thread (main/store/checkpointer.ts), so a file of its own.
+  esbuild({ ...common, entryPoints: { 'checkpoint-worker': 'main/store/checkpoint-worker.ts' }, outdir: path.join(out, 'main'), outExtension: { '.js': '.cjs' } }),
   esbuild({ ...common, entryPoints: { preload: 'preload/index.ts' }, outdir: path.join(out, 'preload'), outExtension: { '.js': '.cjs' } }),
   viteBuild({ configFile: path.join(root, 'vite.config.ts'), root: path.join(root, 'renderer'), logLevel: 'warn' }),
 ]);

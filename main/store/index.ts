@@ -28,6 +28,9 @@ export function createStore(db: Database): Store {
     webhooks: new WebhookLog(db),
     tokens: new TokenRepo(db),
     outbox: new OutboxRepo(db),
-    transaction: (work) => db.transaction(work)(),
+    // IMMEDIATE takes the write lock up front: a transaction that read first and wrote later
+    // would fail at once (SQLITE_BUSY, no wait) if another connection (the checkpointer, a CLI
+    // command) had written in between.
+    transaction: (work) => db.transaction(work).immediate(),
   };
 }

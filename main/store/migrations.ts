@@ -164,10 +164,13 @@ export function migrate(db: Database, migrations: readonly Migration[] = MIGRATI
   if (current > latest) throw new DatabaseFromTheFutureError(current);
   for (const migration of migrations) {
     if (migration.version <= current) continue;
+    // IMMEDIATE, and the version read again under the write lock: another process (the desktop
+    // app and a CLI command) may have applied this migration while this one waited.
     db.transaction(() => {
+      if ((db.pragma('user_version', { simple: true }) as number) >= migration.version) return;
       migration.up(db);
       db.pragma(`user_version = ${migration.version}`);
-    })();
+    }).immediate();
   }
   return latest;
 }

@@ -16,7 +16,13 @@ export const QUIET_SANDBOX = {
 /** Secrets every test gateway uses, so tests can sign and authenticate. */
 export const TEST_SECRETS = { appSecret: 'test-app-secret', verifyToken: 'test-verify-token', apiToken: 'test-api-token' };
 
-/** A gateway on a free loopback port with a fresh data dir; `stop` closes it and removes the dir. */
+/** The checkpoint worker's source, run as it is by Node (the built app runs the bundled copy). */
+export const CHECKPOINT_WORKER_SOURCE = path.join(import.meta.dirname, '..', '..', 'main', 'store', 'checkpoint-worker.ts');
+
+/**
+ * A gateway on a free loopback port with a fresh data dir, checkpointing in a worker thread as
+ * the app does; `stop` closes it and removes the dir.
+ */
 export async function startTestGateway(env: Record<string, string> = {}, options: Partial<BootOptions> = {}): Promise<RunningGateway & { logs: string[]; stop(): Promise<void> }> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'switchboard-test-'));
   const config = resolveConfig(
@@ -31,7 +37,7 @@ export async function startTestGateway(env: Record<string, string> = {}, options
     },
   );
   const logs: string[] = [];
-  const gateway = await bootGateway(config, { rendererDir: null, log: (line) => logs.push(line), ...options });
+  const gateway = await bootGateway(config, { rendererDir: null, checkpointWorker: CHECKPOINT_WORKER_SOURCE, log: (line) => logs.push(line), ...options });
   return {
     ...gateway,
     logs,

@@ -22,8 +22,10 @@ describe('switchboard serve', () => {
     expect(await (await fetch(`${url}/api/health`)).json()).toMatchObject({ status: 'ok', mode: 'sandbox' });
     cli.child.kill('SIGTERM');
     expect(await cli.exited).toBe(0);
-    // A cleanly closed WAL database leaves no -wal file behind.
+    // A cleanly closed WAL database leaves no -wal file behind: the checkpoint worker's
+    // connection is closed too, and the bundled worker was found (nothing logged about it).
     expect(() => statSync(path.join(dataDir, 'switchboard.db-wal'))).toThrow();
+    expect(cli.stderr()).not.toContain('checkpoint');
   });
 
   it('keeps the generated token in the data dir (mode 0600) and reuses it', async () => {

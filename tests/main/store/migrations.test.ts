@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../main/store/database';
@@ -60,6 +63,33 @@ describe('migrations', () => {
     expect(() => migrate(db, broken)).toThrow('boom');
     expect(db.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION);
     expect(db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'half_done'").pluck().get()).toBe(0);
+  });
+
+  it('skips a migration that another process applied while this one waited for the write lock', () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'switchboard-migrate-'));
+    const file = path.join(dataDir, 'switchboard.db');
+    const app = new BetterSqlite3(file);
+    const cli = new BetterSqlite3(file);
+    // The app reads the schema version; before it takes the write lock, the CLI migrates.
+    const readVersion = app.pragma.bind(app);
+    let raced = false;
+    app.pragma = ((source: string, options?: { simple?: boolean }) => {
+      const result = readVersion(source, options);
+      if (!raced) {
+        raced = true;
+        migrate(cli);
+      }
+      return result;
+    }) as typeof app.pragma;
+    try {
+      expect(migrate(app)).toBe(LATEST_SCHEMA_VERSION);
+      expect(raced).toBe(true);
+      expect(readVersion('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION);
+    } finally {
+      app.close();
+      cli.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('opens with WAL-ready pragmas: full synchronous durability and foreign keys', () => {
