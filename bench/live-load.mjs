@@ -29,7 +29,7 @@ const now = () => Number(process.hrtime.bigint()) / 1e6;
 
 const probes = Math.min(clients, Number(values.probes));
 const latencies = [];
-let delivered = 0;
+const probeCounts = new Array(probes).fill(0);
 const sockets = [];
 const NEW_MESSAGE = Buffer.from('"type":"new_message"');
 const MARK = Buffer.from('"t=');
@@ -42,7 +42,7 @@ for (let i = 0; i < probes; i += 1) {
   const socket = new WebSocket(values.ws);
   socket.on('message', (data) => {
     if (!isNewMessage(data)) return;
-    delivered += 1;
+    probeCounts[i] += 1;
     const at = data.indexOf(MARK);
     if (at === -1) return;
     const end = data.indexOf(34, at + 3);
@@ -62,7 +62,7 @@ const crowdLines = createInterface({ input: crowd.stdout });
 const crowdReady = new Promise((resolve) => crowdLines.once('line', resolve));
 const crowdReport = () =>
   new Promise((resolve) => {
-    crowdLines.once('line', (line) => resolve(JSON.parse(line).new_messages.reduce((sum, n) => sum + n, 0)));
+    crowdLines.once('line', (line) => resolve(JSON.parse(line).new_messages));
     crowd.stdin.write('report\n');
   });
 await crowdReady;
@@ -103,10 +103,11 @@ await new Promise((resolve) => {
 });
 const expected = total * clients;
 const deadline = now() + 10_000;
-let crowdDelivered = 0;
+let perClient = probeCounts;
+const sum = (counts) => counts.reduce((total, n) => total + n, 0);
 while (now() < deadline) {
-  crowdDelivered = await crowdReport();
-  if (delivered + crowdDelivered >= expected) break;
+  perClient = [...probeCounts, ...(await crowdReport())];
+  if (sum(perClient) >= expected) break;
   await new Promise((resolve) => setTimeout(resolve, 50));
 }
 crowd.stdin.end();
@@ -114,4 +115,4 @@ latencies.sort((a, b) => a - b);
 const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? null;
 for (const socket of open) socket.terminate();
 agent.destroy();
-process.stdout.write(`${JSON.stringify({ sent: total, failed: failures.length, first_failure: failures[0] ?? null, clients, probes, expected, delivered: delivered + crowdDelivered, p50_ms: pct(50), p99_ms: pct(99), max_ms: latencies.at(-1) ?? null, seconds: (now() - startedAt) / 1000 })}\n`);
+process.stdout.write(`${JSON.stringify({ sent: total, failed: failures.length, first_failure: failures[0] ?? null, clients, probes, expected, delivered: sum(perClient), clients_short: perClient.filter((n) => n < total).length, fewest_received: Math.min(...perClient), p50_ms: pct(50), p99_ms: pct(99), max_ms: latencies.at(-1) ?? null, seconds: (now() - startedAt) / 1000 })}\n`);

@@ -68,11 +68,12 @@ export async function liveBenchmark() {
 export function printLive(summary) {
   const fmt = (n) => (n === null ? '–' : Number(n).toLocaleString('en-US', { maximumFractionDigits: 2 }));
   console.log(`\nLive events: 100 clients, webhooks at 1,000/s for ${SECONDS} s (latency) and 3,000/s (fan-out); 1,000 idle clients (memory)\n`);
-  console.log('| server | p50 ms | p99 ms | max ms | delivered / expected | fan-out deliveries/s | KB per idle client |');
-  console.log('|---|---:|---:|---:|---:|---:|---:|');
+  // Every client must get every message: a shortfall or a failed POST shows in the table, not only in the JSON.
+  console.log('| server | p50 ms | p99 ms | max ms | delivered / expected | clients short | failed POSTs | fan-out deliveries/s (delivered / expected) | KB per idle client |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of summary.results) {
     console.log(
-      `| ${r.name} | ${fmt(r.latency.p50_ms)} | ${fmt(r.latency.p99_ms)} | ${fmt(r.latency.max_ms)} | ${fmt(r.latency.delivered)} / ${fmt(r.latency.expected)} | ${fmt(r.fanout.deliveries_per_second)} | ${fmt(r.memory.kb_per_client)} |`,
+      `| ${r.name} | ${fmt(r.latency.p50_ms)} | ${fmt(r.latency.p99_ms)} | ${fmt(r.latency.max_ms)} | ${fmt(r.latency.delivered)} / ${fmt(r.latency.expected)} | ${r.latency.clients_short} | ${r.latency.failed} | ${fmt(r.fanout.deliveries_per_second)} (${fmt(r.fanout.delivered)} / ${fmt(r.fanout.expected)}) | ${fmt(r.memory.kb_per_client)} |`,
     );
   }
 }
