@@ -6,6 +6,7 @@ import type { OutboxKind, OutboxRow } from '../store/outbox-repo';
 import type { OutgoingBody, Recipient, RetryAdvice, WhatsAppClient } from '../whatsapp/client';
 import type { EventBus } from './event-bus';
 import { applyEarlyStatuses } from './status-updates';
+import { SweepingMap } from './sweeping-map';
 import { TokenBucket } from './token-bucket';
 
 /** When agents' read receipts (blue ticks on the customer's phone) go out. */
@@ -56,9 +57,10 @@ const INTERRUPTED: DeliveryError = {
 export class Outbox {
   private readonly busyRecipients = new Set<string>();
   private readonly inFlight = new Set<Promise<void>>();
-  private readonly perNumber = new Map<string, TokenBucket>();
-  private readonly perRecipient = new Map<string, TokenBucket>();
-  private readonly typingSentAt = new Map<number, number>();
+  // A full bucket is a new one, a typing indicator older than its throttle is none: both are swept.
+  private readonly perNumber = new SweepingMap<string, TokenBucket>((bucket, nowMs) => bucket.isFull(nowMs));
+  private readonly perRecipient = new SweepingMap<string, TokenBucket>((bucket, nowMs) => bucket.isFull(nowMs));
+  private readonly typingSentAt = new SweepingMap<number, number>((sentAt, nowMs) => nowMs - sentAt >= TYPING_INDICATOR_EVERY_MS);
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
   private readonly options: OutboxOptions;
@@ -198,7 +200,7 @@ export class Outbox {
     if (this.options.readReceipts === 'never') return;
     const nowMs = this.now();
     if (nowMs - (this.typingSentAt.get(conversationId) ?? 0) < TYPING_INDICATOR_EVERY_MS) return;
-    this.typingSentAt.set(conversationId, nowMs);
+    this.typingSentAt.set(conversationId, nowMs, nowMs);
     this.sendReadReceipt(conversationId, true);
   }
 
@@ -302,7 +304,7 @@ export class Outbox {
     }
   }
 
-  private bucket(buckets: Map<string, TokenBucket>, key: string, kind: 'number' | 'recipient', nowMs: number): TokenBucket {
+  private bucket(buckets: SweepingMap<string, TokenBucket>, key: string, kind: 'number' | 'recipient', nowMs: number): TokenBucket {
     let bucket = buckets.get(key);
     if (!bucket) {
       const { perNumber, perRecipient } = this.options;
@@ -310,7 +312,7 @@ export class Outbox {
         kind === 'number'
           ? new TokenBucket(perNumber.capacity, perNumber.perSecond / 1000, nowMs)
           : new TokenBucket(perRecipient.capacity, 1 / perRecipient.intervalMs, nowMs);
-      buckets.set(key, bucket);
+      buckets.set(key, bucket, nowMs);
     }
     return bucket;
   }

@@ -27,4 +27,8 @@ export class TokenBucket {
     return Math.ceil((1 - this.tokens) / this.refillPerMs);
   }
 
+  /** Whether it has refilled completely by `nowMs`, and so is the same as a new bucket. */
+  isFull(nowMs: number): boolean {
+    return this.tokens + (nowMs - this.updatedAt) * this.refillPerMs >= this.capacity;
+  }
 }

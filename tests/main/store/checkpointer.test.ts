@@ -6,6 +6,12 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createStore } from '../../../main/store';
 import { startCheckpointer, type Checkpointer } from '../../../main/store/checkpointer';
 import { openDatabase, WAL_AUTOCHECKPOINT_PAGES } from '../../../main/store/database';
+import { EventBus } from '../../../main/services/event-bus';
+import { Inbox } from '../../../main/services/inbox';
+import { WebhookIntake } from '../../../main/services/webhook-intake';
+import { inboundTextWebhook } from '../../../main/whatsapp/simulated-payloads';
+import { parseWebhook } from '../../../main/whatsapp/webhook-parser';
+import type { ServerEvent } from '../../../shared/contract';
 
 /** The worker's source: Node runs it as it is (type stripping); the build bundles the same file. */
 const WORKER = path.join(import.meta.dirname, '..', '..', '..', 'main', 'store', 'checkpoint-worker.ts');
@@ -60,6 +66,35 @@ describe('background checkpointer', () => {
     const walFrames = (statSync(`${dbPath}-wal`).size - 32) / frameBytes(db);
     expect(walFrames).toBeLessThan(600);
     expect(logs).toEqual([]);
+  });
+
+  it('never fails a group commit of webhooks, nor loses an event, while it rewinds the WAL under them', async () => {
+    const running = start({ restartFrames: 32 });
+    await vi.waitFor(() => expect(running.active()).toBe(true));
+    const store = createStore(db);
+    const bus = new EventBus();
+    const published: ServerEvent[] = [];
+    bus.subscribe((event) => published.push(event));
+    const intake = new WebhookIntake(store, new Inbox(store, bus), { hasBacklog: () => false, schedule: () => undefined });
+    let largestWal = 0;
+    for (let wave = 0; wave < 100; wave += 1) {
+      // One wave is one group commit of 30 deliveries; all must be acknowledged.
+      await Promise.all(
+        Array.from({ length: 30 }, (_, i) => {
+          const n = wave * 30 + i;
+          const { body } = inboundTextWebhook({ phoneNumberId: '1', from: String(15550000000 + (n % 50)), name: 'C', text: `m${n}`, atMs: 1_764_115_200_000 + n, wamid: `wamid.W${n}` });
+          return intake.submit({ receivedAtMs: n, signature: 's', headers: {}, body: Buffer.from(JSON.stringify(body)) }, parseWebhook(body, n));
+        }),
+      );
+      largestWal = Math.max(largestWal, statSync(`${dbPath}-wal`).size);
+      await new Promise((resolve) => setTimeout(resolve, 3));
+    }
+    expect(db.prepare('SELECT count(*) FROM messages').pluck().get()).toBe(3000);
+    const seqs = published.filter((event) => event.type === 'new_message').map((event) => event.seq);
+    expect(seqs).toHaveLength(3000);
+    expect(seqs).toEqual(Array.from({ length: 3000 }, (_, i) => (seqs[0] ?? 0) + i));
+    // The WAL was rewound again and again: 100 commits of 30 messages write thousands of frames.
+    expect((largestWal - 32) / frameBytes(db)).toBeLessThan(600);
   });
 
   it('hands checkpoints back to the commits when it stops, and the closed database leaves no WAL behind', async () => {
