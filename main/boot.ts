@@ -73,7 +73,7 @@ export async function bootGateway(config: GatewayConfig, options: BootOptions): 
   const db = openDatabase({ path: dbPath });
   const checkpointer = options.checkpointWorker ? startCheckpointer(db, { databasePath: dbPath, script: options.checkpointWorker, log: options.log }) : null;
   const store = createStore(db);
-  const bus = new EventBus();
+  const bus = new EventBus((error) => options.log(`events: a listener failed (${error instanceof Error ? error.message : String(error)}); the others still got the event`));
   const inbox = new Inbox(store, bus, options.log);
   const processor = new WebhookProcessor(store, inbox, options.log);
   const intake = new WebhookIntake(store, inbox, processor);
