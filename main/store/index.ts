@@ -29,8 +29,8 @@ export function createStore(db: Database): Store {
     tokens: new TokenRepo(db),
     outbox: new OutboxRepo(db),
     // IMMEDIATE takes the write lock up front: a transaction that read first and wrote later
-    // would fail at once (SQLITE_BUSY, no wait) if another connection (the checkpointer, a CLI
-    // command) had written in between.
+    // would fail at once (SQLITE_BUSY, no wait) if another connection (a CLI command, or the
+    // checkpointer rewinding the WAL) had taken the write lock in between.
     transaction: (work) => db.transaction(work).immediate(),
   };
 }
