@@ -12,9 +12,8 @@ import { WebhookIntake } from '../../../main/services/webhook-intake';
 import { inboundTextWebhook } from '../../../main/whatsapp/simulated-payloads';
 import { parseWebhook } from '../../../main/whatsapp/webhook-parser';
 import type { ServerEvent } from '../../../shared/contract';
+import { CHECKPOINT_WORKER_SOURCE } from '../../helpers/test-gateway';
 
-/** The worker's source: Node runs it as it is (type stripping); the build bundles the same file. */
-const WORKER = path.join(import.meta.dirname, '..', '..', '..', 'main', 'store', 'checkpoint-worker.ts');
 // A WAL frame is a page plus a 24-byte header; the WAL file starts with a 32-byte header.
 const frameBytes = (db: Database) => (db.pragma('page_size', { simple: true }) as number) + 24;
 
@@ -41,7 +40,7 @@ afterEach(async () => {
 function start(overrides: { script?: string; databasePath?: string; restartFrames?: number } = {}): Checkpointer {
   checkpointer = startCheckpointer(db, {
     databasePath: overrides.databasePath ?? dbPath,
-    script: overrides.script ?? WORKER,
+    script: overrides.script ?? CHECKPOINT_WORKER_SOURCE,
     log: (line) => logs.push(line),
     intervalMs: 5,
     restartFrames: overrides.restartFrames,
