@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { runJson, startServer, stopChild } from './processes.mjs';
+import { cpuSeconds, runJson, startServer, stopChild } from './processes.mjs';
 
 const SECRET = 'bench-app-secret';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -31,13 +31,18 @@ async function scenario(name, serverArgs, env, batch, countRows, pendingRows) {
   await load(url, batch, 2); // warm-up: JIT, page cache, connection setup
   await drained(dataDir, pendingRows);
   const before = countRows(dataDir);
+  const serverCpuBefore = cpuSeconds(child.pid);
   const result = await load(url, batch, SECONDS);
+  const serverCpuAfter = cpuSeconds(child.pid);
+  // Share of one core the server used during the load (all its threads): with the load
+  // generator's share, where the 2 cores went.
+  const serverCpuShare = serverCpuBefore === null || serverCpuAfter === null ? null : (serverCpuAfter - serverCpuBefore) / result.seconds;
   const drainSeconds = await drained(dataDir, pendingRows);
   const stored = countRows(dataDir) - before;
   await stopChild(child);
   rmSync(dataDir, { recursive: true, force: true });
   const processedPerSecond = stored / (result.seconds + drainSeconds);
-  return { name, batch, ...result, stored, drain_seconds: drainSeconds, processed_messages_per_second: processedPerSecond };
+  return { name, batch, ...result, server_cpu_share: serverCpuShare, stored, drain_seconds: drainSeconds, processed_messages_per_second: processedPerSecond };
 }
 
 const gatewayEnv = { WHATSAPP_APP_SECRET: SECRET, SWITCHBOARD_TOKEN: 'bench', SWITCHBOARD_SANDBOX_SEED: '0' };
@@ -87,13 +92,15 @@ const summary = {
 
 const fmt = (n) => Math.round(n).toLocaleString('en-US');
 console.log('\nWebhook ingestion (ack after commit), %d s per scenario, %d connections, %d CPUs, Node %s\n', SECONDS, CONNECTIONS, os.cpus().length, process.version);
-console.log('| scenario | acked requests/s | acked messages/s | p50 ms | p99 ms | errors | acknowledged | stored | drain s | processed messages/s |');
-console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+console.log('| scenario | acked requests/s | acked messages/s | p50 ms | p99 ms | errors | acknowledged | stored | drain s | processed messages/s | server CPU | load generator CPU |');
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+const share = (value) => (value === null || value === undefined ? '–' : `${Math.round(value * 100)}%`);
 for (const r of results) {
   console.log(
-    `| ${r.name} | ${fmt(r.per_second)} | ${fmt(r.messages_per_second)} | ${r.latency_p50_ms} | ${r.latency_p99_ms} | ${r.errors} | ${fmt(r.ok * r.batch)} | ${fmt(r.stored)} | ${r.drain_seconds.toFixed(2)} | ${fmt(r.processed_messages_per_second)} |`,
+    `| ${r.name} | ${fmt(r.per_second)} | ${fmt(r.messages_per_second)} | ${r.latency_p50_ms} | ${r.latency_p99_ms} | ${r.errors} | ${fmt(r.ok * r.batch)} | ${fmt(r.stored)} | ${r.drain_seconds.toFixed(2)} | ${fmt(r.processed_messages_per_second)} | ${share(r.server_cpu_share)} | ${share(r.cpu_share)} |`,
   );
 }
 console.log(`\ngateway / durable baseline: ${summary.ratios.gateway_vs_durable_baseline.toFixed(2)}×`);
-console.log(`gateway / no-durability ceiling: ${summary.ratios.gateway_vs_no_durability_ceiling.toFixed(2)} (target >= 0.6)\n`);
+console.log(`gateway / no-durability ceiling: ${summary.ratios.gateway_vs_no_durability_ceiling.toFixed(2)} (target >= 0.6)`);
+console.log('CPU: share of one core during the load, all threads; 2 cores in all.\n');
 console.log(JSON.stringify(summary, null, 2));

@@ -32,6 +32,7 @@ function body() {
   });
 }
 
+const cpuBefore = process.cpuUsage();
 const result = await autocannon({
   url: `${values.url}/webhook`,
   method: 'POST',
@@ -57,5 +58,10 @@ process.stdout.write(
     messages_per_second: (result['2xx'] * batch) / result.duration,
     latency_p50_ms: result.latency.p50,
     latency_p99_ms: result.latency.p99,
+    // Share of one core this process used while it ran the load (user + system).
+    cpu_share: (() => {
+      const used = process.cpuUsage(cpuBefore);
+      return (used.user + used.system) / 1e6 / result.duration;
+    })(),
   })}\n`,
 );

@@ -1,6 +1,7 @@
 // Child processes of the benchmarks: servers that announce `listening <url>`, and one-shot runs
 // that print one JSON line.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -34,4 +35,21 @@ export async function stopChild(child) {
   const exited = new Promise((resolve) => child.on('exit', resolve));
   child.kill('SIGTERM');
   await exited;
+}
+
+let ticksPerSecond;
+
+/**
+ * CPU time (user + system, all threads) a process has used so far, in seconds; null where
+ * `/proc` is not there to read it (not Linux).
+ */
+export function cpuSeconds(pid) {
+  try {
+    // The command name (field 2) may contain spaces: count fields after its closing parenthesis.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    ticksPerSecond ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
+  } catch {
+    return null;
+  }
 }
