@@ -94,7 +94,7 @@ const fmt = (n) => Math.round(n).toLocaleString('en-US');
 console.log('\nWebhook ingestion (ack after commit), %d s per scenario, %d connections, %d CPUs, Node %s\n', SECONDS, CONNECTIONS, os.cpus().length, process.version);
 console.log('| scenario | acked requests/s | acked messages/s | p50 ms | p99 ms | errors | acknowledged | stored | drain s | processed messages/s | server CPU | load generator CPU |');
 console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
-const share = (value) => (value === null || value === undefined ? '–' : `${Math.round(value * 100)}%`);
+const share = (value) => (value === null ? '–' : `${Math.round(value * 100)}%`);
 for (const r of results) {
   console.log(
     `| ${r.name} | ${fmt(r.per_second)} | ${fmt(r.messages_per_second)} | ${r.latency_p50_ms} | ${r.latency_p99_ms} | ${r.errors} | ${fmt(r.ok * r.batch)} | ${fmt(r.stored)} | ${r.drain_seconds.toFixed(2)} | ${fmt(r.processed_messages_per_second)} | ${share(r.server_cpu_share)} | ${share(r.cpu_share)} |`,
@@ -102,5 +102,5 @@ for (const r of results) {
 }
 console.log(`\ngateway / durable baseline: ${summary.ratios.gateway_vs_durable_baseline.toFixed(2)}×`);
 console.log(`gateway / no-durability ceiling: ${summary.ratios.gateway_vs_no_durability_ceiling.toFixed(2)} (target >= 0.6)`);
-console.log('CPU: share of one core during the load, all threads; 2 cores in all.\n');
+console.log(`CPU: share of one core during the load, all threads; ${os.cpus().length} cores in all.\n`);
 console.log(JSON.stringify(summary, null, 2));

@@ -49,6 +49,7 @@ const result = await autocannon({
     },
   ],
 });
+const cpuUsed = process.cpuUsage(cpuBefore);
 process.stdout.write(
   `${JSON.stringify({
     ok: result['2xx'],
@@ -59,9 +60,6 @@ process.stdout.write(
     latency_p50_ms: result.latency.p50,
     latency_p99_ms: result.latency.p99,
     // Share of one core this process used while it ran the load (user + system).
-    cpu_share: (() => {
-      const used = process.cpuUsage(cpuBefore);
-      return (used.user + used.system) / 1e6 / result.duration;
-    })(),
+    cpu_share: (cpuUsed.user + cpuUsed.system) / 1e6 / result.duration,
   })}\n`,
 );

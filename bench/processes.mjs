@@ -45,8 +45,9 @@ let ticksPerSecond;
  */
 export function cpuSeconds(pid) {
   try {
-    // The command name (field 2) may contain spaces: count fields after its closing parenthesis.
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    // The command name (field 2) may contain spaces and parentheses: count fields after its last ')'.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     ticksPerSecond ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
     return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
   } catch {
