@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { WebhookReceipt } from '../../shared/contract';
 import type { WebhookIntake } from '../services/webhook-intake';
 import { isValidWebhookSignature } from '../whatsapp/signature';
-import { parseWebhook } from '../whatsapp/webhook-parser';
 import { sendError, sendJson } from './http-responses';
 import { isJsonRequest, readBody } from './read-body';
 
@@ -47,9 +47,9 @@ export function handleWebhookVerification(url: URL, res: ServerResponse, deps: W
 }
 
 /**
- * `POST /webhook`: verify the HMAC on the raw bytes, parse, and commit (raw delivery in the
- * webhook log, and usually its messages too); 200 only after that commit, because Meta never
- * redelivers what it got a 200 for.
+ * `POST /webhook`: verify the HMAC on the raw bytes, check the JSON, and commit (raw delivery in
+ * the webhook log, and usually its messages too); 200 only after that commit, because Meta never
+ * redelivers what it got a 200 for. The answer says which: processed, or queued for processing.
  */
 export async function handleWebhookDelivery(req: IncomingMessage, res: ServerResponse, deps: WebhookRouteDeps): Promise<void> {
   if (!isJsonRequest(req)) {
@@ -80,16 +80,14 @@ export async function handleWebhookDelivery(req: IncomingMessage, res: ServerRes
     return;
   }
   const receivedAtMs = deps.now();
-  const parsed = parseWebhook(json, receivedAtMs);
+  let receipt: WebhookReceipt;
   try {
-    await deps.intake.submit({ receivedAtMs, signature: header ?? '', headers: loggedHeaders(req), body: body.value }, parsed);
+    receipt = await deps.intake.submit({ receivedAtMs, signature: header ?? '', headers: loggedHeaders(req), body: body.value }, json);
   } catch (error) {
     // Not stored: a non-200 makes Meta retry, which is exactly what we want.
     deps.log(`webhook: storing failed: ${error instanceof Error ? error.message : String(error)}`);
     sendError(res, 'internal', 'the delivery could not be stored; Meta will retry');
     return;
   }
-  sendJson(res, 200, {
-    received: { messages: parsed.messages.length, statuses: parsed.statuses.length, reactions: parsed.reactions.length, changes: parsed.changes.length },
-  });
+  sendJson(res, 200, receipt);
 }

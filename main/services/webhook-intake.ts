@@ -1,9 +1,21 @@
+import type { WebhookReceipt } from '../../shared/contract';
 import type { Store } from '../store';
 import type { IncomingDelivery } from '../store/webhook-log';
-import { updateCount } from '../whatsapp/webhook-parser';
-import type { Inbox, ReceivedDelivery } from './inbox';
+import { itemCount, parseWebhook, type ParsedDelivery } from '../whatsapp/webhook-parser';
+import type { Inbox } from './inbox';
 
-type Pending = { received: ReceivedDelivery; resolve: () => void; reject: (error: unknown) => void };
+type Pending = {
+  delivery: IncomingDelivery;
+  /** The body's JSON: parsed into updates only if processed in this commit. */
+  json: unknown;
+  items: number;
+  resolve: (receipt: WebhookReceipt) => void;
+  reject: (error: unknown) => void;
+};
+
+function receivedReceipt(parsed: ParsedDelivery): WebhookReceipt {
+  return { received: { messages: parsed.messages.length, statuses: parsed.statuses.length, reactions: parsed.reactions.length, changes: parsed.changes.length } };
+}
 
 /** Where deliveries that were only logged go: the WebhookProcessor. */
 export type Backlog = {
@@ -13,7 +25,10 @@ export type Backlog = {
   schedule(): void;
 };
 
-/** Above this many updates in one flush, processing is left to the processor so acks stay fast. */
+/**
+ * Above this many messages and statuses in one flush, processing is left to the processor so acks
+ * stay fast; such a flush is not even parsed here (the processor parses what it processes).
+ */
 const INLINE_LIMIT = 1000;
 
 /**
@@ -37,10 +52,10 @@ export class WebhookIntake {
     private readonly backlog: Backlog,
   ) {}
 
-  /** Resolves once the delivery is durable. */
-  submit(delivery: IncomingDelivery, parsed: ReceivedDelivery['parsed']): Promise<void> {
+  /** Resolves once the delivery is durable, with what was done with it. */
+  submit(delivery: IncomingDelivery, json: unknown): Promise<WebhookReceipt> {
     return new Promise((resolve, reject) => {
-      this.pending.push({ received: { delivery, parsed }, resolve, reject });
+      this.pending.push({ delivery, json, items: itemCount(json), resolve, reject });
       if (!this.scheduled) {
         this.scheduled = true;
         setImmediate(() => this.flush());
@@ -52,18 +67,27 @@ export class WebhookIntake {
     const batch = this.pending;
     this.pending = [];
     this.scheduled = false;
-    const received = batch.map((item) => item.received);
-    let inline: boolean;
+    let answers: [Pending, WebhookReceipt][];
     try {
-      inline = received.reduce((sum, item) => sum + updateCount(item.parsed), 0) <= INLINE_LIMIT && !this.backlog.hasBacklog();
-      if (inline) this.inbox.ingestMany(received);
-      else this.store.transaction(() => received.forEach((item) => this.store.webhooks.record(item.delivery, 'received', '')));
+      const inline = batch.reduce((sum, item) => sum + item.items, 0) <= INLINE_LIMIT && !this.backlog.hasBacklog();
+      answers = inline ? this.processNow(batch) : this.logOnly(batch);
     } catch (error) {
       // Nothing of the batch was committed: every request gets an error and Meta retries it.
       for (const item of batch) item.reject(error);
       return;
     }
-    for (const item of batch) item.resolve();
-    if (!inline) this.backlog.schedule();
+    for (const [item, receipt] of answers) item.resolve(receipt);
+  }
+
+  private processNow(batch: readonly Pending[]): [Pending, WebhookReceipt][] {
+    const received = batch.map((item) => ({ item, parsed: parseWebhook(item.json, item.delivery.receivedAtMs) }));
+    this.inbox.ingestMany(received.map(({ item, parsed }) => ({ delivery: item.delivery, parsed })));
+    return received.map(({ item, parsed }) => [item, receivedReceipt(parsed)]);
+  }
+
+  private logOnly(batch: readonly Pending[]): [Pending, WebhookReceipt][] {
+    this.store.transaction(() => batch.forEach((item) => this.store.webhooks.record(item.delivery, 'received', '')));
+    this.backlog.schedule();
+    return batch.map((item) => [item, { queued: { updates: item.items } }]);
   }
 }

@@ -52,6 +52,25 @@ export function updateCount(parsed: ParsedDelivery): number {
   return parsed.messages.length + parsed.statuses.length + parsed.reactions.length + parsed.changes.length;
 }
 
+/**
+ * How many messages, echoes and statuses a payload holds, without reading them: at least as many
+ * as `updateCount` of its parse (invalid items among them are ignored there). Lets the intake
+ * decide, for the price of a few array lengths, whether a delivery is small enough to process
+ * in its own commit or is only logged, and so never parsed twice.
+ */
+export function itemCount(body: unknown): number {
+  const root = asObject(body);
+  if (!root || root.object !== 'whatsapp_business_account') return 0;
+  let count = 0;
+  for (const entry of asArray(root.entry)) {
+    for (const change of asArray(asObject(entry)?.changes)) {
+      const value = asObject(asObject(change)?.value);
+      if (value) count += asArray(value.messages).length + asArray(value.message_echoes).length + asArray(value.statuses).length;
+    }
+  }
+  return count;
+}
+
 /** A delivery with nothing in it. */
 export function emptyDelivery(): ParsedDelivery {
   return { messages: [], reactions: [], changes: [], statuses: [], ignored: [] };

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { OperationName } from './operations';
 
 /** How one operation is reached over HTTP: method, path template (`:name` segments) and where its fields go. */
@@ -44,3 +45,18 @@ export function pathParameters(template: string): string[] {
 export function fillPath(template: string, request: Record<string, unknown>): string {
   return template.replace(/:([a-z_]+)/g, (_match, name: string) => encodeURIComponent(String(request[name])));
 }
+
+const count = z.number().int().nonnegative();
+
+/**
+ * What `POST /webhook` answers once a delivery is durable: what was processed into messages in
+ * that same commit, or, for a delivery only logged (a large batch, or while older ones wait), how
+ * many messages, echoes and statuses it holds for processing right after.
+ */
+export const WebhookReceiptSchema = z.union([
+  z.strictObject({ received: z.strictObject({ messages: count, statuses: count, reactions: count, changes: count }) }),
+  z.strictObject({ queued: z.strictObject({ updates: count }) }),
+]);
+
+/** The answer to a stored webhook delivery. */
+export type WebhookReceipt = z.infer<typeof WebhookReceiptSchema>;

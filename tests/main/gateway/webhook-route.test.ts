@@ -1,5 +1,6 @@
 import { request } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { WebhookReceiptSchema } from '../../../shared/contract';
 import { fixture, fixtureBytes } from '../../helpers/fixtures';
 import { api, postSignedWebhook, startTestGateway, TEST_SECRETS } from '../../helpers/test-gateway';
 
@@ -31,10 +32,24 @@ describe('POST /webhook', () => {
   it('stores a signed delivery and answers 200 after the commit', async () => {
     const response = await postSignedWebhook(gateway.url, fixtureBytes('text-message'));
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ received: { messages: 1, statuses: 0, reactions: 0, changes: 0 } });
+    const receipt: unknown = await response.json();
+    expect(WebhookReceiptSchema.parse(receipt)).toEqual({ received: { messages: 1, statuses: 0, reactions: 0, changes: 0 } });
     expect(gateway.store.db.prepare('SELECT count(*) FROM webhook_log').pluck().get()).toBe(1);
     await gateway.processed();
     expect(messageCount()).toBe(1);
+  });
+
+  it('answers a delivery too large to process in its own commit as queued, then processes it', async () => {
+    const messages = Array.from({ length: 1001 }, (_, n) => ({ from: '15550001234', id: `wamid.Q${n}`, timestamp: '1764115200', type: 'text', text: { body: `m${n}` } }));
+    const body = { object: 'whatsapp_business_account', entry: [{ id: '1', changes: [{ field: 'messages', value: { metadata: { phone_number_id: '200300400500' }, messages } }] }] };
+    const response = await postSignedWebhook(gateway.url, body);
+    expect(response.status).toBe(200);
+    const receipt: unknown = await response.json();
+    expect(WebhookReceiptSchema.parse(receipt)).toEqual({ queued: { updates: 1001 } });
+    expect(gateway.store.db.prepare('SELECT outcome FROM webhook_log').pluck().all()).toEqual(['received']);
+    await gateway.processed();
+    expect(messageCount()).toBe(1001);
+    expect(gateway.store.db.prepare('SELECT outcome FROM webhook_log').pluck().all()).toEqual(['processed']);
   });
 
   it('answers 401 for a missing signature and stores nothing', async () => {

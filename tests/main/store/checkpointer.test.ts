@@ -10,7 +10,6 @@ import { EventBus } from '../../../main/services/event-bus';
 import { Inbox } from '../../../main/services/inbox';
 import { WebhookIntake } from '../../../main/services/webhook-intake';
 import { inboundTextWebhook } from '../../../main/whatsapp/simulated-payloads';
-import { parseWebhook } from '../../../main/whatsapp/webhook-parser';
 import type { ServerEvent } from '../../../shared/contract';
 import { CHECKPOINT_WORKER_SOURCE } from '../../helpers/test-gateway';
 
@@ -82,7 +81,7 @@ describe('background checkpointer', () => {
         Array.from({ length: 30 }, (_, i) => {
           const n = wave * 30 + i;
           const { body } = inboundTextWebhook({ phoneNumberId: '1', from: String(15550000000 + (n % 50)), name: 'C', text: `m${n}`, atMs: 1_764_115_200_000 + n, wamid: `wamid.W${n}` });
-          return intake.submit({ receivedAtMs: n, signature: 's', headers: {}, body: Buffer.from(JSON.stringify(body)) }, parseWebhook(body, n));
+          return intake.submit({ receivedAtMs: n, signature: 's', headers: {}, body: Buffer.from(JSON.stringify(body)) }, body);
         }),
       );
       largestWal = Math.max(largestWal, statSync(`${dbPath}-wal`).size);

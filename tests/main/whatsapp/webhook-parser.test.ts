@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { emptyDelivery, parseWebhook } from '../../../main/whatsapp/webhook-parser';
+import { emptyDelivery, itemCount, parseWebhook, updateCount } from '../../../main/whatsapp/webhook-parser';
 import { fixture } from '../../helpers/fixtures';
 
 const ARRIVAL = 1_800_000_000_000;
@@ -169,6 +169,39 @@ describe('parseWebhook', () => {
         parseWebhook({ object: 'whatsapp_business_account', entry: [{ changes: [{ field: 'messages', value }] }] }, ARRIVAL);
       }),
       { numRuns: 500 },
+    );
+  });
+});
+
+describe('itemCount (sizing a delivery without parsing it)', () => {
+  it('counts the messages, echoes and statuses of every entry and change', () => {
+    for (const name of ['batch-two-entries', 'all-inbound-types', 'echo-text', 'status-failed', 'reaction-add', 'edit-text']) {
+      const body = fixture(name);
+      expect(itemCount(body), name).toBe(updateCount(parseWebhook(body, ARRIVAL)));
+    }
+    expect(itemCount({ object: 'page', entry: [{ changes: [{ value: { messages: [{}] } }] }] })).toBe(0);
+    expect(itemCount('not an object')).toBe(0);
+  });
+
+  it('never counts fewer updates than the parser finds, and never throws', () => {
+    const text = fc.record({ from: fc.constantFrom('15550001111', '15550002222'), id: fc.string({ minLength: 1 }), type: fc.constant('text'), text: fc.record({ body: fc.string() }) });
+    const status = fc.record({ id: fc.string({ minLength: 1 }), status: fc.constantFrom('sent', 'delivered', 'read', 'bogus'), timestamp: fc.constant('1764115200') });
+    const value = fc.record(
+      {
+        metadata: fc.constant({ phone_number_id: '200300400500' }),
+        messages: fc.array(fc.oneof(text, fc.jsonValue())),
+        message_echoes: fc.array(fc.oneof(text, fc.jsonValue())),
+        statuses: fc.array(fc.oneof(status, fc.jsonValue())),
+      },
+      { requiredKeys: ['metadata'] },
+    );
+    const change = fc.record({ field: fc.constantFrom('messages', 'smb_message_echoes', 'other'), value: fc.oneof(value, fc.jsonValue()) });
+    fc.assert(
+      fc.property(fc.array(fc.record({ changes: fc.array(change) })), (entry) => {
+        const body = { object: 'whatsapp_business_account', entry };
+        expect(itemCount(body)).toBeGreaterThanOrEqual(updateCount(parseWebhook(body, ARRIVAL)));
+      }),
+      { numRuns: 300 },
     );
   });
 });
