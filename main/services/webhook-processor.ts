@@ -34,6 +34,7 @@ export class WebhookProcessor {
   private stopped = false;
   private backlog = false;
   private idle: (() => void)[] = [];
+  private carried: LoggedDelivery | null = null;
 
   constructor(
     private readonly store: Store,
@@ -97,18 +98,27 @@ export class WebhookProcessor {
   }
 
   // Whole deliveries, oldest first, until the chunk holds UPDATES_PER_CHUNK updates (a single
-  // larger delivery is a chunk of its own).
+  // larger delivery is a chunk of its own). The delivery that did not fit is kept parsed for the
+  // next chunk, which reuses that parse if the delivery is still pending then (a replay may have
+  // processed it in between).
   private nextChunk(): LoggedDelivery[] {
     const chunk: LoggedDelivery[] = [];
+    const carried = this.carried;
+    this.carried = null;
     let updates = 0;
     let afterId = 0;
     while (updates < UPDATES_PER_CHUNK) {
       const rows = this.store.webhooks.pending(PAGE, afterId);
       for (const row of rows) {
-        const parsed = parseLogged(row.body, row.receivedAtMs);
+        if (updates >= UPDATES_PER_CHUNK) return chunk;
+        const parsed = carried?.id === row.id ? carried.parsed : parseLogged(row.body, row.receivedAtMs);
+        const delivery = { id: row.id, receivedAtMs: row.receivedAtMs, parsed };
         const size = updateCount(parsed);
-        if (chunk.length > 0 && updates + size > UPDATES_PER_CHUNK) return chunk;
-        chunk.push({ id: row.id, receivedAtMs: row.receivedAtMs, parsed });
+        if (chunk.length > 0 && updates + size > UPDATES_PER_CHUNK) {
+          this.carried = delivery;
+          return chunk;
+        }
+        chunk.push(delivery);
         updates += size;
         afterId = row.id;
       }

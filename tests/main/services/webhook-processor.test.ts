@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { Inbox } from '../../../main/services/inbox';
 import { WebhookProcessor } from '../../../main/services/webhook-processor';
+import { parseWebhook } from '../../../main/whatsapp/webhook-parser';
 import { fixtureBytes } from '../../helpers/fixtures';
 import { memoryStore } from '../../helpers/memory-store';
 
@@ -79,6 +80,57 @@ describe('WebhookProcessor', () => {
     await processor.settle();
     expect(processor.hasBacklog()).toBe(false);
     expect(store.db.prepare('SELECT count(*) FROM messages').pluck().get()).toBe(600);
+  });
+
+  it('parses each delivery once, also the one that did not fit in the previous chunk', () => {
+    const { store, processor, log, outcomes } = setup();
+    const bulk = (n: number) => {
+      const text = JSON.parse(fixtureBytes('text-message').toString('utf8')) as { entry: { changes: { value: { messages: { id: string }[] } }[] }[] };
+      const value = text.entry[0]?.changes[0]?.value;
+      const template = value?.messages[0];
+      if (!value || !template) throw new Error('fixture changed');
+      value.messages = Array.from({ length: 300 }, (_, i) => ({ ...template, id: `wamid.ONCE${n}.${i}` }));
+      return Buffer.from(JSON.stringify(text));
+    };
+    [1, 2, 3].forEach((n) => log(bulk(n)));
+    const parse = vi.spyOn(JSON, 'parse');
+    const bodiesParsed = () => parse.mock.calls.filter(([text]) => typeof text === 'string' && text.includes('wamid.ONCE')).length;
+    try {
+      // 300 + 300 is over a chunk: each chunk takes one delivery and carries the next, parsed.
+      expect(processor.processChunk()).toBe(1);
+      expect(processor.processChunk()).toBe(1);
+      expect(processor.processChunk()).toBe(1);
+      expect(processor.processChunk()).toBe(0);
+      expect(bodiesParsed()).toBe(3);
+    } finally {
+      parse.mockRestore();
+    }
+    expect(outcomes()).toEqual(['processed', 'processed', 'processed']);
+    expect(store.db.prepare('SELECT count(*) FROM messages').pluck().get()).toBe(900);
+  });
+
+  it('does not reuse the carried delivery once something else processed it (a replay)', () => {
+    const { store, inbox, processor, log, outcomes } = setup();
+    const bulk = (prefix: string, count: number) => {
+      const text = JSON.parse(fixtureBytes('text-message').toString('utf8')) as { entry: { changes: { value: { messages: { id: string }[] } }[] }[] };
+      const value = text.entry[0]?.changes[0]?.value;
+      const template = value?.messages[0];
+      if (!value || !template) throw new Error('fixture changed');
+      value.messages = Array.from({ length: count }, (_, i) => ({ ...template, id: `wamid.${prefix}.${i}` }));
+      return Buffer.from(JSON.stringify(text));
+    };
+    log(bulk('FIRST', 400));
+    const carriedId = log(bulk('CARRIED', 200));
+    log(fixtureBytes('echo-text'));
+    expect(processor.processChunk()).toBe(1);
+    // The second delivery did not fit and was carried; a replay processes it before the next chunk.
+    const row = store.webhooks.body(carriedId);
+    if (!row) throw new Error('logged delivery missing');
+    inbox.replay({ id: carriedId, receivedAtMs: row.receivedAtMs, parsed: parseWebhook(JSON.parse(row.body.toString('utf8')), row.receivedAtMs) });
+    expect(processor.processChunk()).toBe(1);
+    expect(processor.processChunk()).toBe(0);
+    expect(outcomes()).toEqual(['processed', 'replayed', 'processed']);
+    expect(store.db.prepare('SELECT count(*) FROM messages').pluck().get()).toBe(601);
   });
 
   it('stops scheduling on shutdown, leaving the rest for the next start', async () => {
