@@ -249,6 +249,42 @@ describe('Outbox: throughput', () => {
   });
 });
 
+describe('Outbox: limits for many customers', () => {
+  it('forgets the refilled limits of a thousand customers, never one whose burst is used up', async () => {
+    const { outbox, client, ingest } = setup({ perRecipient: { capacity: 2, intervalMs: 400 }, perNumber: { capacity: 100_000, perSecond: 100_000 } });
+    // Conversations 2..1101, one per customer besides the fixture's (conversation 1).
+    for (let n = 0; n < 1100; n += 1) {
+      const body = freshFixtureBytes('text-message').toString('utf8').replaceAll('34600111222', String(34610000000 + n)).replace('wamid.TEXT0001', `wamid.M${n}`);
+      ingest(Buffer.from(body));
+    }
+    const sentAt = new Map<string, number[]>();
+    const send = client.send.bind(client);
+    client.send = (message) => {
+      const to = message.to.waId ?? '';
+      sentAt.set(to, [...(sentAt.get(to) ?? []), Date.now()]);
+      return send(message);
+    };
+    const sendTo = async (ids: number[]) => {
+      const before = client.sent.length;
+      for (const id of ids) outbox.sendText({ conversation_id: id, text: 'x' });
+      await vi.waitFor(() => expect(client.sent.length).toBe(before + ids.length), { timeout: 5_000 });
+    };
+    const range = (from: number, count: number) => Array.from({ length: count }, (_, i) => from + i);
+    // 600 customers get one message each; their limits refill 400 ms later, and then mean nothing.
+    await sendTo(range(2, 600));
+    await new Promise((resolve) => setTimeout(resolve, 450));
+    // The fixture's customer uses up a burst of two; 500 more customers push the map past 1,024
+    // entries, so the refilled ones are swept out.
+    await sendTo([1, 1]);
+    await sendTo(range(602, 500));
+    // A third message to the fixture's customer still waits for its limit to refill.
+    outbox.sendText({ conversation_id: 1, text: 'third' });
+    await vi.waitFor(() => expect(sentAt.get('34600111222')).toHaveLength(3), { timeout: 2_000 });
+    const [first = 0, , third = 0] = sentAt.get('34600111222') ?? [];
+    expect(third - first).toBeGreaterThanOrEqual(350);
+  });
+});
+
 describe('Outbox: pacing per business number', () => {
   it('spreads sends evenly at the number’s limit', async () => {
     const { outbox, client, ingest } = setup({ perNumber: { capacity: 1, perSecond: 50 } });
