@@ -26,8 +26,8 @@ export type Backlog = {
 };
 
 /**
- * Above this many messages and statuses in one flush, processing is left to the processor so acks
- * stay fast; such a flush is not even parsed here (the processor parses what it processes).
+ * Above this many messages, echoes and statuses in one flush, processing is left to the processor
+ * so acks stay fast; such a flush is not even parsed here (the processor parses what it processes).
  */
 const INLINE_LIMIT = 1000;
 
