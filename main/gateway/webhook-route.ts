@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { WebhookReceipt } from '../../shared/contract';
 import type { WebhookIntake } from '../services/webhook-intake';
+import { describeStorageFailure, isStorageFailure } from '../store/storage-failure';
 import { isValidWebhookSignature } from '../whatsapp/signature';
 import { sendError, sendJson } from './http-responses';
 import { isJsonRequest, readBody } from './read-body';
@@ -84,9 +85,11 @@ export async function handleWebhookDelivery(req: IncomingMessage, res: ServerRes
   try {
     receipt = await deps.intake.submit({ receivedAtMs, signature: header ?? '', headers: loggedHeaders(req), body: body.value }, json);
   } catch (error) {
-    // Not stored: a non-200 makes Meta retry, which is exactly what we want.
-    deps.log(`webhook: storing failed: ${error instanceof Error ? error.message : String(error)}`);
-    sendError(res, 'internal', 'the delivery could not be stored; Meta will retry');
+    // Not stored: a non-200 makes Meta retry, which is exactly what we want. Only the storage
+    // failing gets here (a delivery's own content never does: see WebhookIntake).
+    const reason = isStorageFailure(error) ? describeStorageFailure(error) : error instanceof Error ? error.message : String(error);
+    deps.log(`webhook: storing failed: ${reason}`);
+    sendError(res, 'unavailable', `the delivery could not be stored: ${reason}; Meta will retry`, { 'retry-after': '30' });
     return;
   }
   sendJson(res, 200, receipt);

@@ -1,5 +1,6 @@
 import type { Message, ServerEvent } from '../../shared/contract';
 import type { Store } from '../store';
+import { isStorageFailure } from '../store/storage-failure';
 import type { IncomingDelivery, WebhookOutcome } from '../store/webhook-log';
 import { updateCount, type ParsedChange, type ParsedDelivery, type ParsedMessage, type ParsedReaction, type ParsedStatus } from '../whatsapp/webhook-parser';
 import type { EventBus } from './event-bus';
@@ -11,8 +12,12 @@ export type ReceivedDelivery = { delivery: IncomingDelivery; parsed: ParsedDeliv
 /** A delivery already in the webhook log: its id, arrival time and parsed content. */
 export type LoggedDelivery = { id: number; receivedAtMs: number; parsed: ParsedDelivery };
 
-/** What was done with one delivery. */
-export type IngestOutcome = { events: ServerEvent[]; ignored: string[] };
+/**
+ * What was done with one delivery. `failed` holds the error when processing it threw: its own
+ * writes were rolled back, the raw delivery is kept in the log as `failed`, and the others in the
+ * same commit were stored regardless.
+ */
+export type IngestOutcome = { events: ServerEvent[]; ignored: string[]; failed?: string };
 
 /** Turns webhook deliveries into stored messages, statuses, reactions and events. */
 export class Inbox {
@@ -54,7 +59,9 @@ export class Inbox {
 
   /** Processes a logged delivery again (after a parser improvement); a no-op for what is already stored. */
   replay(row: LoggedDelivery): IngestOutcome {
-    const [outcome] = this.commitAndPublish(() => this.applyAll([row], (_index, _outcome, detail) => this.markLogged(row, 'replayed', detail)));
+    // A delivery that still cannot be processed stays `failed`, with the new error.
+    const mark = (_index: number, outcome: WebhookOutcome, detail: string) => this.markLogged(row, outcome === 'failed' ? 'failed' : 'replayed', detail);
+    const [outcome] = this.commitAndPublish(() => this.applyAll([row], mark));
     if (!outcome) throw new Error('replay returned no outcome');
     return outcome;
   }
@@ -74,7 +81,19 @@ export class Inbox {
     finish: (index: number, outcome: WebhookOutcome, detail: string) => void,
   ): IngestOutcome[] {
     return items.map(({ receivedAtMs, parsed }, index) => {
-      const outcome = this.applyParsed(parsed, receivedAtMs);
+      let outcome: IngestOutcome;
+      try {
+        // A savepoint per delivery: one that cannot be stored rolls back alone, never the group.
+        outcome = this.store.savepoint(() => this.applyParsed(parsed, receivedAtMs));
+      } catch (error) {
+        // The storage itself failing is no fault of this delivery: the whole commit must fail so
+        // that nothing is acknowledged that is not stored.
+        if (isStorageFailure(error)) throw error;
+        const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        this.log(`webhook: a delivery could not be processed (${reason}); its raw bytes are kept as failed, for a replay after a fix`);
+        finish(index, 'failed', reason);
+        return { events: [], ignored: [], failed: reason };
+      }
       finish(index, updateCount(parsed) > 0 ? 'processed' : 'ignored', outcome.ignored.join('; '));
       return outcome;
     });
@@ -105,6 +124,7 @@ export class Inbox {
         type: parsed.type,
         text: parsed.text,
         timestamp: parsed.timestampMs,
+        timestamp_source: parsed.timestampSource,
         // Inbound messages were delivered to us; an echo was sent from the WhatsApp Business app and
         // accepted by Meta, so it starts at ✓ and follows its status webhooks from there.
         status: inbound ? 'delivered' : 'sent',
@@ -148,7 +168,7 @@ export class Inbox {
     }
     const changed =
       parsed.kind === 'edit'
-        ? this.store.messages.edit(target.id, { type: parsed.type, text: parsed.text, content: parsed.content, timestampMs: parsed.timestampMs })
+        ? this.store.messages.edit(target.id, parsed)
         : this.store.messages.revoke(target.id, parsed.timestampMs);
     if (!changed) return [];
     const updated = this.store.messages.get(target.id);

@@ -48,7 +48,7 @@ export class WebhookAdmin {
       return fail('bad_request', `webhook delivery ${request.id} is not valid JSON`);
     }
     const outcome = this.inbox.replay({ id: request.id, receivedAtMs: this.now(), parsed: parseWebhook(json, logged.receivedAtMs) });
-    return ok({ id: request.id, events: outcome.events.length, ignored: outcome.ignored });
+    return ok({ id: request.id, events: outcome.events.length, ignored: outcome.ignored, ...(outcome.failed ? { failed: outcome.failed } : {}) });
   }
 
   /** Deletes deliveries older than the retention; returns how many. */

@@ -2,7 +2,7 @@ import type { WebhookReceipt } from '../../shared/contract';
 import type { Store } from '../store';
 import type { IncomingDelivery } from '../store/webhook-log';
 import { itemCount, parseWebhook, type ParsedDelivery } from '../whatsapp/webhook-parser';
-import type { Inbox } from './inbox';
+import type { Inbox, IngestOutcome } from './inbox';
 
 type Pending = {
   delivery: IncomingDelivery;
@@ -13,7 +13,8 @@ type Pending = {
   reject: (error: unknown) => void;
 };
 
-function receivedReceipt(parsed: ParsedDelivery): WebhookReceipt {
+function receivedReceipt(parsed: ParsedDelivery, outcome: IngestOutcome | undefined): WebhookReceipt {
+  if (outcome?.failed) return { failed: { error: outcome.failed } };
   return { received: { messages: parsed.messages.length, statuses: parsed.statuses.length, reactions: parsed.reactions.length, changes: parsed.changes.length } };
 }
 
@@ -72,7 +73,9 @@ export class WebhookIntake {
       const inline = batch.reduce((sum, item) => sum + item.items, 0) <= INLINE_LIMIT && !this.backlog.hasBacklog();
       answers = inline ? this.processNow(batch) : this.logOnly(batch);
     } catch (error) {
-      // Nothing of the batch was committed: every request gets an error and Meta retries it.
+      // Each delivery's own content is contained in its savepoint, so only the storage itself
+      // failing (disk full, read-only, I/O error) lands here: nothing of the batch was committed,
+      // every request gets a 503 and Meta retries it.
       for (const item of batch) item.reject(error);
       return;
     }
@@ -81,8 +84,8 @@ export class WebhookIntake {
 
   private processNow(batch: readonly Pending[]): [Pending, WebhookReceipt][] {
     const received = batch.map((item) => ({ item, parsed: parseWebhook(item.json, item.delivery.receivedAtMs) }));
-    this.inbox.ingestMany(received.map(({ item, parsed }) => ({ delivery: item.delivery, parsed })));
-    return received.map(({ item, parsed }) => [item, receivedReceipt(parsed)]);
+    const outcomes = this.inbox.ingestMany(received.map(({ item, parsed }) => ({ delivery: item.delivery, parsed })));
+    return received.map(({ item, parsed }, index) => [item, receivedReceipt(parsed, outcomes[index])]);
   }
 
   private logOnly(batch: readonly Pending[]): [Pending, WebhookReceipt][] {

@@ -1,4 +1,5 @@
 import type { Store } from '../store';
+import { describeStorageFailure, isStorageFailure } from '../store/storage-failure';
 import { emptyDelivery, parseWebhook, updateCount, type ParsedDelivery } from '../whatsapp/webhook-parser';
 import type { Inbox, LoggedDelivery } from './inbox';
 
@@ -10,6 +11,10 @@ import type { Inbox, LoggedDelivery } from './inbox';
  * 250, processing slowed, from 32,000 to 28,300 messages/s (more commits; figures in the README).
  */
 const UPDATES_PER_CHUNK = 500;
+
+/** Bounds of the wait before processing is tried again after the storage failed. */
+const MIN_RETRY_DELAY_MS = 500;
+const MAX_RETRY_DELAY_MS = 30_000;
 
 /** Deliveries read from the log at a time while filling a chunk. */
 const PAGE = 16;
@@ -35,6 +40,8 @@ export class WebhookProcessor {
   private backlog = false;
   private idle: (() => void)[] = [];
   private carried: LoggedDelivery | null = null;
+  private retryDelayMs = 0;
+  private retryTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly store: Store,
@@ -46,12 +53,15 @@ export class WebhookProcessor {
   schedule(): void {
     if (this.stopped) return;
     this.backlog = true;
-    if (this.scheduled) return;
+    if (this.scheduled || this.retryTimer) return;
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
       if (this.stopped) return;
-      if (this.processChunk() > 0) {
+      const taken = this.processChunk();
+      // Waiting for the storage to recover: the backlog stays, and the retry schedules again.
+      if (this.retryTimer) return;
+      if (taken > 0) {
         this.schedule();
         return;
       }
@@ -80,21 +90,43 @@ export class WebhookProcessor {
   /** Stops scheduling more work (shutdown); what is left is processed at the next start. */
   stop(): void {
     this.stopped = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
     this.notifyIdle();
   }
 
   /** Processes the oldest pending deliveries, up to about one chunk of updates; returns how many deliveries it took. */
   processChunk(): number {
-    const logged = this.nextChunk();
-    if (logged.length === 0) return 0;
+    let logged: LoggedDelivery[] = [];
     try {
+      logged = this.nextChunk();
+      if (logged.length === 0) return 0;
       this.inbox.processLogged(logged);
-    } catch {
-      // Something in the chunk broke the transaction (nothing of it was committed): process one
-      // by one, so one bad delivery cannot hold up the others.
+    } catch (error) {
+      if (isStorageFailure(error)) {
+        this.waitForStorage(error);
+        return 0;
+      }
+      // Each delivery's content is contained in its own savepoint, so this is unexpected: process
+      // one by one, so that one bad delivery still cannot hold up the others.
       for (const row of logged) this.processAlone(row);
     }
+    this.retryDelayMs = 0;
     return logged.length;
+  }
+
+  // The disk is full, the file read-only or unreadable: nothing was committed and the backlog
+  // stays durable in the log. Try again with a growing delay (0.5 s up to 30 s), so processing
+  // resumes by itself once the storage recovers, even if no new delivery arrives to prompt it.
+  private waitForStorage(error: unknown): void {
+    this.retryDelayMs = Math.min(MAX_RETRY_DELAY_MS, Math.max(MIN_RETRY_DELAY_MS, this.retryDelayMs * 2));
+    this.carried = null;
+    this.log(`webhook: processing paused, ${describeStorageFailure(error)}; trying again in ${this.retryDelayMs} ms`);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.schedule();
+    }, this.retryDelayMs);
+    this.retryTimer.unref();
   }
 
   // Whole deliveries, oldest first, until the chunk holds UPDATES_PER_CHUNK updates (a single
@@ -131,6 +163,7 @@ export class WebhookProcessor {
     try {
       this.inbox.processLogged([row]);
     } catch (error) {
+      if (isStorageFailure(error)) return;
       const reason = error instanceof Error ? error.message : String(error);
       this.log(`webhook: delivery ${row.id} could not be processed (${reason}); kept in the log for a replay`);
       this.store.webhooks.setOutcome(row.id, 'failed', reason);

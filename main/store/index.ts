@@ -16,10 +16,18 @@ export type Store = {
   tokens: TokenRepo;
   outbox: OutboxRepo;
   transaction<T>(work: () => T): T;
+  /**
+   * Runs `work` inside the current transaction as a savepoint: if it throws, only its own writes
+   * are rolled back and the error is rethrown; the enclosing transaction goes on.
+   */
+  savepoint<T>(work: () => T): T;
 };
 
 /** Prepares every repository's statements over an open, migrated database. */
 export function createStore(db: Database): Store {
+  // better-sqlite3 turns a transaction function called inside a transaction into a savepoint; one
+  // wrapper serves every call instead of one per delivery.
+  const nested = db.transaction((work: () => unknown) => work());
   return {
     db,
     conversations: new ConversationRepo(db),
@@ -32,5 +40,6 @@ export function createStore(db: Database): Store {
     // would fail at once (SQLITE_BUSY, no wait) if another connection (a CLI command, or the
     // checkpointer rewinding the WAL) had taken the write lock in between.
     transaction: (work) => db.transaction(work).immediate(),
+    savepoint: <T>(work: () => T) => nested(work) as T,
   };
 }

@@ -15,8 +15,15 @@ type MessageRow = {
   content_json: string;
   edited_at: number | null;
   revoked_at: number | null;
+  timestamp_source: TimestampSource | null;
   reactions_json: string;
 };
+
+/** Where a message's time came from: Meta's timestamp, or arrival time when Meta's was unusable. */
+export type TimestampSource = 'meta' | 'received';
+
+/** An edit of a stored message, by its own wamid, with Meta's time and its arrival. */
+export type MessageEdit = { editWamid: string; type: string; text: string; content: MessageContent; timestampMs: number; receivedAtMs: number };
 
 /** A message to store; `wamid` is null for an outbound send not yet accepted by Meta. */
 export type NewMessage = Pick<MessageRow, 'conversation_id' | 'wamid' | 'direction' | 'type' | 'text' | 'timestamp' | 'status' | 'reply_to'> & {
@@ -25,6 +32,8 @@ export type NewMessage = Pick<MessageRow, 'conversation_id' | 'wamid' | 'directi
   raw: unknown;
   /** An agent's idempotency key for a send (absent for received messages). */
   client_message_id?: string;
+  /** `received` when arrival time stands in for an unusable timestamp of Meta's. */
+  timestamp_source?: TimestampSource;
 };
 
 /** A status seen for a wamid, with Meta's timestamp. */
@@ -62,6 +71,7 @@ function toMessage(row: MessageRow): Message {
     reactions: JSON.parse(row.reactions_json) as Reaction[],
     edited_at: row.edited_at === null ? null : new Date(row.edited_at).toISOString(),
     revoked: row.revoked_at !== null,
+    ...(row.timestamp_source === 'received' ? { timestamp_source: 'received' as const } : {}),
   };
 }
 
@@ -84,6 +94,7 @@ export class MessageRepo {
   private readonly dropEarly;
   private readonly upsertReaction;
   private readonly editRow;
+  private readonly recordEditRow;
   private readonly revokeRow;
   private readonly reactionsFor;
   private readonly byClientId;
@@ -99,9 +110,11 @@ export class MessageRepo {
     this.reactionsFor = db.prepare<[string], Reaction>(
       "SELECT emoji, reactor AS 'from' FROM reactions WHERE target_wamid = ? AND emoji IS NOT NULL ORDER BY timestamp",
     );
-    this.insertRow = db.prepare<[number, string | null, string, string, string, number, MessageStatus, string | null, string | null, string, string, number, string | null]>(
-      `INSERT INTO messages (conversation_id, wamid, direction, type, text, timestamp, status, error_json, reply_to, content_json, raw_json, received_at, client_message_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (wamid) DO NOTHING`,
+    this.insertRow = db.prepare<
+      [number, string | null, string, string, string, number, MessageStatus, string | null, string | null, string, string, number, string | null, string | null]
+    >(
+      `INSERT INTO messages (conversation_id, wamid, direction, type, text, timestamp, status, error_json, reply_to, content_json, raw_json, received_at, client_message_id, timestamp_source)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (wamid) DO NOTHING`,
     );
     this.byId = db.prepare<[number], MessageRow>(`${SELECT_MESSAGE} WHERE m.id = ?`);
     this.byWamid = db.prepare<[string], MessageRow>(`${SELECT_MESSAGE} WHERE m.wamid = ?`);
@@ -131,8 +144,15 @@ export class MessageRepo {
        ON CONFLICT (target_wamid, reactor) DO UPDATE SET emoji = excluded.emoji, timestamp = excluded.timestamp
        WHERE excluded.timestamp >= reactions.timestamp AND emoji IS NOT excluded.emoji`,
     );
-    this.editRow = db.prepare<[string, string, string, number, number]>(
-      'UPDATE messages SET type = ?, text = ?, content_json = ?, edited_at = ? WHERE id = ? AND revoked_at IS NULL',
+    // Only an edit newer than the text it replaces (Meta's time, then arrival) is applied: Meta
+    // redelivers and reorders, and a late older edit must not bring back text the sender replaced.
+    this.editRow = db.prepare<[string, string, string, number, number, number, number, number, number]>(
+      `UPDATE messages SET type = ?, text = ?, content_json = ?, edited_at = ?, edit_received_at = ?
+       WHERE id = ? AND revoked_at IS NULL
+         AND (coalesce(edited_at, timestamp) < ? OR (coalesce(edited_at, timestamp) = ? AND coalesce(edit_received_at, received_at) < ?))`,
+    );
+    this.recordEditRow = db.prepare<[string, number, number, number]>(
+      'INSERT INTO message_edits (edit_wamid, message_id, timestamp, received_at) VALUES (?, ?, ?, ?) ON CONFLICT (edit_wamid) DO NOTHING',
     );
     this.revokeRow = db.prepare<[number, number]>(
       "UPDATE messages SET text = '', content_json = '{}', revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
@@ -157,6 +177,7 @@ export class MessageRepo {
       JSON.stringify(message.raw ?? null),
       receivedAtMs,
       message.client_message_id ?? null,
+      message.timestamp_source === 'received' ? 'received' : null,
     );
     if (info.changes === 0) return null;
     // Built from what was written rather than read back, for the same reason.
@@ -175,6 +196,7 @@ export class MessageRepo {
       reactions: message.wamid && this.reactionTargets.has(message.wamid) ? this.reactionsFor.all(message.wamid) : [],
       edited_at: null,
       revoked: false,
+      ...(message.timestamp_source === 'received' ? { timestamp_source: 'received' as const } : {}),
     };
   }
 
@@ -240,9 +262,14 @@ export class MessageRepo {
     return this.upsertReaction.run(targetWamid, from, emoji, timestampMs).changes > 0;
   }
 
-  /** Replaces the text and content of an edited message; a deleted message stays deleted. */
-  edit(id: number, change: { type: string; text: string; content: MessageContent; timestampMs: number }): boolean {
-    return this.editRow.run(change.type, change.text, JSON.stringify(change.content), change.timestampMs, id).changes > 0;
+  /**
+   * Replaces the text and content of an edited message when the edit is newer than what is shown;
+   * returns whether it did. A repeated edit wamid changes nothing; a deleted message stays deleted.
+   */
+  edit(id: number, edit: MessageEdit): boolean {
+    if (this.recordEditRow.run(edit.editWamid, id, edit.timestampMs, edit.receivedAtMs).changes === 0) return false;
+    const { timestampMs: at, receivedAtMs } = edit;
+    return this.editRow.run(edit.type, edit.text, JSON.stringify(edit.content), at, receivedAtMs, id, at, at, receivedAtMs).changes > 0;
   }
 
   /** Withdraws a message its sender deleted: its text and content are removed, the bubble stays. */

@@ -145,6 +145,26 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 6,
+    description: 'where a message time came from; edits applied newest first, each edit wamid once',
+    up: (db) => {
+      db.exec(`
+        -- NULL: Meta's timestamp. 'received': the payload's was unusable and arrival time stands in.
+        ALTER TABLE messages ADD COLUMN timestamp_source TEXT;
+        -- Arrival of the edit whose text is shown: the tie-break when two edits share Meta's second.
+        ALTER TABLE messages ADD COLUMN edit_received_at INTEGER;
+        -- Every edit seen, by its own wamid: a redelivered edit is recognised and changes nothing.
+        CREATE TABLE message_edits (
+          edit_wamid  TEXT    PRIMARY KEY,
+          message_id  INTEGER NOT NULL REFERENCES messages(id),
+          timestamp   INTEGER NOT NULL,
+          received_at INTEGER NOT NULL
+        );
+        CREATE INDEX message_edits_by_message ON message_edits (message_id);
+      `);
+    },
+  },
 ];
 
 /** The schema version this build of the app writes. */

@@ -84,6 +84,14 @@ function referral(value: unknown): MessageContent['referral'] {
   return optional(Object.fromEntries(fields.map((field) => [field, asString(ad[field]) ?? undefined])));
 }
 
+// A product enquiry: the customer wrote about a catalog item ("Message business" on a product).
+function referredProduct(context: Json | null): MessageContent['referred_product'] {
+  const product = asObject(context?.referred_product);
+  const productRetailerId = asString(product?.product_retailer_id);
+  if (!product || !productRetailerId) return undefined;
+  return optional({ catalog_id: asString(product.catalog_id) ?? undefined, product_retailer_id: productRetailerId });
+}
+
 function forwarded(context: Json | null): MessageContent['forwarded'] {
   if (context?.frequently_forwarded === true) return 'frequently_forwarded';
   return context?.forwarded === true ? 'forwarded' : undefined;
@@ -142,15 +150,17 @@ export function readMessageBody(message: Json): ReadMessageBody {
         ? optional({
             kind: asString(body.type) ?? 'unknown',
             body: asString(body.body) ?? undefined,
-            new_wa_id: asString(body.wa_id) ?? undefined,
+            // `wa_id` since webhooks v12; `new_wa_id` in v11 and earlier.
+            new_wa_id: asString(body.wa_id) ?? asString(body.new_wa_id) ?? undefined,
             new_user_id: asString(body.user_id) ?? undefined,
           })
         : undefined,
     referral: referral(message.referral),
+    referred_product: referredProduct(context),
     unsupported_type: type === 'unsupported' ? (asString(asObject(message.unsupported)?.type) ?? undefined) : undefined,
     forwarded: forwarded(context),
   });
-  const known = type !== 'unsupported' && (type === 'text' || Object.keys(content).some((key) => key !== 'referral' && key !== 'forwarded'));
+  const known = type !== 'unsupported' && (type === 'text' || Object.keys(content).some((key) => key !== 'referral' && key !== 'forwarded' && key !== 'referred_product'));
   const text = known ? (summary(type, content, body) ?? '') : 'Unsupported message';
   return { text, content: known ? content : { ...content, unsupported_type: content.unsupported_type ?? type }, error: firstError(message.errors) };
 }

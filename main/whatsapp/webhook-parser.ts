@@ -16,16 +16,24 @@ export type ParsedMessage = Thread & {
   content: MessageContent;
   error: DeliveryError | undefined;
   timestampMs: number;
+  /** `meta` when the payload's timestamp was usable; `received` when arrival time stands in for it. */
+  timestampSource: TimestampSource;
   replyTo: string | null;
   raw: unknown;
 };
+
+/** Where a message's time came from: Meta's timestamp, or our arrival time when Meta's was unusable. */
+export type TimestampSource = 'meta' | 'received';
 
 /** A reaction set (emoji) or removed (null) on the message `targetWamid`. */
 export type ParsedReaction = Thread & { targetWamid: string; emoji: string | null; timestampMs: number };
 
 /** The sender edited (new text and content) or deleted (revoke) an earlier message. */
 export type ParsedChange = Thread &
-  ({ kind: 'edit'; targetWamid: string; type: string; text: string; content: MessageContent; timestampMs: number } | { kind: 'revoke'; targetWamid: string; timestampMs: number });
+  (
+    | { kind: 'edit'; editWamid: string; targetWamid: string; type: string; text: string; content: MessageContent; timestampMs: number; receivedAtMs: number }
+    | { kind: 'revoke'; targetWamid: string; timestampMs: number }
+  );
 
 /** A delivery status for a message the business sent. */
 export type ParsedStatus = {
@@ -76,11 +84,22 @@ export function emptyDelivery(): ParsedDelivery {
   return { messages: [], reactions: [], changes: [], statuses: [], ignored: [] };
 }
 
-// Meta sends timestamps as strings of Unix seconds; a number is accepted too, anything else falls
-// back to arrival time so a message is never dropped for its clock.
+/** The last second a stored time may name (9999-12-31T23:59:59Z): beyond it, no ISO date can say it. */
+const LATEST_TIMESTAMP_SECONDS = 253_402_300_799;
+
+/**
+ * Meta sends timestamps as strings of Unix seconds; a number is accepted too. Anything missing, not
+ * a number, not positive or past year 9999 (which no Date can print) falls back to arrival time,
+ * and says so: a message is never dropped, nor a delivery failed, for its clock.
+ */
+export function readTimestamp(value: unknown, arrivalMs: number): { ms: number; source: TimestampSource } {
+  const seconds = typeof value === 'string' && value.trim() !== '' ? Number(value) : typeof value === 'number' ? value : NaN;
+  if (Number.isFinite(seconds) && seconds > 0 && seconds <= LATEST_TIMESTAMP_SECONDS) return { ms: Math.round(seconds * 1000), source: 'meta' };
+  return { ms: arrivalMs, source: 'received' };
+}
+
 function timestampMs(value: unknown, arrivalMs: number): number {
-  const seconds = typeof value === 'string' ? Number(value) : typeof value === 'number' ? value : NaN;
-  return Number.isFinite(seconds) && seconds > 0 ? Math.round(seconds * 1000) : arrivalMs;
+  return readTimestamp(value, arrivalMs).ms;
 }
 
 function findContact(contacts: unknown[], waId: string | null, userId: string | null): Json | null {
@@ -95,8 +114,12 @@ function findContact(contacts: unknown[], waId: string | null, userId: string | 
 function threadOf(value: Json, phoneNumberId: string, item: Json, direction: 'in' | 'out'): Thread | null {
   const waId = asString(direction === 'in' ? item.from : item.to);
   const userId = asString(direction === 'in' ? item.from_user_id : item.to_user_id);
-  if (!waId && !userId) return null;
-  const contact = direction === 'in' ? findContact(asArray(value.contacts), waId, userId) : null;
+  const contacts = asArray(value.contacts);
+  // A message that names no sender at all (seen with business-scoped ids) is still unambiguous
+  // when the change carries exactly one contact: that contact is the sender.
+  const soleContact = direction === 'in' && !waId && !userId && contacts.length === 1 ? asObject(contacts[0]) : null;
+  if (!waId && !userId && !(asString(soleContact?.wa_id) || asString(soleContact?.user_id))) return null;
+  const contact = direction === 'in' ? (soleContact ?? findContact(contacts, waId, userId)) : null;
   return {
     phoneNumberId,
     direction,
@@ -116,7 +139,7 @@ function readItem(value: Json, phoneNumberId: string, item: Json, direction: 'in
     return;
   }
   const type = asString(item.type) ?? 'unsupported';
-  const at = timestampMs(item.timestamp, arrivalMs);
+  const { ms: at, source } = readTimestamp(item.timestamp, arrivalMs);
   if (type === 'reaction') {
     const reaction = asObject(item.reaction);
     const targetWamid = asString(reaction?.message_id);
@@ -138,7 +161,17 @@ function readItem(value: Json, phoneNumberId: string, item: Json, direction: 'in
     }
     const edited = asObject(body?.message) ?? {};
     const read = readMessageBody(edited);
-    into.changes.push({ ...thread, kind: 'edit', targetWamid, type: asString(edited.type) ?? 'text', text: read.text, content: read.content, timestampMs: at });
+    into.changes.push({
+      ...thread,
+      kind: 'edit',
+      editWamid: wamid,
+      targetWamid,
+      type: asString(edited.type) ?? 'text',
+      text: read.text,
+      content: read.content,
+      timestampMs: at,
+      receivedAtMs: arrivalMs,
+    });
     return;
   }
   const read = readMessageBody(item);
@@ -150,6 +183,7 @@ function readItem(value: Json, phoneNumberId: string, item: Json, direction: 'in
     content: read.content,
     error: read.error,
     timestampMs: at,
+    timestampSource: source,
     replyTo: asString(asObject(item.context)?.id),
     raw: item,
   });

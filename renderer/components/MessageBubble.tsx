@@ -45,6 +45,12 @@ export function MessageBubble({
         <span className="bubble-label">{message.content.forwarded === 'frequently_forwarded' ? 'Forwarded many times' : 'Forwarded'}</span>
       )}
       {message.content.referral && <span className="bubble-label">From ad: {message.content.referral.headline ?? message.content.referral.source_url ?? 'click-to-WhatsApp'}</span>}
+      {message.content.referred_product && (
+        <span className="bubble-label" data-kind="referred-product">
+          Asking about product {message.content.referred_product.product_retailer_id}
+          {message.content.referred_product.catalog_id ? ` (catalog ${message.content.referred_product.catalog_id})` : ''}
+        </span>
+      )}
       {message.reply_to && <blockquote className="bubble-quote">{quoted ?? 'an earlier message'}</blockquote>}
       {message.revoked ? (
         <p className="bubble-text bubble-deleted">This message was deleted</p>
@@ -61,7 +67,13 @@ export function MessageBubble({
       )}
       <span className="bubble-meta">
         {message.edited_at && <span className="bubble-edited">edited</span>}
-        <time dateTime={message.timestamp}>{formatTime(message.timestamp)}</time>
+        {message.timestamp_source === 'received' ? (
+          <time dateTime={message.timestamp} title="WhatsApp sent no usable time for this message: this is when it arrived">
+            ≈ {formatTime(message.timestamp)}
+          </time>
+        ) : (
+          <time dateTime={message.timestamp}>{formatTime(message.timestamp)}</time>
+        )}
         {outgoing &&
           (onShowInfo ? (
             <button type="button" className="ticks-button" aria-label="Message info" onClick={() => onShowInfo(message.id)}>

@@ -33,6 +33,8 @@ export const MessageSchema = z.object({
   edited_at: z.iso.datetime().nullable(),
   /** True when the sender deleted the message for everyone; its text and content are withdrawn. */
   revoked: z.boolean(),
+  /** Present when Meta's timestamp was missing or unusable and the arrival time stands in for it. */
+  timestamp_source: z.literal('received').optional(),
 });
 
 /** A message as the renderer and API clients see it. */

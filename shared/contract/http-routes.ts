@@ -50,12 +50,15 @@ const count = z.number().int().nonnegative();
 
 /**
  * What `POST /webhook` answers once a delivery is durable: what was processed into messages in
- * that same commit, or, for a delivery only logged (a large batch, or while older ones wait), how
- * many messages, echoes and statuses it holds for processing right after.
+ * that same commit; or, for a delivery only logged (a large batch, or while older ones wait), how
+ * many messages, echoes and statuses it holds for processing right after; or, for a verified
+ * delivery whose content could not be stored, the error (it is kept in the webhook log as
+ * `failed` for a replay after a fix, and answered 200 because a retry by Meta could not help).
  */
 export const WebhookReceiptSchema = z.union([
   z.strictObject({ received: z.strictObject({ messages: count, statuses: count, reactions: count, changes: count }) }),
   z.strictObject({ queued: z.strictObject({ updates: count }) }),
+  z.strictObject({ failed: z.strictObject({ error: z.string() }) }),
 ]);
 
 /** The answer to a stored webhook delivery. */

@@ -73,6 +73,9 @@ export const ReferralSchema = z.object({
   ctwa_clid: optionalText,
 });
 
+/** The catalog product a customer asked about (a product enquiry), from the message's context. */
+export const ReferredProductSchema = z.object({ catalog_id: optionalText, product_retailer_id: z.string() });
+
 /** Everything a message carries besides its text, by kind; absent parts are omitted. */
 export const MessageContentSchema = z.object({
   media: MediaContentSchema.optional(),
@@ -83,6 +86,7 @@ export const MessageContentSchema = z.object({
   order: OrderContentSchema.optional(),
   system: SystemContentSchema.optional(),
   referral: ReferralSchema.optional(),
+  referred_product: ReferredProductSchema.optional(),
   /** For `unsupported` messages: the kind WhatsApp could not deliver (e.g. `poll_creation`). */
   unsupported_type: optionalText,
   forwarded: z.enum(['forwarded', 'frequently_forwarded']).optional(),

@@ -137,7 +137,13 @@ export const operations = {
   },
   replayWebhook: {
     request: z.object({ id: z.coerce.number().int().positive() }).strict(),
-    result: z.object({ id: z.number().int().positive(), events: z.number().int().nonnegative(), ignored: z.array(z.string()) }),
+    result: z.object({
+      id: z.number().int().positive(),
+      events: z.number().int().nonnegative(),
+      ignored: z.array(z.string()),
+      /** The error, when the delivery still cannot be processed (it stays `failed` in the log). */
+      failed: z.string().optional(),
+    }),
   },
   getTeam: {
     request: z.object({}).strict(),

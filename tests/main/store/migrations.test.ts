@@ -32,6 +32,17 @@ describe('migrations', () => {
     expect(() => db.prepare("INSERT INTO reactions (target_wamid, reactor, emoji, timestamp) VALUES ('wamid.V1', 'robot', '👍', 1)").run()).toThrow();
   });
 
+  it('migration 6 adds the timestamp source and the edit ledger, keeping version-5 rows', () => {
+    const db = new BetterSqlite3(':memory:');
+    migrate(db, MIGRATIONS.slice(0, 5));
+    db.exec(`INSERT INTO conversations (id, phone_number_id, customer_key, wa_id, name) VALUES (1, 'p', 'c', 'c', 'Ana');
+      INSERT INTO messages (id, conversation_id, wamid, direction, type, text, timestamp, status, received_at) VALUES (1, 1, 'wamid.V5', 'in', 'text', 'kept', 1, 'delivered', 1);`);
+    expect(migrate(db, MIGRATIONS.slice(0, 6))).toBe(6);
+    expect(db.prepare('SELECT text, timestamp_source, edit_received_at FROM messages').get()).toEqual({ text: 'kept', timestamp_source: null, edit_received_at: null });
+    db.prepare("INSERT INTO message_edits (edit_wamid, message_id, timestamp, received_at) VALUES ('wamid.E', 1, 2, 2)").run();
+    expect(() => db.prepare("INSERT INTO message_edits (edit_wamid, message_id, timestamp, received_at) VALUES ('wamid.E', 1, 3, 3)").run()).toThrow(/UNIQUE/);
+  });
+
   it('running twice changes nothing', () => {
     const db = new BetterSqlite3(':memory:');
     migrate(db);
