@@ -15,6 +15,7 @@ import { Outbox, type OutboxOptions } from './services/outbox';
 import { RejectionCounter, WebhookAdmin } from './services/webhook-admin';
 import { createStore, type Store } from './store';
 import { startCheckpointer } from './store/checkpointer';
+import { lockDataDir } from './store/data-dir-lock';
 import { openDatabase } from './store/database';
 import { APP_VERSION } from './version';
 import type { WhatsAppClient } from './whatsapp/client';
@@ -50,7 +51,14 @@ export type BootOptions = {
   hubLimits?: Partial<HubLimits>;
   /** Retry and throughput settings (tests shorten the backoff). */
   outbox?: Partial<OutboxOptions>;
+  /** Who this process is, named to a second process refused the same data dir (default `switchboard serve`). */
+  command?: string;
+  /** How long shutdown waits for sends already on their way to WhatsApp (default 3 s). */
+  shutdownGraceMs?: number;
 };
+
+/** What shutdown gives a send in flight before it ends the request: quitting must not hang on Meta. */
+const SHUTDOWN_GRACE_MS = 3_000;
 
 function listen(server: ReturnType<typeof createGatewayServer>, host: string, port: number): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
@@ -70,7 +78,15 @@ function baseUrl(host: string, port: number): string {
 /** Composes store, services, WhatsApp client and HTTP/WS server, and starts listening. */
 export async function bootGateway(config: GatewayConfig, options: BootOptions): Promise<RunningGateway> {
   const dbPath = databasePath(config.dataDir);
-  const db = openDatabase({ path: dbPath });
+  // One process per data dir: two outboxes on one database would mark each other's sends failed.
+  const lock = lockDataDir(config.dataDir, options.command ?? 'switchboard serve');
+  let db: ReturnType<typeof openDatabase>;
+  try {
+    db = openDatabase({ path: dbPath });
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
   const checkpointer = options.checkpointWorker ? startCheckpointer(db, { databasePath: dbPath, script: options.checkpointWorker, log: options.log }) : null;
   const store = createStore(db);
   const bus = new EventBus((error) => options.log(`events: a listener failed (${error instanceof Error ? error.message : String(error)}); the others still got the event`));
@@ -149,6 +165,7 @@ export async function bootGateway(config: GatewayConfig, options: BootOptions): 
     await hub.close();
     await checkpointer?.stop();
     db.close();
+    lock.release();
     throw error;
   }
   url = baseUrl(config.host, address.port);
@@ -181,16 +198,16 @@ export async function bootGateway(config: GatewayConfig, options: BootOptions): 
       clearInterval(pruning);
       processor.stop();
       presence.stop();
-      outbox.stop();
       sandbox?.stop();
       await hub.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       });
-      await outbox.settle();
+      await outbox.close(options.shutdownGraceMs ?? SHUTDOWN_GRACE_MS);
       await checkpointer?.stop();
       db.close();
+      lock.release();
     },
   };
 }

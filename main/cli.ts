@@ -5,7 +5,8 @@ import { MESSAGE_STATUSES, type MessageStatus } from '../shared/contract';
 import { bootGateway } from './boot';
 import { ConfigError, ensureDataDir, resolveConfig, SANDBOX_PHONE_NUMBER_ID } from './config';
 import { databasePath, defaultDataDir } from './paths';
-import { openDatabase } from './store/database';
+import { DataDirInUseError } from './store/data-dir-lock';
+import { DatabaseUnreadableError, openDatabase } from './store/database';
 import { DatabaseFromTheFutureError } from './store/migrations';
 import { TokenRepo } from './store/token-repo';
 import { signWebhookBody } from './whatsapp/signature';
@@ -196,7 +197,13 @@ export async function main(argv: string[]): Promise<void> {
     if (!run) throw new UsageError(`unknown command ${command} (try: serve, simulate, token)`);
     await run(rest);
   } catch (error) {
-    const known = error instanceof UsageError || error instanceof ConfigError || error instanceof DatabaseFromTheFutureError || (error instanceof TypeError && 'code' in error);
+    const known =
+      error instanceof UsageError ||
+      error instanceof ConfigError ||
+      error instanceof DatabaseFromTheFutureError ||
+      error instanceof DatabaseUnreadableError ||
+      error instanceof DataDirInUseError ||
+      (error instanceof TypeError && 'code' in error);
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`switchboard: ${known ? message : `unexpected error: ${message}`}\n`);
     process.exit(2);

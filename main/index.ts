@@ -19,7 +19,12 @@ async function start(): Promise<void> {
     { host: process.env.SWITCHBOARD_HOST ?? '127.0.0.1', port: Number(process.env.SWITCHBOARD_PORT ?? 8787), dataDir: app.getPath('userData') },
     process.env,
   );
-  gateway = await bootGateway(config, { rendererDir: path.dirname(files.rendererIndex), checkpointWorker: files.checkpointWorker, log: (line) => console.log(line) });
+  gateway = await bootGateway(config, {
+    rendererDir: path.dirname(files.rendererIndex),
+    checkpointWorker: files.checkpointWorker,
+    log: (line) => console.log(line),
+    command: 'the Switchboard desktop app',
+  });
   const running = gateway;
   registerIpc(running.handlers, running.bus, trusted, trustedSenderCheck(trusted, (url) => isRendererUrl(url, files)), running.localCaller);
   // The desktop agent is online while one of its windows is open, like a WebSocket client.

@@ -103,6 +103,26 @@ export class Outbox {
     while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
   }
 
+  /**
+   * Shutdown: stops dispatching, gives sends already on their way `graceMs` to be answered, then
+   * ends the ones still waiting (recorded as failed, "may still have been accepted": never re-sent
+   * blindly) so that quitting never hangs on a Graph API that does not answer.
+   */
+  async close(graceMs: number): Promise<void> {
+    this.stop();
+    let timer: NodeJS.Timeout | undefined;
+    const graceOver = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, graceMs);
+    });
+    await Promise.race([this.settle(), graceOver]);
+    clearTimeout(timer);
+    if (this.inFlight.size > 0) {
+      this.log(`outbox: ${this.inFlight.size} request(s) to WhatsApp still unanswered after ${graceMs} ms; ending them for shutdown`);
+      this.client.abortPending?.();
+    }
+    await this.settle();
+  }
+
   sendText(request: ValidOperationRequest<'sendMessage'>): Result<Message> {
     const existing = this.sameSend(request.client_message_id);
     if (existing) return ok(existing);

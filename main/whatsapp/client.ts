@@ -36,4 +36,9 @@ export type ReceiptResult = { ok: true } | { ok: false; error: DeliveryError };
 export interface WhatsAppClient {
   send(message: OutgoingMessage): Promise<SendResult>;
   markRead(receipt: ReadReceipt): Promise<ReceiptResult>;
+  /**
+   * Ends every request still waiting for an answer (shutdown): each resolves at once as an unknown
+   * outcome, since WhatsApp may have accepted it. Clients that never wait on a network omit it.
+   */
+  abortPending?(): void;
 }

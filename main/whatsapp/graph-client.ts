@@ -31,7 +31,15 @@ function bodyOf(body: OutgoingBody): Record<string, unknown> {
 
 /** Sends through Meta's Cloud API: `POST <graph>/<version>/<phone_number_id>/messages`. */
 export class GraphClient implements WhatsAppClient {
+  private shutdown = new AbortController();
+
   constructor(private readonly options: GraphClientOptions) {}
+
+  abortPending(): void {
+    this.shutdown.abort();
+    // Later calls (none are expected after shutdown) get a deadline of their own again.
+    this.shutdown = new AbortController();
+  }
 
   async send(message: OutgoingMessage): Promise<SendResult> {
     // With a phone number, `+` and the country code avoid Meta prepending the business's own
@@ -68,14 +76,19 @@ export class GraphClient implements WhatsAppClient {
     const { graphUrl, apiVersion, accessToken } = this.options;
     const url = `${graphUrl.replace(/\/+$/, '')}/${apiVersion}/${encodeURIComponent(phoneNumberId)}/messages`;
     let response: Response;
+    const stopping = this.shutdown.signal;
     try {
       response = await fetch(url, {
         method: 'POST',
         headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' },
         body: JSON.stringify(body),
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+        // Every call has a deadline, and shutdown ends whatever still waits.
+        signal: AbortSignal.any([AbortSignal.timeout(this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS), stopping]),
       });
     } catch (error) {
+      if (stopping.aborted) {
+        return { ok: false, retry: 'unknown_outcome', error: { code: null, title: 'Switchboard stopped before the WhatsApp Graph API answered', details: 'the message may still have been accepted' } };
+      }
       if (error instanceof DOMException && error.name === 'TimeoutError') {
         // Meta may still have accepted it: say so, since a blind resend could deliver it twice.
         return { ok: false, retry: 'unknown_outcome', error: { code: null, title: 'No answer from the WhatsApp Graph API in time', details: 'the message may still have been accepted' } };
