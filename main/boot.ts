@@ -17,6 +17,7 @@ import { createStore, type Store } from './store';
 import { startCheckpointer } from './store/checkpointer';
 import { lockDataDir } from './store/data-dir-lock';
 import { openDatabase } from './store/database';
+import { watchTokenChanges } from './store/token-repo';
 import { APP_VERSION } from './version';
 import type { WhatsAppClient } from './whatsapp/client';
 import { GraphClient } from './whatsapp/graph-client';
@@ -184,6 +185,8 @@ export async function bootGateway(config: GatewayConfig, options: BootOptions): 
   }
   const pruning = setInterval(prune, 60 * 60 * 1000);
   pruning.unref();
+  // `switchboard token revoke` (another process) signals here: the agent's sockets end at once.
+  const stopWatchingTokens = watchTokenChanges(config.dataDir, () => hub.recheckTokens());
   return {
     url,
     config,
@@ -196,6 +199,7 @@ export async function bootGateway(config: GatewayConfig, options: BootOptions): 
     processed: () => processor.settle(),
     close: async () => {
       clearInterval(pruning);
+      stopWatchingTokens();
       processor.stop();
       presence.stop();
       sandbox?.stop();

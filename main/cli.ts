@@ -8,7 +8,7 @@ import { databasePath, defaultDataDir } from './paths';
 import { DataDirInUseError } from './store/data-dir-lock';
 import { DatabaseUnreadableError, openDatabase } from './store/database';
 import { DatabaseFromTheFutureError } from './store/migrations';
-import { TokenRepo } from './store/token-repo';
+import { signalTokensChanged, TokenRepo } from './store/token-repo';
 import { signWebhookBody } from './whatsapp/signature';
 import { inboundWebhook, statusWebhook, type SimulatedContent } from './whatsapp/simulated-payloads';
 
@@ -174,6 +174,8 @@ async function token(args: string[]): Promise<void> {
     } else if (action === 'revoke') {
       const revoked = tokens.revoke(name, Date.now());
       if (revoked === 0) throw new UsageError(`no active token for ${name}`);
+      // A gateway on this data dir ends the agent's open WebSockets at once.
+      signalTokensChanged(dataDir);
       process.stdout.write(`revoked ${revoked} token${revoked === 1 ? '' : 's'} of ${name}\n`);
     } else {
       throw new UsageError('token takes add <name>, list or revoke <name>');

@@ -33,8 +33,8 @@ export type HubLimits = {
   heartbeatMs: number;
 };
 
-/** Defaults: 1 MiB in flight per client, 10,000 events of lag, 30 s heartbeat. */
-export const DEFAULT_HUB_LIMITS: HubLimits = { highWaterBytes: 1024 * 1024, maxLagEvents: 10_000, heartbeatMs: 30_000 };
+/** Defaults: 1 MiB in flight per client, 10,000 events of lag, 15 s heartbeat. */
+export const DEFAULT_HUB_LIMITS: HubLimits = { highWaterBytes: 1024 * 1024, maxLagEvents: 10_000, heartbeatMs: 15_000 };
 
 const CATCH_UP_PAGE = 500;
 
@@ -59,6 +59,8 @@ type Client = {
    */
   socket: Duplex;
   user: string;
+  /** The token it presented, checked again when tokens change: a revoked one ends the socket. */
+  token: string;
   /** `seq` of the last event sent; every later event is still to send, from memory or the log. */
   lastSent: number;
   /** Waiting for a flush callback before sending more (its buffer passed the high-water mark). */
@@ -120,14 +122,15 @@ export class WsHub {
     const { access } = this.deps;
     if (!isAllowedHost(req, access)) return refuseUpgrade(socket, { code: 'forbidden', message: "Host is not one of this gateway's names" });
     if (!isAllowedOrigin(req, access)) return refuseUpgrade(socket, { code: 'forbidden', message: 'Origin is not allowed' });
-    const user = authenticate(presentedToken(req, url, true), access);
-    if (!user) return refuseUpgrade(socket, { code: 'unauthorized', message: 'a valid token is required (Authorization: Bearer, or ?token=)' });
+    const token = presentedToken(req, url, true);
+    const user = authenticate(token, access);
+    if (!user || token === null) return refuseUpgrade(socket, { code: 'unauthorized', message: 'a valid token is required (Authorization: Bearer, or ?token=)' });
     const sinceParam = url.searchParams.get('since');
     const since = sinceParam === null ? null : Number(sinceParam);
     if (since !== null && (!Number.isInteger(since) || since < 0)) {
       return refuseUpgrade(socket, { code: 'bad_request', message: 'since must be a non-negative integer seq' });
     }
-    this.server.handleUpgrade(req, socket, head, (ws) => this.accept(ws, socket, user, since));
+    this.server.handleUpgrade(req, socket, head, (ws) => this.accept(ws, socket, { user, token }, since));
   }
 
   /**
@@ -151,8 +154,23 @@ export class WsHub {
     this.server.close();
   }
 
-  private accept(ws: WebSocket, socket: Duplex, user: string, since: number | null): void {
-    const client: Client = { ws, socket, user, lastSent: this.head, congested: false, caughtUp: false, sentEvents: false, alive: true };
+  /**
+   * Checks every open socket's token again (tokens were added or revoked, maybe by another
+   * process): a socket whose token no longer authenticates is closed with WS_CLOSE.revoked at once.
+   */
+  recheckTokens(): void {
+    for (const client of this.clients) {
+      if (authenticate(client.token, this.deps.access) !== null) continue;
+      client.ws.close(WS_CLOSE.revoked, 'token revoked: sign in again');
+      // A peer that does not answer the close handshake is cut off, never left receiving events.
+      setTimeout(() => client.ws.terminate(), 1_000).unref();
+      this.clients.delete(client);
+    }
+  }
+
+  private accept(ws: WebSocket, socket: Duplex, identity: { user: string; token: string }, since: number | null): void {
+    const { user, token } = identity;
+    const client: Client = { ws, socket, user, token, lastSent: this.head, congested: false, caughtUp: false, sentEvents: false, alive: true };
     this.clients.add(client);
     // hello first: its head_seq is where a client without `since` starts, so it also receives the
     // presence event its own connection causes.
@@ -309,7 +327,10 @@ export class WsHub {
     }
   }
 
+  // Every heartbeat: drop peers that missed a pong, end sockets whose token was revoked (should a
+  // change have gone unnoticed), and tell each current client how far its events went.
   private checkPeers(): void {
+    this.recheckTokens();
     for (const client of this.clients) {
       if (!client.alive) {
         client.ws.terminate();
@@ -317,6 +338,9 @@ export class WsHub {
       }
       client.alive = false;
       client.ws.ping();
+      // Only a client that is current and not congested: every event up to lastSent is on its
+      // socket before this frame, so a client that has less lost some on the way.
+      if (client.caughtUp && !client.congested && client.lastSent === this.head) this.sendControl(client, { type: 'heartbeat', seq: client.lastSent });
     }
   }
 }

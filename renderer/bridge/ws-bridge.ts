@@ -76,6 +76,17 @@ export function createWsBridge(options: WsBridgeOptions): BridgeApi {
     let attempt = 0;
     let timer: ReturnType<typeof setTimeout> | null = null;
     let stopped = false;
+    // The cursor at which a gap was last seen: if the log itself lacks those events (pruned), the
+    // same gap comes back after resuming and is accepted then, instead of resuming forever.
+    let gapAt: number | null = null;
+
+    // Events were lost between the gateway and here: reconnect at once and resume from our own
+    // cursor (no message of the lossy socket is handled after close()).
+    let resumeNow = false;
+    const resumeFromCursor = (current: WebSocket) => {
+      resumeNow = true;
+      current.close();
+    };
 
     const wsUrl = () => {
       const url = new URL(`${base}/ws`);
@@ -116,6 +127,9 @@ export function createWsBridge(options: WsBridgeOptions): BridgeApi {
             gate.reset(frame.seq);
             handlers.onResync();
             return;
+          case 'heartbeat':
+            if (frame.seq > gate.lastSeq) resumeFromCursor(current);
+            return;
           case 'new_message':
           case 'message_update':
           case 'status_update':
@@ -123,6 +137,11 @@ export function createWsBridge(options: WsBridgeOptions): BridgeApi {
           case 'presence':
           case 'typing':
           case 'viewing':
+            if (frame.seq > gate.lastSeq + 1 && gapAt !== gate.lastSeq) {
+              gapAt = gate.lastSeq;
+              resumeFromCursor(current);
+              return;
+            }
             if (gate.admit(frame)) handlers.onEvent(frame);
             return;
           default:
@@ -134,6 +153,11 @@ export function createWsBridge(options: WsBridgeOptions): BridgeApi {
         if (socket !== current) return;
         socket = null;
         if (stopped) return;
+        if (resumeNow) {
+          resumeNow = false;
+          connect();
+          return;
+        }
         const offline = options.target && !options.target.navigator.onLine;
         handlers.onConnection(offline ? 'offline' : 'reconnecting');
         // A browser hides the status of a refused upgrade: ask the API whether the token is the reason.

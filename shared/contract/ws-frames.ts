@@ -24,6 +24,17 @@ export const ResyncFrameSchema = z.object({
   seq: z.number().int().nonnegative(),
 });
 
+/**
+ * Sent to a current client at every heartbeat: every event up to `seq` went out on this socket
+ * before this frame. A client whose last applied event is older lost events on the way (a proxy,
+ * a broken relay) and must resume from its own cursor: a socket can never look live while it
+ * delivers nothing.
+ */
+export const HeartbeatFrameSchema = z.object({
+  type: z.literal('heartbeat'),
+  seq: z.number().int().nonnegative(),
+});
+
 /** A client frame could not be understood; the socket stays open. */
 export const ErrorFrameSchema = z.object({
   type: z.literal('error'),
@@ -36,6 +47,7 @@ export const ServerFrameSchema = z.union([
   HelloFrameSchema,
   CaughtUpFrameSchema,
   ResyncFrameSchema,
+  HeartbeatFrameSchema,
   ErrorFrameSchema,
 ]);
 
@@ -66,4 +78,6 @@ export const WS_CLOSE = {
   tooLarge: 1009,
   /** The client fell too far behind (slow network or consumer): reconnect with `?since=<last seq>`. */
   resume: 4000,
+  /** The token of this socket was revoked: sign in again with a valid one (the API answers 401 too). */
+  revoked: 4001,
 } as const;
