@@ -4,7 +4,7 @@
 // raw baseline of direct POSTs to the same fake; then the time from pressing Enter in the composer
 // to ✓ on screen in sandbox mode, in headless Chromium, against a bare fetch round trip.
 import { createHmac } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -96,8 +96,9 @@ async function rawThroughput() {
 }
 
 async function composerToSent() {
-  const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser', process.env.CHROME_PATH].find((p) => p && existsSync(p));
-  if (!chromium) return { skipped: 'no Chromium (apt-get install chromium, or set CHROME_PATH)' };
+  // The same Chromium the end-to-end tests use (system, CHROME_PATH, or the npm-bundled build).
+  const { findChromium, CHROMIUM_ARGS } = await import('../tests/e2e/chromium.ts');
+  const { executablePath: chromium } = await findChromium();
   const { chromium: driver } = await import('playwright-core');
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'switchboard-composer-'));
   const results = {};
@@ -108,7 +109,7 @@ async function composerToSent() {
     }, 'ignore');
     const raw = JSON.stringify({ object: 'whatsapp_business_account', entry: [{ changes: [{ field: 'messages', value: { metadata: { phone_number_id: '100000000000001' }, contacts: [{ profile: { name: 'Bench' }, wa_id: '15551234567' }], messages: [{ from: '15551234567', id: `wamid.c${delay}`, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body: 'hello' } }] } }] }] });
     await post(`${url}/webhook`, JSON.parse(raw), { 'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(raw).digest('hex')}` });
-    const browser = await driver.launch({ executablePath: chromium, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    const browser = await driver.launch({ executablePath: chromium, args: CHROMIUM_ARGS });
     const page = await browser.newPage();
     await page.goto(`${url}/#token=${TOKEN}`);
     await page.getByTestId('conversation').first().click();

@@ -1,37 +1,50 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 
-const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
+const SYSTEM_CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
 
-/** The system Chromium: `CHROME_PATH`, or the usual install paths. Never downloads a browser. */
-export function findChromium(): string {
-  const fromEnv = process.env.CHROME_PATH;
+/** Which Chromium runs the browser tests, and where it came from. */
+export type ChromiumChoice = { executablePath: string; source: 'CHROME_PATH' | 'system' | '@sparticuz/chromium' };
+
+/**
+ * The Chromium for end-to-end tests and the browser benchmark, never downloaded at run time:
+ * `CHROME_PATH` when set, else a system Chromium, else the build shipped inside the
+ * `@sparticuz/chromium` npm package (unpacked to the temp dir on first use), so a machine with
+ * nothing but Node and npm runs them too. `SWITCHBOARD_E2E_BROWSER=bundled` skips the system one
+ * (CI runs the browser tests that way too, so the fallback is known to work).
+ */
+export async function findChromium(env: NodeJS.ProcessEnv = process.env): Promise<ChromiumChoice> {
+  const fromEnv = env.CHROME_PATH;
   if (fromEnv) {
     if (!existsSync(fromEnv)) throw new Error(`CHROME_PATH=${fromEnv} does not exist`);
-    return fromEnv;
+    return { executablePath: fromEnv, source: 'CHROME_PATH' };
   }
-  const found = CANDIDATES.find((candidate) => existsSync(candidate));
-  if (!found) {
-    throw new Error(
-      'No Chromium found for the end-to-end tests: install it (Debian: apt-get install chromium) or set CHROME_PATH to a Chromium or Chrome binary.',
-    );
-  }
-  return found;
+  const system = env.SWITCHBOARD_E2E_BROWSER === 'bundled' ? undefined : SYSTEM_CANDIDATES.find((candidate) => existsSync(candidate));
+  if (system) return { executablePath: system, source: 'system' };
+  const bundled = (await import('@sparticuz/chromium')).default;
+  return { executablePath: await bundled.executablePath(), source: '@sparticuz/chromium' };
 }
 
-/** Headless Chromium with the flags a closed network and a root user need. */
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: findChromium(),
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+/** Flags a closed network and a root user need; nothing that weakens the page's security. */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+let announced = false;
+
+/** Headless Chromium, saying once per process which one runs (in the test output). */
+export async function launchChromium(): Promise<Browser> {
+  const choice = await findChromium();
+  const browser = await chromium.launch({ executablePath: choice.executablePath, headless: true, args: CHROMIUM_ARGS });
+  if (!announced) {
+    announced = true;
+    process.stdout.write(`e2e: Chromium ${browser.version()} from ${choice.source} (${choice.executablePath})\n`);
+  }
+  return browser;
 }

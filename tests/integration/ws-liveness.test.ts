@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Duplex } from 'node:stream';
-import { WS_CLOSE, type ServerEvent, type UnsequencedEvent } from '../../../shared/contract';
-import { createWsBridge } from '../../../renderer/bridge/ws-bridge';
-import { runCli } from '../../helpers/cli-process';
-import { api, startTestGateway, TEST_SECRETS } from '../../helpers/test-gateway';
-import { openSocket } from '../../helpers/ws-client';
+import { WS_CLOSE, type ServerEvent, type UnsequencedEvent } from '../../shared/contract';
+import { createWsBridge } from '../../renderer/bridge/ws-bridge';
+import { runCli } from '../helpers/cli-process';
+import { api, startTestGateway, TEST_SECRETS } from '../helpers/test-gateway';
+import { openSocket } from '../helpers/ws-client';
 
 let gateway: Awaited<ReturnType<typeof startTestGateway>> | null = null;
 afterEach(async () => {
