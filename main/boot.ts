@@ -10,6 +10,7 @@ import { Inbox } from './services/inbox';
 import { WebhookIntake } from './services/webhook-intake';
 import { WebhookProcessor } from './services/webhook-processor';
 import { createOperationHandlers, type Caller, type OperationHandlers } from './services/operations';
+import { MemoryGovernor } from './services/memory-governor';
 import { Presence } from './services/presence';
 import { Outbox, type OutboxOptions } from './services/outbox';
 import { RejectionCounter, WebhookAdmin } from './services/webhook-admin';
@@ -52,6 +53,8 @@ export type BootOptions = {
   hubLimits?: Partial<HubLimits>;
   /** Retry and throughput settings (tests shorten the backoff). */
   outbox?: Partial<OutboxOptions>;
+  /** Pace garbage collection through webhook floods (default on; see MemoryGovernor). */
+  governMemory?: boolean;
   /** Who this process is, named to a second process refused the same data dir (default `switchboard serve`). */
   command?: string;
   /** How long shutdown waits for sends already on their way to WhatsApp (default 3 s). */
@@ -141,6 +144,7 @@ export async function bootGateway(config: GatewayConfig, options: BootOptions): 
     info: (user) => info({ user }),
     limits: { ...DEFAULT_HUB_LIMITS, ...options.hubLimits },
   });
+  const memory = options.governMemory === false ? null : new MemoryGovernor();
   const server = createGatewayServer({
     webhook: {
       appSecret: config.appSecret,
@@ -151,6 +155,7 @@ export async function bootGateway(config: GatewayConfig, options: BootOptions): 
         const total = rejected.add(reason);
         options.log(`webhook: rejected (${reason}); ${total} rejected since start`);
       },
+      onBodyRead: (bytes) => memory?.noteIngest(bytes),
       log: options.log,
     },
     handlers,
@@ -200,6 +205,7 @@ export async function bootGateway(config: GatewayConfig, options: BootOptions): 
     close: async () => {
       clearInterval(pruning);
       stopWatchingTokens();
+      memory?.stop();
       processor.stop();
       presence.stop();
       sandbox?.stop();

@@ -44,6 +44,8 @@ async function serve(args: string[]): Promise<void> {
     rendererDir: path.join(__dirname, '..', 'renderer'),
     checkpointWorker: path.join(__dirname, 'checkpoint-worker.cjs'),
     log: (line) => process.stderr.write(`${line}\n`),
+    // V8's own defaults when set to 0 (to compare, in the memory benchmark).
+    governMemory: process.env.SWITCHBOARD_MEMORY_GOVERNOR !== '0',
   });
   // Signal handlers first: a supervisor may stop us the moment it reads `listening`.
   let stopping = false;

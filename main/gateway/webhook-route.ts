@@ -17,6 +17,8 @@ export type WebhookRouteDeps = {
   now: () => number;
   /** Called for every rejected request (counted, never stored). */
   onRejected: (reason: string) => void;
+  /** Told the size of every body read, signed or not (memory pacing during a flood). */
+  onBodyRead?: (bytes: number) => void;
   log: (line: string) => void;
 };
 
@@ -60,6 +62,7 @@ export async function handleWebhookDelivery(req: IncomingMessage, res: ServerRes
     return;
   }
   const body = await readBody(req, MAX_WEBHOOK_BYTES);
+  if (body.ok) deps.onBodyRead?.(body.value.length);
   if (!body.ok) {
     deps.onRejected(body.error.code);
     sendError(res, body.error.code, body.error.message, { connection: 'close' });
