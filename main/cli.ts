@@ -1,11 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { MESSAGE_STATUSES, type MessageStatus } from '../shared/contract';
 import { bootGateway } from './boot';
 import { ConfigError, ensureDataDir, resolveConfig, SANDBOX_PHONE_NUMBER_ID } from './config';
 import { databasePath, defaultDataDir } from './paths';
-import { DataDirInUseError } from './store/data-dir-lock';
+import { DataDirInUseError, lockDataDir } from './store/data-dir-lock';
+import { HistoryNotEmptyError, seedDemoHistory } from './store/demo-history';
 import { DatabaseUnreadableError, openDatabase } from './store/database';
 import { DatabaseFromTheFutureError } from './store/migrations';
 import { signalTokensChanged, TokenRepo } from './store/token-repo';
@@ -20,7 +21,9 @@ const USAGE = `usage:
   switchboard simulate --from <wa_id> [--name <name>] [--url http://127.0.0.1:8787] [--data <dir>] and one of:
       --text <text> | --image <caption> | --location <lat,lng> | --button-reply <title>
       | --reaction <emoji> --wamid <message it reacts to>
-  switchboard simulate --status sent|delivered|read|failed --wamid <wamid> --from <wa_id> [--url …] [--data <dir>]`;
+  switchboard simulate --status sent|delivered|read|failed --wamid <wamid> --from <wa_id> [--url …] [--data <dir>]
+  switchboard seed-demo [--conversations 10000] [--messages 1000000] [--seed 1] [--data <dir>]
+      (fills an empty data dir with a realistic demo history, for trying the inbox at scale)`;
 
 /** A mistake in how the CLI was called, told in one line. */
 class UsageError extends Error {}
@@ -187,7 +190,55 @@ async function token(args: string[]): Promise<void> {
   }
 }
 
-const COMMANDS: Record<string, (args: string[]) => Promise<void>> = { serve, simulate, token };
+function positiveCount(flag: string, value: string, max: number): number {
+  const count = Number(value);
+  if (!Number.isInteger(count) || count < 1 || count > max) throw new UsageError(`--${flag} must be a whole number from 1 to ${max.toLocaleString('en-US')}, not ${value}`);
+  return count;
+}
+
+// A small seeded generator (mulberry32): the same --seed builds the same history.
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+async function seedDemo(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: { conversations: { type: 'string', default: '10000' }, messages: { type: 'string', default: '1000000' }, seed: { type: 'string', default: '1' }, data: { type: 'string' } },
+    strict: true,
+    allowPositionals: false,
+  });
+  const conversations = positiveCount('conversations', values.conversations, 1_000_000);
+  const messages = positiveCount('messages', values.messages, 50_000_000);
+  if (messages < conversations) throw new UsageError('--messages must be at least --conversations (every conversation gets a message)');
+  const seed = positiveCount('seed', values.seed, 2 ** 31);
+  const dataDir = path.resolve(values.data ?? defaultDataDir());
+  ensureDataDir(dataDir);
+  const lock = lockDataDir(dataDir, 'switchboard seed-demo');
+  try {
+    const db = openDatabase({ path: databasePath(dataDir) });
+    try {
+      const phoneNumberIds = [process.env.WHATSAPP_PHONE_NUMBER_ID ?? SANDBOX_PHONE_NUMBER_ID, '100000000000002'];
+      const summary = seedDemoHistory(db, { conversations, messages, random: seededRandom(seed), nowMs: Date.now(), phoneNumberIds });
+      db.pragma('wal_checkpoint(TRUNCATE)');
+      const megabytes = statSync(databasePath(dataDir)).size / 1e6;
+      process.stdout.write(`seeded ${summary.conversations} conversations and ${summary.messages} messages in ${summary.seconds.toFixed(1)} s (${megabytes.toFixed(0)} MB)\n`);
+    } finally {
+      db.close();
+    }
+  } finally {
+    lock.release();
+  }
+}
+
+const COMMANDS: Record<string, (args: string[]) => Promise<void>> = { serve, simulate, token, 'seed-demo': seedDemo };
 
 /** Runs the CLI; every failure is one line on stderr and a non-zero exit code. */
 export async function main(argv: string[]): Promise<void> {
@@ -198,7 +249,7 @@ export async function main(argv: string[]): Promise<void> {
   }
   const run = COMMANDS[command];
   try {
-    if (!run) throw new UsageError(`unknown command ${command} (try: serve, simulate, token)`);
+    if (!run) throw new UsageError(`unknown command ${command} (try: serve, simulate, token, seed-demo)`);
     await run(rest);
   } catch (error) {
     const known =
@@ -207,6 +258,7 @@ export async function main(argv: string[]): Promise<void> {
       error instanceof DatabaseFromTheFutureError ||
       error instanceof DatabaseUnreadableError ||
       error instanceof DataDirInUseError ||
+      error instanceof HistoryNotEmptyError ||
       (error instanceof TypeError && 'code' in error);
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`switchboard: ${known ? message : `unexpected error: ${message}`}\n`);

@@ -1,5 +1,5 @@
-import { fail, ok, type Conversation, type MessageInfo, type MessagePage, type Result, type ServerEvent, type ValidOperationRequest } from '../../shared/contract';
-import { decodeCursor, encodeCursor } from '../store/message-repo';
+import { fail, ok, type Conversation, type Message, type MessageInfo, type MessagePage, type Result, type ServerEvent, type ValidOperationRequest } from '../../shared/contract';
+import { cursorOf, decodeCursor, encodeCursor } from '../store/message-repo';
 import type { Store } from '../store';
 import type { EventBus } from './event-bus';
 
@@ -13,20 +13,54 @@ export class History {
     private readonly now: () => number = Date.now,
   ) {}
 
-  listConversations(): Conversation[] {
-    return this.store.conversations.list();
+  /** The conversation list, newest activity first: whole, or a page of `limit` after `after_id`. */
+  listConversations(request: ValidOperationRequest<'listConversations'>): Result<Conversation[]> {
+    if (request.limit === undefined) {
+      if (request.after_id !== undefined) return fail('bad_request', 'after_id pages the list: give limit too');
+      return ok(this.store.conversations.list());
+    }
+    const page = this.store.conversations.page(request.limit, request.after_id);
+    return page ? ok(page) : fail('not_found', `conversation ${request.after_id} does not exist`);
   }
 
+  /**
+   * A page of a conversation: the newest, the one before or after a cursor, or one centred on a
+   * message (half older, the message, the rest newer). Every page carries the cursors to page on
+   * both ways, so a thread opened anywhere scrolls to both ends.
+   */
   listMessages(request: ValidOperationRequest<'listMessages'>): Result<MessagePage> {
-    if (!this.store.conversations.get(request.conversation_id)) {
-      return fail('not_found', `conversation ${request.conversation_id} does not exist`);
+    const conversationId = request.conversation_id;
+    if (!this.store.conversations.get(conversationId)) return fail('not_found', `conversation ${conversationId} does not exist`);
+    const limit = request.limit ?? DEFAULT_PAGE_SIZE;
+    const { messages } = this.store;
+    if (request.around !== undefined) {
+      const target = messages.position(conversationId, request.around);
+      if (!target) return fail('not_found', `message ${request.around} is not in conversation ${conversationId}`);
+      const olderCount = Math.floor((limit - 1) / 2);
+      const older = messages.page(conversationId, target, olderCount);
+      const rest = messages.pageAfter(conversationId, { timestampMs: target.timestampMs, id: target.id - 1 }, limit - older.length);
+      return ok(this.pageOf(conversationId, [...older, ...rest]));
+    }
+    if (request.after !== undefined) {
+      const cursor = decodeCursor(request.after);
+      if (!cursor) return fail('bad_request', 'after: not a cursor from this gateway');
+      return ok(this.pageOf(conversationId, messages.pageAfter(conversationId, cursor, limit)));
     }
     const cursor = request.before === undefined ? null : decodeCursor(request.before);
     if (request.before !== undefined && !cursor) return fail('bad_request', 'before: not a cursor from this gateway');
-    const limit = request.limit ?? DEFAULT_PAGE_SIZE;
-    const messages = this.store.messages.page(request.conversation_id, cursor, limit);
-    const oldest = messages[0];
-    return ok({ messages, next_before: messages.length === limit && oldest ? encodeCursor(oldest) : null });
+    return ok(this.pageOf(conversationId, messages.page(conversationId, cursor, limit)));
+  }
+
+  // Cursors on both ends of a page, each null when nothing lies beyond it (one indexed probe each).
+  private pageOf(conversationId: number, page: Message[]): MessagePage {
+    const oldest = page[0];
+    const newest = page.at(-1);
+    const { messages } = this.store;
+    return {
+      messages: page,
+      next_before: oldest && messages.hasBeyond(conversationId, cursorOf(oldest), true) ? encodeCursor(oldest) : null,
+      next_after: newest && messages.hasBeyond(conversationId, cursorOf(newest), false) ? encodeCursor(newest) : null,
+    };
   }
 
   getMessageInfo(request: ValidOperationRequest<'getMessageInfo'>): Result<MessageInfo> {

@@ -33,7 +33,7 @@ export function createOperationHandlers(services: {
   const { history, outbox, webhooks, presence, info } = services;
   return {
     getInfo: (_request, caller) => ok(info(caller)),
-    listConversations: () => ok(history.listConversations()),
+    listConversations: (request) => history.listConversations(request),
     listMessages: (request) => history.listMessages(request),
     sendMessage: (request) => outbox.sendText(request),
     sendTemplate: (request) => outbox.sendTemplate(request),

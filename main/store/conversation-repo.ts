@@ -55,6 +55,12 @@ function toConversation(row: ConversationRow): Conversation {
 }
 
 /** Conversations: one per (business phone number, customer). */
+/** The list's order and its paging, named so that tests can assert their plans. */
+export const CONVERSATION_SQL = {
+  order: 'ORDER BY last_message_at DESC, id DESC',
+  after: 'WHERE coalesce(last_message_at, -1) < ? OR (coalesce(last_message_at, -1) = ? AND id < ?) ORDER BY last_message_at DESC, id DESC',
+} as const;
+
 export class ConversationRepo {
   private readonly byId;
   private readonly byWaId;
@@ -63,6 +69,8 @@ export class ConversationRepo {
   private readonly latestInboundRow;
   private readonly setReceiptRow;
   private readonly all;
+  private readonly firstPage;
+  private readonly pageAfter;
   private readonly insertRow;
   private readonly linkIdentity;
   private readonly updateActivity;
@@ -86,9 +94,10 @@ export class ConversationRepo {
        WHERE m.conversation_id = ? AND m.direction = 'in' AND m.wamid IS NOT NULL ORDER BY m.timestamp DESC, m.id DESC LIMIT 1`,
     );
     this.setReceiptRow = db.prepare<[string, number]>('UPDATE conversations SET read_receipt_wamid = ? WHERE id = ?');
-    this.all = db.prepare<[], ConversationRow>(
-      'SELECT * FROM conversations ORDER BY last_message_at IS NULL, last_message_at DESC, id DESC',
-    );
+    // NULL sorts lowest, so conversations without a message come last in descending order.
+    this.all = db.prepare<[], ConversationRow>(`SELECT * FROM conversations ${CONVERSATION_SQL.order}`);
+    this.firstPage = db.prepare<[number], ConversationRow>(`SELECT * FROM conversations ${CONVERSATION_SQL.order} LIMIT ?`);
+    this.pageAfter = db.prepare<[number, number, number, number], ConversationRow>(`SELECT * FROM conversations ${CONVERSATION_SQL.after} LIMIT ?`);
     this.insertRow = db.prepare<[string, string, string | null, string | null, string]>(
       'INSERT INTO conversations (phone_number_id, customer_key, wa_id, user_id, name) VALUES (?, ?, ?, ?, ?)',
     );
@@ -142,6 +151,19 @@ export class ConversationRepo {
 
   list(): Conversation[] {
     return this.all.all().map(toConversation);
+  }
+
+  /**
+   * A page of the list in activity order: the first, or the one after conversation `afterId`;
+   * undefined when `afterId` does not exist.
+   */
+  page(limit: number, afterId?: number): Conversation[] | undefined {
+    if (afterId === undefined) return this.firstPage.all(limit).map(toConversation);
+    const after = this.byId.get(afterId);
+    if (!after) return undefined;
+    // Conversations without a message have no activity: they follow all the others, by id.
+    const at = after.last_message_at ?? -1;
+    return this.pageAfter.all(at, at, afterId, limit).map(toConversation);
   }
 
   /**

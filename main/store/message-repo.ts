@@ -25,6 +25,18 @@ export type TimestampSource = 'meta' | 'received';
 /** An edit of a stored message, by its own wamid, with Meta's time and its arrival. */
 export type MessageEdit = { editWamid: string; type: string; text: string; content: MessageContent; timestampMs: number; receivedAtMs: number };
 
+/**
+ * The history queries behind paging, named so that tests can assert their plans (each must search
+ * `messages_by_conversation`, never scan): at a million messages a lost index is seconds per page.
+ */
+export const HISTORY_SQL = {
+  pageBefore: `WHERE m.conversation_id = ? AND (m.timestamp < ? OR (m.timestamp = ? AND m.id < ?)) ORDER BY m.timestamp DESC, m.id DESC LIMIT ?`,
+  pageAfter: `WHERE m.conversation_id = ? AND (m.timestamp > ? OR (m.timestamp = ? AND m.id > ?)) ORDER BY m.timestamp, m.id LIMIT ?`,
+  anyBefore: 'SELECT 1 FROM messages WHERE conversation_id = ? AND (timestamp < ? OR (timestamp = ? AND id < ?)) LIMIT 1',
+  anyAfter: 'SELECT 1 FROM messages WHERE conversation_id = ? AND (timestamp > ? OR (timestamp = ? AND id > ?)) LIMIT 1',
+  position: 'SELECT timestamp, id FROM messages WHERE id = ? AND conversation_id = ?',
+} as const;
+
 /** A message to store; `wamid` is null for an outbound send not yet accepted by Meta. */
 export type NewMessage = Pick<MessageRow, 'conversation_id' | 'wamid' | 'direction' | 'type' | 'text' | 'timestamp' | 'status' | 'reply_to'> & {
   content: MessageContent;
@@ -85,6 +97,10 @@ export class MessageRepo {
   private readonly byId;
   private readonly byWamid;
   private readonly pageRows;
+  private readonly pageAfterRows;
+  private readonly positionRow;
+  private readonly anyBefore;
+  private readonly anyAfter;
   private readonly setWamidRow;
   private readonly setStatusRow;
   private readonly addHistory;
@@ -119,10 +135,11 @@ export class MessageRepo {
     this.byId = db.prepare<[number], MessageRow>(`${SELECT_MESSAGE} WHERE m.id = ?`);
     this.byWamid = db.prepare<[string], MessageRow>(`${SELECT_MESSAGE} WHERE m.wamid = ?`);
     this.byClientId = db.prepare<[string], MessageRow>(`${SELECT_MESSAGE} WHERE m.client_message_id = ?`);
-    this.pageRows = db.prepare<[number, number, number, number, number], MessageRow>(
-      `${SELECT_MESSAGE} WHERE m.conversation_id = ? AND (m.timestamp < ? OR (m.timestamp = ? AND m.id < ?))
-       ORDER BY m.timestamp DESC, m.id DESC LIMIT ?`,
-    );
+    this.pageRows = db.prepare<[number, number, number, number, number], MessageRow>(`${SELECT_MESSAGE} ${HISTORY_SQL.pageBefore}`);
+    this.pageAfterRows = db.prepare<[number, number, number, number, number], MessageRow>(`${SELECT_MESSAGE} ${HISTORY_SQL.pageAfter}`);
+    this.anyBefore = db.prepare<[number, number, number, number], number>(HISTORY_SQL.anyBefore).pluck();
+    this.anyAfter = db.prepare<[number, number, number, number], number>(HISTORY_SQL.anyAfter).pluck();
+    this.positionRow = db.prepare<[number, number], { timestamp: number; id: number }>(HISTORY_SQL.position);
     this.setWamidRow = db.prepare<[string | null, number]>('UPDATE messages SET wamid = ? WHERE id = ?');
     this.setStatusRow = db.prepare<[MessageStatus, string | null, number]>('UPDATE messages SET status = ?, error_json = ? WHERE id = ?');
     this.addHistory = db.prepare<[number, MessageStatus, number, string | null]>(
@@ -223,6 +240,23 @@ export class MessageRepo {
     return this.pageRows.all(conversationId, ts, ts, id, limit).reverse().map(toMessage);
   }
 
+  /** Up to `limit` messages after `cursor`, oldest first. */
+  pageAfter(conversationId: number, cursor: MessageCursor, limit: number): Message[] {
+    return this.pageAfterRows.all(conversationId, cursor.timestampMs, cursor.timestampMs, cursor.id, limit).map(toMessage);
+  }
+
+  /** Whether the conversation holds a message before (`older`) or after `cursor`. */
+  hasBeyond(conversationId: number, cursor: MessageCursor, older: boolean): boolean {
+    const probe = older ? this.anyBefore : this.anyAfter;
+    return probe.get(conversationId, cursor.timestampMs, cursor.timestampMs, cursor.id) !== undefined;
+  }
+
+  /** Where a message stands in its conversation's order; undefined when it is not in that conversation. */
+  position(conversationId: number, messageId: number): MessageCursor | undefined {
+    const row = this.positionRow.get(messageId, conversationId);
+    return row && { timestampMs: row.timestamp, id: row.id };
+  }
+
   /** Records Meta's id for a send; null forgets the id of a failed attempt before a Retry. */
   setWamid(id: number, wamid: string | null): void {
     this.setWamidRow.run(wamid, id);
@@ -278,7 +312,12 @@ export class MessageRepo {
   }
 }
 
-/** Encodes a cursor as the opaque string clients pass back as `before`. */
+/** Where a message stands in its conversation's order. */
+export function cursorOf(message: Message): MessageCursor {
+  return { timestampMs: Date.parse(message.timestamp), id: message.id };
+}
+
+/** Encodes a cursor as the opaque string clients pass back as `before` or `after`. */
 export function encodeCursor(message: Message): string {
   return `${Date.parse(message.timestamp)}_${message.id}`;
 }

@@ -165,6 +165,13 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 7,
+    description: 'the conversation list in activity order, read a page at a time',
+    up: (db) => {
+      db.exec('CREATE INDEX conversations_by_activity ON conversations (last_message_at DESC, id DESC)');
+    },
+  },
 ];
 
 /** The schema version this build of the app writes. */

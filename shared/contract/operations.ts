@@ -10,10 +10,17 @@ export const MAX_TEXT_LENGTH = 4096;
 /** Largest page of messages or events one call returns. */
 export const MAX_PAGE_SIZE = 200;
 
-/** A page of messages, oldest first, with the cursor for the page before it (null at the start). */
+/** Largest page of the conversation list one call returns. */
+export const MAX_CONVERSATION_PAGE = 500;
+
+/**
+ * A page of messages, oldest first, with the cursors for the page before it (null at the start of
+ * the conversation) and the page after it (null at its newest message).
+ */
 export const MessagePageSchema = z.object({
   messages: z.array(MessageSchema),
   next_before: z.string().nullable(),
+  next_after: z.string().nullable(),
 });
 
 /** A page of messages. */
@@ -57,17 +64,31 @@ export const operations = {
     result: GatewayInfoSchema,
   },
   listConversations: {
-    request: z.object({}).strict(),
+    // Newest activity first. `limit` pages the list (`after_id`: the last conversation of the
+    // previous page); without it, the whole list.
+    request: z
+      .object({
+        limit: z.coerce.number().int().min(1).max(MAX_CONVERSATION_PAGE).optional(),
+        after_id: z.coerce.number().int().positive().optional(),
+      })
+      .strict(),
     result: z.array(ConversationSchema),
   },
   listMessages: {
+    // At most one of `before` (older than a cursor), `after` (newer than a cursor) and `around` (a
+    // page centred on a message: a search result, a quoted message, a date); none: the newest page.
     request: z
       .object({
         conversation_id: conversationId,
         before: z.string().min(1).optional(),
+        after: z.string().min(1).optional(),
+        around: z.coerce.number().int().positive().optional(),
         limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).optional(),
       })
-      .strict(),
+      .strict()
+      .refine((request) => [request.before, request.after, request.around].filter((value) => value !== undefined).length <= 1, {
+        message: 'give at most one of before, after and around',
+      }),
     result: MessagePageSchema,
   },
   sendMessage: {

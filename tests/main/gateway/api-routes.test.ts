@@ -69,6 +69,29 @@ describe('conversations and messages', () => {
     expect(second.messages.map((m) => m.text)).toEqual(['¿Tenéis envío a Canarias? 🚚 @tienda', 'one']);
   });
 
+  it('opens a page centred on a message and pages newer with after, over HTTP', async () => {
+    for (const text of ['one', 'two', 'three', 'four']) await api(gateway.url, '/api/conversations/1/messages', json({ text }));
+    const whole = (await (await api(gateway.url, '/api/conversations/1/messages')).json()) as MessagePage;
+    const two = whole.messages.find((m) => m.text === 'two');
+    const centred = (await (await api(gateway.url, `/api/conversations/1/messages?around=${two?.id}&limit=3`)).json()) as MessagePage;
+    expect(centred.messages.map((m) => m.text)).toEqual(['one', 'two', 'three']);
+    const newer = (await (await api(gateway.url, `/api/conversations/1/messages?after=${centred.next_after}&limit=3`)).json()) as MessagePage;
+    expect(newer.messages.map((m) => m.text)).toEqual(['four']);
+    expect(newer.next_after).toBeNull();
+    const both = await api(gateway.url, `/api/conversations/1/messages?around=${two?.id}&before=${centred.next_before}`);
+    expect(both.status).toBe(400);
+    expect(((await both.json()) as { error: { code: string } }).error.code).toBe('bad_request');
+  });
+
+  it('pages the conversation list with limit and after_id', async () => {
+    const first = await api(gateway.url, '/api/conversations?limit=1');
+    expect(((await first.json()) as { id: number }[]).map((c) => c.id)).toEqual([1]);
+    const next = await api(gateway.url, '/api/conversations?limit=1&after_id=1');
+    expect(await next.json()).toEqual([]);
+    const unknown = await api(gateway.url, '/api/conversations?limit=1&after_id=77');
+    expect(unknown.status).toBe(404);
+  });
+
   it('sends a reply: 201 with the pending message', async () => {
     const response = await api(gateway.url, '/api/conversations/1/messages', json({ text: 'Sí', reply_to: 'wamid.TEXT0001' }));
     expect(response.status).toBe(201);

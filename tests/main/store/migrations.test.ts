@@ -43,6 +43,15 @@ describe('migrations', () => {
     expect(() => db.prepare("INSERT INTO message_edits (edit_wamid, message_id, timestamp, received_at) VALUES ('wamid.E', 1, 3, 3)").run()).toThrow(/UNIQUE/);
   });
 
+  it('migration 7 indexes the conversation list by activity, keeping version-6 rows', () => {
+    const db = new BetterSqlite3(':memory:');
+    migrate(db, MIGRATIONS.slice(0, 6));
+    db.exec("INSERT INTO conversations (id, phone_number_id, customer_key, wa_id, name, last_message_at) VALUES (1, 'p', 'c', 'c', 'Ana', 5)");
+    expect(migrate(db, MIGRATIONS.slice(0, 7))).toBe(7);
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'conversations_by_activity'").pluck().get()).toBe('conversations_by_activity');
+    expect(db.prepare('SELECT name FROM conversations').pluck().all()).toEqual(['Ana']);
+  });
+
   it('running twice changes nothing', () => {
     const db = new BetterSqlite3(':memory:');
     migrate(db);

@@ -1,0 +1,130 @@
+import { describe, expect, it } from 'vitest';
+import { operations } from '../../../shared/contract';
+import { History } from '../../../main/services/history';
+import { seedDemoHistory } from '../../../main/store/demo-history';
+import { CONVERSATION_SQL } from '../../../main/store/conversation-repo';
+import { HISTORY_SQL } from '../../../main/store/message-repo';
+import { memoryStore } from '../../helpers/memory-store';
+
+function seeded() {
+  const memory = memoryStore();
+  let state = 7;
+  const random = () => ((state = (state * 48271) % 2147483647) / 2147483647);
+  seedDemoHistory(memory.store.db, { conversations: 20, messages: 3_000, random, nowMs: Date.UTC(2026, 10, 30), phoneNumberIds: ['100000000000001'] });
+  const history = new History(memory.store, memory.bus);
+  // The longest thread, and every id in it in the conversation's order.
+  const { conversation_id: conversationId } = memory.store.db
+    .prepare('SELECT conversation_id, count(*) AS n FROM messages GROUP BY conversation_id ORDER BY n DESC LIMIT 1')
+    .get() as { conversation_id: number };
+  const ids = memory.store.db.prepare('SELECT id FROM messages WHERE conversation_id = ? ORDER BY timestamp, id').pluck().all(conversationId) as number[];
+  const list = (request: Record<string, unknown>) => {
+    const result = history.listMessages(operations.listMessages.request.parse({ conversation_id: conversationId, ...request }));
+    if (!result.ok) throw new Error(result.error.message);
+    return result.value;
+  };
+  return { ...memory, history, conversationId, ids, list };
+}
+
+describe('paging a thread both ways from any message', () => {
+  it('opens on the newest page, with a cursor to older messages and none to newer', () => {
+    const { ids, list } = seeded();
+    const page = list({ limit: 50 });
+    expect(page.messages.map((m) => m.id)).toEqual(ids.slice(-50));
+    expect(page.next_before).not.toBeNull();
+    expect(page.next_after).toBeNull();
+  });
+
+  it('centres a page on a message in the middle, and pages on both ways without overlap or gap', () => {
+    const { ids, list } = seeded();
+    const target = ids[Math.floor(ids.length / 2)] as number;
+    const page = list({ around: target, limit: 51 });
+    const at = ids.indexOf(target);
+    expect(page.messages.map((m) => m.id)).toEqual(ids.slice(at - 25, at + 26));
+    const older = list({ before: page.next_before, limit: 30 });
+    const newer = list({ after: page.next_after, limit: 30 });
+    expect(older.messages.map((m) => m.id)).toEqual(ids.slice(at - 55, at - 25));
+    expect(newer.messages.map((m) => m.id)).toEqual(ids.slice(at + 26, at + 56));
+  });
+
+  it('walks the whole thread from its first message to its newest with after-cursors', () => {
+    const { ids, list } = seeded();
+    let page = list({ around: ids[0], limit: 200 });
+    const seen = page.messages.map((m) => m.id);
+    expect(page.next_before).toBeNull();
+    while (page.next_after) {
+      page = list({ after: page.next_after, limit: 200 });
+      seen.push(...page.messages.map((m) => m.id));
+    }
+    expect(seen).toEqual(ids);
+  });
+
+  it('refuses a message of another conversation, an unknown one, a forged cursor, and two directions at once', () => {
+    const { history, conversationId, store, list } = seeded();
+    const foreign = store.db.prepare('SELECT id FROM messages WHERE conversation_id <> ? LIMIT 1').pluck().get(conversationId) as number;
+    expect(history.listMessages({ conversation_id: conversationId, around: foreign })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(history.listMessages({ conversation_id: conversationId, around: 99_999_999 })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(history.listMessages({ conversation_id: conversationId, after: 'nope' })).toMatchObject({ ok: false, error: { code: 'bad_request', message: 'after: not a cursor from this gateway' } });
+    expect(() => list({ before: '1_1', after: '1_1' })).toThrow('give at most one of before, after and around');
+  });
+});
+
+describe('history queries use their indexes (a lost index fails here, not for a user)', () => {
+  const plan = (db: ReturnType<typeof seeded>['store']['db'], sql: string, ...params: unknown[]) =>
+    (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((row) => row.detail).join(' | ');
+
+  it.each([
+    ['a page before a cursor', `SELECT * FROM messages m ${HISTORY_SQL.pageBefore}`, [1, 1, 1, 1, 50]],
+    ['a page after a cursor', `SELECT * FROM messages m ${HISTORY_SQL.pageAfter}`, [1, 1, 1, 1, 50]],
+    ['a probe for older messages', HISTORY_SQL.anyBefore, [1, 1, 1, 1]],
+    ['a probe for newer messages', HISTORY_SQL.anyAfter, [1, 1, 1, 1]],
+  ])('%s reads messages through messages_by_conversation, in its order', (_name, sql, params) => {
+    const { store } = seeded();
+    const detail = plan(store.db, sql, ...params);
+    expect(detail).toMatch(/SEARCH (messages|m) USING (COVERING )?INDEX messages_by_conversation/);
+    expect(detail).not.toMatch(/SCAN|TEMP B-TREE/);
+  });
+
+  it('finds a message’s position by its primary key', () => {
+    const { store } = seeded();
+    expect(plan(store.db, HISTORY_SQL.position, 1, 1)).toMatch(/USING INTEGER PRIMARY KEY/);
+  });
+});
+
+describe('the conversation list a page at a time', () => {
+  it('pages the whole list in activity order, without overlap or gap, conversations without messages last', () => {
+    const { history, store } = seeded();
+    store.db.prepare("INSERT INTO conversations (phone_number_id, customer_key, wa_id, name) VALUES ('100000000000001', '999', '999', 'No messages yet')").run();
+    const whole = history.listConversations({});
+    if (!whole.ok) throw new Error(whole.error.message);
+    expect(whole.value.at(-1)?.name).toBe('No messages yet');
+    const paged: number[] = [];
+    let afterId: number | undefined;
+    for (;;) {
+      const page = history.listConversations({ limit: 6, ...(afterId ? { after_id: afterId } : {}) });
+      if (!page.ok) throw new Error(page.error.message);
+      if (page.value.length === 0) break;
+      paged.push(...page.value.map((c) => c.id));
+      afterId = page.value.at(-1)?.id;
+    }
+    expect(paged).toEqual(whole.value.map((c) => c.id));
+    const times = whole.value.map((c) => (c.last_message_at ? Date.parse(c.last_message_at) : -1));
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+  });
+
+  it('refuses an unknown after_id, and after_id without limit', () => {
+    const { history } = seeded();
+    expect(history.listConversations({ limit: 5, after_id: 99_999 })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(history.listConversations({ after_id: 1 })).toMatchObject({ ok: false, error: { code: 'bad_request', message: 'after_id pages the list: give limit too' } });
+  });
+
+  it.each([
+    ['the first page', `SELECT * FROM conversations ${CONVERSATION_SQL.order} LIMIT 50`],
+    ['a page after a conversation', `SELECT * FROM conversations ${CONVERSATION_SQL.after} LIMIT 50`],
+  ])('reads %s through conversations_by_activity, in its order', (_name, sql) => {
+    const { store } = seeded();
+    const params = sql.includes('?') ? [1, 1, 1] : [];
+    const detail = (store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((row) => row.detail).join(' | ');
+    expect(detail).toMatch(/(SCAN|SEARCH) conversations USING INDEX conversations_by_activity/);
+    expect(detail).not.toMatch(/TEMP B-TREE/);
+  });
+});
