@@ -3,12 +3,22 @@ import { MemoryGovernor, type Collect } from '../../../main/services/memory-gove
 
 let calls: Parameters<Collect>[0][];
 let level: number;
+let young: number;
+let holds: boolean[];
 let governor: MemoryGovernor;
 beforeEach(() => {
   vi.useFakeTimers();
   calls = [];
   level = 1_000;
-  governor = new MemoryGovernor({ checkEveryBytes: 100, growthPerCollection: 500, quietMs: 2_000 }, (options) => calls.push(options), () => level);
+  young = 1_000;
+  holds = [];
+  governor = new MemoryGovernor(
+    { checkEveryBytes: 100, growthPerCollection: 500, quietMs: 2_000, maxYoungBytes: 8_000 },
+    (options) => calls.push(options),
+    () => level,
+    () => young,
+    (hold) => holds.push(hold),
+  );
 });
 afterEach(() => {
   governor.stop();
@@ -58,6 +68,17 @@ describe('MemoryGovernor', () => {
     expect(calls).toEqual([{ type: 'major', execution: 'sync', flavor: 'last-resort' }]);
     vi.advanceTimersByTime(10_000);
     expect(calls).toHaveLength(1);
+  });
+
+  it('holds the young generation once a flood has grown it to maxYoungBytes, and lets it grow again after the quiet collection', () => {
+    governor.noteIngest(100);
+    expect(holds).toEqual([]);
+    young = 8_000;
+    governor.noteIngest(100);
+    governor.noteIngest(100);
+    expect(holds).toEqual([true]);
+    vi.advanceTimersByTime(2_000);
+    expect(holds).toEqual([true, false]);
   });
 
   it('does nothing while nothing arrives', () => {

@@ -1,0 +1,154 @@
+// History at scale (part of `npm run bench`): a generated database of 10,000 conversations and
+// 1,000,000 messages (`switchboard seed-demo`), then the gateway serving it: time to ready, RSS,
+// and p50/p95 of the conversation list and thread pages over HTTP. The raw baseline is the same
+// SQL run directly through better-sqlite3 in this process, in the same run. Prints a table and JSON.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { root, stopChild } from './processes.mjs';
+
+const CONVERSATIONS = Number(process.env.BENCH_HISTORY_CONVERSATIONS ?? 10_000);
+const MESSAGES = Number(process.env.BENCH_HISTORY_MESSAGES ?? 1_000_000);
+const SAMPLES = 400;
+const TOKEN = 'bench-token';
+
+function rssMiB(pid) {
+  try {
+    return Number(/^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
+  } catch {
+    return null;
+  }
+}
+
+function run(args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk) => (out += chunk));
+    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${args.join(' ')} exited with ${code}`))));
+  });
+}
+
+// Starts the gateway on the data dir; resolves once it prints `listening`, with the time that took.
+function startGateway(dataDir) {
+  const started = performance.now();
+  const child = spawn(process.execPath, ['dist/main/cli.cjs', 'serve', '--port', '0', '--data', dataDir], {
+    cwd: root,
+    env: { ...process.env, SWITCHBOARD_TOKEN: TOKEN, SWITCHBOARD_SANDBOX_SEED: '0' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      const match = /^listening (\S+)$/m.exec(out);
+      if (match) resolve({ child, url: match[1], readyMs: performance.now() - started });
+    });
+    child.on('exit', (code) => reject(new Error(`serve exited with ${code}`)));
+  });
+}
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+function get(url) {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { agent, headers: { authorization: `Bearer ${TOKEN}` } }, (res) => {
+        const chunks = [];
+        res.on('data', (chunk) => chunks.push(chunk));
+        res.on('end', () => (res.statusCode === 200 ? resolve(JSON.parse(Buffer.concat(chunks).toString('utf8'))) : reject(new Error(`${url}: HTTP ${res.statusCode}`))));
+      })
+      .on('error', reject);
+  });
+}
+
+function percentiles(samples) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  return { p50_ms: Math.round(at(0.5) * 1000) / 1000, p95_ms: Math.round(at(0.95) * 1000) / 1000 };
+}
+
+async function timeEach(inputs, call) {
+  const samples = [];
+  for (const input of inputs) {
+    const started = performance.now();
+    await call(input);
+    samples.push(performance.now() - started);
+  }
+  return percentiles(samples);
+}
+
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'switchboard-bench-history-'));
+const seeded = await run(['dist/main/cli.cjs', 'seed-demo', '--conversations', String(CONVERSATIONS), '--messages', String(MESSAGES), '--data', dataDir]);
+const dbFile = path.join(dataDir, 'switchboard.db');
+const dbMegabytes = statSync(dbFile).size / 1e6;
+
+// Inputs drawn once, used by both the gateway and the raw baseline.
+const raw = new Database(dbFile, { readonly: true });
+let state = 12345;
+const random = () => (state = (state * 48271) % 2147483647) / 2147483647;
+const conversationIds = raw.prepare('SELECT id FROM conversations').pluck().all();
+const maxMessageId = raw.prepare('SELECT max(id) FROM messages').pluck().get();
+const pickConversations = Array.from({ length: SAMPLES }, () => conversationIds[Math.floor(random() * conversationIds.length)]);
+const pickMessages = Array.from({ length: SAMPLES }, () => raw.prepare('SELECT id, conversation_id FROM messages WHERE id = ?').get(1 + Math.floor(random() * maxMessageId)));
+const listAfter = Array.from({ length: SAMPLES }, () => conversationIds[Math.floor(random() * conversationIds.length)]);
+
+const starts = [];
+let gateway = null;
+for (let n = 0; n < 3; n += 1) {
+  if (gateway) await stopChild(gateway.child);
+  gateway = await startGateway(dataDir);
+  starts.push(gateway.readyMs);
+}
+const { url, child } = gateway;
+await new Promise((resolve) => setTimeout(resolve, 1_000));
+const rssIdle = rssMiB(child.pid);
+
+const rows = [
+  { name: 'conversation list, first page of 50', target_p95_ms: 5, gateway: await timeEach(pickConversations, () => get(`${url}/api/conversations?limit=50`)) },
+  { name: 'conversation list, a page of 50 after any conversation', target_p95_ms: 5, gateway: await timeEach(listAfter, (id) => get(`${url}/api/conversations?limit=50&after_id=${id}`)) },
+  { name: 'thread, newest page of 50', target_p95_ms: 2, gateway: await timeEach(pickConversations, (id) => get(`${url}/api/conversations/${id}/messages?limit=50`)) },
+  { name: 'thread, page of 50 centred on a message', target_p95_ms: 2, gateway: await timeEach(pickMessages, (m) => get(`${url}/api/conversations/${m.conversation_id}/messages?around=${m.id}&limit=50`)) },
+];
+const rssAfter = rssMiB(child.pid);
+await stopChild(child);
+agent.destroy();
+
+// Raw baseline: the same reads straight through better-sqlite3, no HTTP, no JSON, no service.
+const firstPage = raw.prepare('SELECT * FROM conversations ORDER BY last_message_at DESC, id DESC LIMIT 50');
+const activity = raw.prepare('SELECT last_message_at FROM conversations WHERE id = ?').pluck();
+const afterPage = raw.prepare('SELECT * FROM conversations WHERE coalesce(last_message_at, -1) < ? OR (coalesce(last_message_at, -1) = ? AND id < ?) ORDER BY last_message_at DESC, id DESC LIMIT 50');
+const newest = raw.prepare('SELECT * FROM messages WHERE conversation_id = ? ORDER BY timestamp DESC, id DESC LIMIT 50');
+const position = raw.prepare('SELECT timestamp FROM messages WHERE id = ?').pluck();
+const older = raw.prepare('SELECT * FROM messages WHERE conversation_id = ? AND (timestamp < ? OR (timestamp = ? AND id < ?)) ORDER BY timestamp DESC, id DESC LIMIT 24');
+const newer = raw.prepare('SELECT * FROM messages WHERE conversation_id = ? AND (timestamp > ? OR (timestamp = ? AND id >= ?)) ORDER BY timestamp, id LIMIT 26');
+const baselines = [
+  await timeEach(pickConversations, () => firstPage.all()),
+  await timeEach(listAfter, (id) => {
+    const at = activity.get(id) ?? -1;
+    return afterPage.all(at, at, id);
+  }),
+  await timeEach(pickConversations, (id) => newest.all(id)),
+  await timeEach(pickMessages, (m) => {
+    const at = position.get(m.id);
+    return [older.all(m.conversation_id, at, at, m.id), newer.all(m.conversation_id, at, at, m.id)];
+  }),
+];
+raw.close();
+rmSync(dataDir, { recursive: true, force: true });
+rows.forEach((row, index) => (row.baseline = baselines[index]));
+
+const readyMs = Math.round([...starts].sort((a, b) => a - b)[1]);
+console.log(`\nHistory at scale: ${CONVERSATIONS.toLocaleString('en-US')} conversations, ${MESSAGES.toLocaleString('en-US')} messages (${dbMegabytes.toFixed(0)} MB on disk); ${seeded.trim()}\n`);
+console.log('| measure | gateway p50 ms | gateway p95 ms | target p95 | met | raw SQL p50 ms | raw SQL p95 ms |');
+console.log('|---|---:|---:|---:|---|---:|---:|');
+for (const r of rows) {
+  console.log(`| ${r.name} | ${r.gateway.p50_ms} | ${r.gateway.p95_ms} | ≤ ${r.target_p95_ms} | ${r.gateway.p95_ms <= r.target_p95_ms ? 'yes' : 'no'} | ${r.baseline.p50_ms} | ${r.baseline.p95_ms} |`);
+}
+console.log(`| gateway ready after start (median of 3) | ${readyMs} | | ≤ 500 | ${readyMs <= 500 ? 'yes' : 'no'} | | |`);
+console.log(`| gateway RSS, idle / after the reads (MiB) | ${rssIdle?.toFixed(1)} / ${rssAfter?.toFixed(1)} | | ≤ 150 | ${(rssAfter ?? 0) <= 150 ? 'yes' : 'no'} | | |`);
+console.log(
+  `\n${JSON.stringify({ suite: 'history', conversations: CONVERSATIONS, messages: MESSAGES, db_megabytes: Math.round(dbMegabytes), seed: seeded.trim(), ready_ms: readyMs, ready_runs_ms: starts.map(Math.round), rss_idle_mib: rssIdle, rss_after_mib: rssAfter, rows })}`,
+);
