@@ -1,11 +1,12 @@
 // History at scale (part of `npm run bench`): a generated database of 10,000 conversations and
 // 1,000,000 messages (`switchboard seed-demo`), then the gateway serving it: time to ready, RSS,
-// and p50/p95 of the conversation list and thread pages over HTTP. The raw baseline is the same
+// and p50/p95 of the conversation list, thread pages and search over HTTP. The raw baseline is the same
 // SQL run directly through better-sqlite3 in this process, in the same run. Prints a table and JSON.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
+import { URLSearchParams } from 'node:url';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { root, stopChild } from './processes.mjs';
@@ -112,6 +113,17 @@ const rows = [
   { name: 'thread, newest page of 50', target_p95_ms: 2, gateway: await timeEach(pickConversations, (id) => get(`${url}/api/conversations/${id}/messages?limit=50`)) },
   { name: 'thread, page of 50 centred on a message', target_p95_ms: 2, gateway: await timeEach(pickMessages, (m) => get(`${url}/api/conversations/${m.conversation_id}/messages?around=${m.id}&limit=50`)) },
 ];
+// Search: a rare term (one order id), common words, and inside one conversation; then the RSS
+// after 1,000 searches.
+const rareTerms = Array.from({ length: SAMPLES }, () => `${['A', 'BR', 'PT', 'CN', 'JP'][Math.floor(random() * 5)]}${10000 + Math.floor(random() * 89999)}`);
+const commonTerms = Array.from({ length: SAMPLES }, () => ['pedido', 'order', 'obrigado', 'merci', 'São Paulo', '谢谢你'.slice(0, 2) + '订单'][Math.floor(random() * 6)]);
+const search = (query) => get(`${url}/api/search?${new URLSearchParams({ limit: '20', ...query })}`);
+rows.push(
+  { name: 'search, a rare term (an order id), global, 20 results', target_p95_ms: 20, gateway: await timeEach(rareTerms, (q) => search({ q })) },
+  { name: 'search, a common word, global, 20 results', target_p95_ms: 20, gateway: await timeEach(commonTerms, (q) => search({ q })) },
+  { name: 'search inside one conversation, a common word', target_p95_ms: 5, gateway: await timeEach(pickConversations, (id) => search({ q: 'pedido', conversation_id: String(id) })) },
+);
+for (let n = 0; n < 1_000 - 3 * SAMPLES; n += 1) await search({ q: commonTerms[n % SAMPLES] });
 const rssAfter = rssMiB(child.pid);
 await stopChild(child);
 agent.destroy();
@@ -136,6 +148,14 @@ const baselines = [
     return [older.all(m.conversation_id, at, at, m.id), newer.all(m.conversation_id, at, at, m.id)];
   }),
 ];
+// The same searches straight through SQLite: the index's first 20 rowids, no join, no snippet.
+const match = raw.prepare('SELECT rowid FROM message_search WHERE message_search MATCH ? ORDER BY rowid DESC LIMIT 20').pluck();
+const phrase = (q) => q.split(/\s+/).map((term) => `"${term}"`).join(' ');
+baselines.push(
+  await timeEach(rareTerms, (q) => match.all(phrase(q))),
+  await timeEach(commonTerms, (q) => match.all(phrase(q))),
+  await timeEach(pickConversations, (id) => raw.prepare('SELECT rowid FROM message_search WHERE message_search MATCH ? AND rowid IN (SELECT search_key FROM messages WHERE conversation_id = ?) ORDER BY rowid DESC LIMIT 20').all('"pedido"', id)),
+);
 raw.close();
 rmSync(dataDir, { recursive: true, force: true });
 rows.forEach((row, index) => (row.baseline = baselines[index]));
@@ -148,7 +168,7 @@ for (const r of rows) {
   console.log(`| ${r.name} | ${r.gateway.p50_ms} | ${r.gateway.p95_ms} | ≤ ${r.target_p95_ms} | ${r.gateway.p95_ms <= r.target_p95_ms ? 'yes' : 'no'} | ${r.baseline.p50_ms} | ${r.baseline.p95_ms} |`);
 }
 console.log(`| gateway ready after start (median of 3) | ${readyMs} | | ≤ 500 | ${readyMs <= 500 ? 'yes' : 'no'} | | |`);
-console.log(`| gateway RSS, idle / after the reads (MiB) | ${rssIdle?.toFixed(1)} / ${rssAfter?.toFixed(1)} | | ≤ 150 | ${(rssAfter ?? 0) <= 150 ? 'yes' : 'no'} | | |`);
+console.log(`| gateway RSS, idle / after the reads and 1,000 searches (MiB) | ${rssIdle?.toFixed(1)} / ${rssAfter?.toFixed(1)} | | ≤ 150 | ${(rssAfter ?? 0) <= 150 ? 'yes' : 'no'} | | |`);
 console.log(
   `\n${JSON.stringify({ suite: 'history', conversations: CONVERSATIONS, messages: MESSAGES, db_megabytes: Math.round(dbMegabytes), seed: seeded.trim(), ready_ms: readyMs, ready_runs_ms: starts.map(Math.round), rss_idle_mib: rssIdle, rss_after_mib: rssAfter, rows })}`,
 );

@@ -12,6 +12,8 @@ import { WebhookProcessor } from './services/webhook-processor';
 import { createOperationHandlers, type Caller, type OperationHandlers } from './services/operations';
 import { MemoryGovernor } from './services/memory-governor';
 import { Presence } from './services/presence';
+import { Search } from './services/search';
+import { SearchIndexer } from './services/search-indexer';
 import { Outbox, type OutboxOptions } from './services/outbox';
 import { RejectionCounter, WebhookAdmin } from './services/webhook-admin';
 import { createStore, type Store } from './store';
@@ -38,6 +40,8 @@ export type RunningGateway = {
   localCaller: Caller;
   /** Resolves once every acknowledged webhook has been processed (tests, tools). */
   processed(): Promise<void>;
+  /** Resolves once every stored message is in the search index (tests, benchmarks). */
+  indexed(): Promise<void>;
   close(): Promise<void>;
 };
 
@@ -126,7 +130,8 @@ export async function bootGateway(config: GatewayConfig, options: BootOptions): 
     head_seq: store.events.head(),
     version: APP_VERSION,
   });
-  const handlers = createOperationHandlers({ history, outbox, webhooks: webhookAdmin, presence, info });
+  const handlers = createOperationHandlers({ history, search: new Search(store), outbox, webhooks: webhookAdmin, presence, info });
+  const indexer = new SearchIndexer(store, bus, options.log);
   const access = {
     apiToken: config.apiToken,
     localUser: config.localUser,
@@ -184,6 +189,7 @@ export async function bootGateway(config: GatewayConfig, options: BootOptions): 
   prune();
   // Whatever a crash left acknowledged but unprocessed is processed now; sends resume.
   processor.schedule();
+  indexer.start();
   outbox.start();
   if (sandbox && config.whatsapp.mode === 'sandbox' && config.whatsapp.seed && store.conversations.list().length === 0) {
     sandbox.seed(config.whatsapp.phoneNumberId);
@@ -202,10 +208,12 @@ export async function bootGateway(config: GatewayConfig, options: BootOptions): 
     hub,
     localCaller: { user: config.localUser },
     processed: () => processor.settle(),
+    indexed: () => indexer.settle(),
     close: async () => {
       clearInterval(pruning);
       stopWatchingTokens();
       memory?.stop();
+      indexer.stop();
       processor.stop();
       presence.stop();
       sandbox?.stop();

@@ -12,6 +12,7 @@ import {
 import type { History } from './history';
 import type { Outbox } from './outbox';
 import type { Presence } from './presence';
+import type { Search } from './search';
 import type { WebhookAdmin } from './webhook-admin';
 
 /** Who is calling: the agent behind the token (HTTP, WebSocket) or the desktop app's own user (IPC). */
@@ -25,12 +26,13 @@ export type OperationHandlers = {
 /** Binds each operation of the contract to the service that implements it. */
 export function createOperationHandlers(services: {
   history: History;
+  search: Search;
   outbox: Outbox;
   webhooks: WebhookAdmin;
   presence: Presence;
   info: (caller: Caller) => GatewayInfo;
 }): OperationHandlers {
-  const { history, outbox, webhooks, presence, info } = services;
+  const { history, search, outbox, webhooks, presence, info } = services;
   return {
     getInfo: (_request, caller) => ok(info(caller)),
     listConversations: (request) => history.listConversations(request),
@@ -44,6 +46,7 @@ export function createOperationHandlers(services: {
       if (result.ok) outbox.conversationOpened(request.conversation_id);
       return result;
     },
+    searchMessages: (request) => search.searchMessages(request),
     getMessageInfo: (request) => history.getMessageInfo(request),
     listWebhooks: (request) => ok(webhooks.list(request)),
     replayWebhook: (request) => webhooks.replay(request),

@@ -39,8 +39,11 @@ export function assertDatabaseReadable(path: string): void {
   let db: Database | null = null;
   try {
     db = new BetterSqlite3(path, { readonly: true, fileMustExist: true });
-    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL%'").pluck().all() as string[];
-    for (const table of tables) db.prepare(`SELECT max(rowid) FROM "${table.replaceAll('"', '""')}"`).get();
+    // Ordinary tables and the search index's own, with a rowid to probe (not views, not virtual).
+    const tables = (db.pragma('table_list') as { schema: string; name: string; type: string; wr: number }[]).filter(
+      (table) => table.schema === 'main' && (table.type === 'table' || table.type === 'shadow') && table.wr === 0,
+    );
+    for (const { name } of tables) db.prepare(`SELECT max(rowid) FROM "${name.replaceAll('"', '""')}"`).get();
   } catch (error) {
     const code = (error as { code?: string }).code ?? 'error';
     throw new DatabaseUnreadableError(path, `${code}: ${error instanceof Error ? error.message : String(error)}`);

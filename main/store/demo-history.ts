@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { SEARCH_KEY_LOW_BITS, searchBody, searchKeyBase } from './migrations';
 
 /** How big a demo history to build, and the randomness and clock it is built with. */
 export type DemoHistoryOptions = { conversations: number; messages: number; random: () => number; nowMs: number; phoneNumberIds: string[] };
@@ -96,10 +97,18 @@ export function seedDemoHistory(db: Database, options: DemoHistoryOptions): Demo
   const insertConversation = db.prepare<[string, string, string, string]>(
     'INSERT INTO conversations (phone_number_id, customer_key, wa_id, name) VALUES (?, ?, ?, ?)',
   );
-  const insertMessage = db.prepare<[number, string, string, string, string, number, string, string | null, string, string | null, number, number | null]>(
-    `INSERT INTO messages (conversation_id, wamid, direction, type, text, timestamp, status, error_json, content_json, raw_json, received_at, edited_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  const insertMessage = db.prepare<[number, string, string, string, string, number, string, string | null, string, string | null, number, number | null, number]>(
+    `INSERT INTO messages (conversation_id, wamid, direction, type, text, timestamp, status, error_json, content_json, raw_json, received_at, edited_at, search_key)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
+  // Search keys as MessageRepo gives them: Meta's second, then a free slot in it.
+  const usedKeys = new Set<number>();
+  const searchKey = (timestampMs: number, serial: number): number => {
+    let key = searchKeyBase(timestampMs) + (serial % 2 ** SEARCH_KEY_LOW_BITS);
+    while (usedKeys.has(key)) key += 1;
+    usedKeys.add(key);
+    return key;
+  };
   const conversationIds: number[] = [];
   db.transaction(() => {
     for (let n = 0; n < options.conversations; n += 1) {
@@ -160,7 +169,7 @@ export function seedDemoHistory(db: Database, options: DemoHistoryOptions): Demo
       const error = status === 'failed' ? JSON.stringify({ code: 131026, title: 'Message undeliverable' }) : null;
       const raw = inbound ? JSON.stringify({ from: 'demo', id: `wamid.DEMO${serial}`, timestamp: String(Math.floor(at / 1000)), type }) : null;
       const edited = random() < 0.01 ? at + 60_000 : null;
-      insertMessage.run(conversationId, `wamid.DEMO${serial}`, inbound ? 'in' : 'out', type, text, at, status, error, JSON.stringify(content), raw, at, edited);
+      insertMessage.run(conversationId, `wamid.DEMO${serial}`, inbound ? 'in' : 'out', type, text, at, status, error, JSON.stringify(content), raw, at, edited, searchKey(at, serial));
     }
   });
   for (let index = 0; index < conversationIds.length; index += 1) write(index);
@@ -171,6 +180,11 @@ export function seedDemoHistory(db: Database, options: DemoHistoryOptions): Demo
       last_inbound_at = (SELECT max(timestamp) FROM messages m WHERE m.conversation_id = conversations.id AND m.direction = 'in'),
       preview = coalesce((SELECT text FROM messages m WHERE m.conversation_id = conversations.id ORDER BY timestamp DESC, id DESC LIMIT 1), ''),
       unread_count = CASE WHEN id % 7 = 0 THEN 1 + id % 5 ELSE 0 END;
+  `);
+  // The whole history into the search index in one go (the indexer's batches would take longer).
+  db.exec(`
+    INSERT INTO message_search (rowid, body) SELECT search_key, ${searchBody('messages')} FROM messages WHERE id > (SELECT indexed_through FROM search_state);
+    UPDATE search_state SET indexed_through = (SELECT max(id) FROM messages);
   `);
   return { conversations: conversationIds.length, messages: serial, seconds: (performance.now() - started) / 1000 };
 }

@@ -3,6 +3,7 @@ import { ConversationRepo } from './conversation-repo';
 import { EventLog } from './event-log';
 import { MessageRepo } from './message-repo';
 import { OutboxRepo } from './outbox-repo';
+import { SearchRepo } from './search-repo';
 import { TokenRepo } from './token-repo';
 import { WebhookLog } from './webhook-log';
 
@@ -15,6 +16,7 @@ export type Store = {
   webhooks: WebhookLog;
   tokens: TokenRepo;
   outbox: OutboxRepo;
+  search: SearchRepo;
   transaction<T>(work: () => T): T;
   /**
    * Runs `work` inside the current transaction as a savepoint: if it throws, only its own writes
@@ -36,6 +38,7 @@ export function createStore(db: Database): Store {
     webhooks: new WebhookLog(db),
     tokens: new TokenRepo(db),
     outbox: new OutboxRepo(db),
+    search: new SearchRepo(db),
     // IMMEDIATE takes the write lock up front: a transaction that read first and wrote later
     // would fail at once (SQLITE_BUSY, no wait) if another connection (a CLI command, or the
     // checkpointer rewinding the WAL) had taken the write lock in between.

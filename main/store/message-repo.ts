@@ -1,7 +1,15 @@
-import type { Database } from 'better-sqlite3';
+import type { Database, RunResult } from 'better-sqlite3';
 import type { DeliveryError, Message, MessageContent, MessageStatus, Reaction } from '../../shared/contract';
+import { SEARCH_KEY_LOW_BITS, searchKeyBase } from './migrations';
 
-type MessageRow = {
+const LOW_SLOTS = 2 ** SEARCH_KEY_LOW_BITS;
+
+function isSearchKeyTaken(error: unknown): boolean {
+  return (error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' && String((error as Error).message).includes('messages.search_key');
+}
+
+/** A messages row as selected with its reactions. */
+export type MessageRow = {
   id: number;
   conversation_id: number;
   wamid: string | null;
@@ -59,14 +67,16 @@ export type StatusHistoryEntry = { status: MessageStatus; timestampMs: number; e
 
 // Reactions are joined by wamid at read time, so a reaction that arrived before its message
 // appears as soon as the message is stored.
-const SELECT_MESSAGE = `SELECT m.*, (SELECT json_group_array(json_object('emoji', r.emoji, 'from', r.reactor)) FROM reactions r
+/** Every column of a message, with its reactions joined by wamid. */
+export const SELECT_MESSAGE = `SELECT m.*, (SELECT json_group_array(json_object('emoji', r.emoji, 'from', r.reactor)) FROM reactions r
   WHERE r.target_wamid = m.wamid AND r.emoji IS NOT NULL) AS reactions_json FROM messages m`;
 
 function parseError(json: string | null): DeliveryError | undefined {
   return json ? (JSON.parse(json) as DeliveryError) : undefined;
 }
 
-function toMessage(row: MessageRow): Message {
+/** A stored row as the contract's Message. */
+export function toMessage(row: MessageRow): Message {
   const error = parseError(row.error_json);
   return {
     id: row.id,
@@ -111,6 +121,9 @@ export class MessageRepo {
   private readonly upsertReaction;
   private readonly editRow;
   private readonly recordEditRow;
+  private readonly newestKey;
+  /** Spreads the messages of one second over its key slots in arrival order. */
+  private nextLow = 0;
   private readonly revokeRow;
   private readonly reactionsFor;
   private readonly byClientId;
@@ -127,11 +140,12 @@ export class MessageRepo {
       "SELECT emoji, reactor AS 'from' FROM reactions WHERE target_wamid = ? AND emoji IS NOT NULL ORDER BY timestamp",
     );
     this.insertRow = db.prepare<
-      [number, string | null, string, string, string, number, MessageStatus, string | null, string | null, string, string, number, string | null, string | null]
+      [number, string | null, string, string, string, number, MessageStatus, string | null, string | null, string, string, number, string | null, string | null, number]
     >(
-      `INSERT INTO messages (conversation_id, wamid, direction, type, text, timestamp, status, error_json, reply_to, content_json, raw_json, received_at, client_message_id, timestamp_source)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (wamid) DO NOTHING`,
+      `INSERT INTO messages (conversation_id, wamid, direction, type, text, timestamp, status, error_json, reply_to, content_json, raw_json, received_at, client_message_id, timestamp_source, search_key)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (wamid) DO NOTHING`,
     );
+    this.newestKey = db.prepare<[], number | null>('SELECT max(search_key) FROM messages').pluck();
     this.byId = db.prepare<[number], MessageRow>(`${SELECT_MESSAGE} WHERE m.id = ?`);
     this.byWamid = db.prepare<[string], MessageRow>(`${SELECT_MESSAGE} WHERE m.wamid = ?`);
     this.byClientId = db.prepare<[string], MessageRow>(`${SELECT_MESSAGE} WHERE m.client_message_id = ?`);
@@ -179,23 +193,7 @@ export class MessageRepo {
   /** Stores a message; returns null when its wamid is already stored (Meta redelivers). */
   insert(message: NewMessage, receivedAtMs: number): Message | null {
     const { content, error } = message;
-    // Positional parameters: this runs for every ingested message, and binding by name costs more.
-    const info = this.insertRow.run(
-      message.conversation_id,
-      message.wamid,
-      message.direction,
-      message.type,
-      message.text,
-      message.timestamp,
-      message.status,
-      errorJson(error),
-      message.reply_to,
-      JSON.stringify(content),
-      JSON.stringify(message.raw ?? null),
-      receivedAtMs,
-      message.client_message_id ?? null,
-      message.timestamp_source === 'received' ? 'received' : null,
-    );
+    const info = this.insertWithSearchKey(message, receivedAtMs);
     if (info.changes === 0) return null;
     // Built from what was written rather than read back, for the same reason.
     return {
@@ -215,6 +213,49 @@ export class MessageRepo {
       revoked: false,
       ...(message.timestamp_source === 'received' ? { timestamp_source: 'received' as const } : {}),
     };
+  }
+
+  /**
+   * Inserts with a search key in the second of `timestampMs` (the search index's rowid, so that
+   * results come newest first by Meta's time), taking the next slot of that second. A slot is
+   * rarely taken already (a message of the same second that arrived 32,768 messages apart): the
+   * unique index refuses it and the next slot is tried, which costs nothing in the common case.
+   */
+  private insertWithSearchKey(message: NewMessage, receivedAtMs: number): RunResult {
+    const base = searchKeyBase(message.timestamp);
+    for (let probe = 0; probe <= LOW_SLOTS; probe += 1) {
+      // Every slot of that second taken: the next free key after all others.
+      const key = probe < LOW_SLOTS ? base + ((this.nextLow + probe) % LOW_SLOTS) : (this.newestKey.get() ?? base) + 1;
+      try {
+        const info = this.runInsert(message, receivedAtMs, key);
+        this.nextLow = (this.nextLow + probe + 1) % LOW_SLOTS;
+        return info;
+      } catch (error) {
+        if (!isSearchKeyTaken(error)) throw error;
+      }
+    }
+    throw new Error('no free search key');
+  }
+
+  // Positional parameters: this runs for every ingested message, and binding by name costs more.
+  private runInsert(message: NewMessage, receivedAtMs: number, searchKey: number): RunResult {
+    return this.insertRow.run(
+      message.conversation_id,
+      message.wamid,
+      message.direction,
+      message.type,
+      message.text,
+      message.timestamp,
+      message.status,
+      errorJson(message.error),
+      message.reply_to,
+      JSON.stringify(message.content),
+      JSON.stringify(message.raw ?? null),
+      receivedAtMs,
+      message.client_message_id ?? null,
+      message.timestamp_source === 'received' ? 'received' : null,
+      searchKey,
+    );
   }
 
   get(id: number): Message | undefined {

@@ -172,7 +172,65 @@ export const MIGRATIONS: readonly Migration[] = [
       db.exec('CREATE INDEX conversations_by_activity ON conversations (last_message_at DESC, id DESC)');
     },
   },
+  {
+    version: 8,
+    description: 'full-text search over messages (FTS5 trigram), keyed in order of Meta time, indexed in batches',
+    up: (db) => {
+      db.exec(`
+        -- Orders search results newest first by Meta's time at no cost: (seconds << 15) + a low
+        -- part that keeps keys unique (MessageRepo.searchKeyFor). It is the search index's rowid.
+        ALTER TABLE messages ADD COLUMN search_key INTEGER;
+        -- Contentless: the text lives in messages; the index holds only trigrams. Trigrams find
+        -- mid-word, CJK without spaces, order ids and phone fragments; remove_diacritics folds
+        -- accents on both sides ("sao paulo" finds "São Paulo"). Measured choice: README, "Search".
+        CREATE VIRTUAL TABLE message_search USING fts5(body, tokenize = 'trigram remove_diacritics 1', content = '', contentless_delete = 1);
+        -- Messages are indexed in batches after they are stored (one segment per commit of a
+        -- webhook group nearly halved ingest); search reads the few not indexed yet directly.
+        -- Every message with id <= indexed_through is in the index.
+        CREATE TABLE search_state (id INTEGER PRIMARY KEY CHECK (id = 1), indexed_through INTEGER NOT NULL);
+      `);
+      // Existing messages in (time, id) order: keys increase with time and never collide.
+      const rows = db.prepare('SELECT id, timestamp FROM messages ORDER BY timestamp, id').iterate() as IterableIterator<{ id: number; timestamp: number }>;
+      const setKey = db.prepare('UPDATE messages SET search_key = ? WHERE id = ?');
+      let last = -1;
+      for (const row of rows) {
+        last = Math.max(searchKeyBase(row.timestamp), last + 1);
+        setKey.run(last, row.id);
+      }
+      db.exec(`
+        CREATE UNIQUE INDEX messages_by_search_key ON messages (search_key);
+        INSERT INTO message_search (rowid, body) SELECT search_key, ${searchBody('messages')} FROM messages;
+        INSERT INTO search_state (id, indexed_through) VALUES (1, coalesce((SELECT max(id) FROM messages), 0));
+        -- An indexed message's edits, revokes and erasure reach the index in the same transaction.
+        CREATE TRIGGER messages_search_update AFTER UPDATE OF text, content_json ON messages
+          WHEN new.id <= (SELECT indexed_through FROM search_state) BEGIN
+          DELETE FROM message_search WHERE rowid = old.search_key;
+          INSERT INTO message_search (rowid, body) VALUES (new.search_key, ${searchBody('new')});
+        END;
+        CREATE TRIGGER messages_search_delete AFTER DELETE ON messages
+          WHEN old.id <= (SELECT indexed_through FROM search_state) BEGIN
+          DELETE FROM message_search WHERE rowid = old.search_key;
+        END;
+      `);
+    },
+  },
 ];
+
+/** What of a message search finds: its text (captions, place names and card names are in it) and a document's file name. */
+export function searchBody(row: string): string {
+  return `${row}.text || char(10) || coalesce(json_extract(${row}.content_json, '$.media.filename'), '')`;
+}
+
+/** Bits of a search key below the second: room for 32,768 messages in one second of Meta's time. */
+export const SEARCH_KEY_LOW_BITS = 15;
+
+/**
+ * The first search key of a message's second. Keys stay below 2^53 up to year 9999 (the parser's
+ * limit), so JavaScript numbers hold them exactly.
+ */
+export function searchKeyBase(timestampMs: number): number {
+  return Math.floor(Math.max(0, timestampMs) / 1000) * 2 ** SEARCH_KEY_LOW_BITS;
+}
 
 /** The schema version this build of the app writes. */
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

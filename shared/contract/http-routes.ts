@@ -23,6 +23,12 @@ export const HTTP_ROUTES = {
   reactToMessage: { method: 'POST', path: '/api/messages/:message_id/reaction', body: true, status: 200 },
   retryMessage: { method: 'POST', path: '/api/messages/:message_id/retry', status: 200 },
   markRead: { method: 'POST', path: '/api/conversations/:conversation_id/read', status: 200 },
+  searchMessages: {
+    method: 'GET',
+    path: '/api/search',
+    query: ['q', 'conversation_id', 'phone_number_id', 'direction', 'unread', 'media', 'from', 'to', 'before', 'limit'],
+    status: 200,
+  },
   getMessageInfo: { method: 'GET', path: '/api/messages/:message_id/info', status: 200 },
   listWebhooks: { method: 'GET', path: '/api/webhooks', query: ['before', 'limit'], status: 200 },
   replayWebhook: { method: 'POST', path: '/api/webhooks/:id/replay', status: 200 },

@@ -26,6 +26,39 @@ export const MessagePageSchema = z.object({
 /** A page of messages. */
 export type MessagePage = z.infer<typeof MessagePageSchema>;
 
+/** What a search can be narrowed to by media: photos (and stickers), videos, audio, documents, links. */
+export const SEARCH_MEDIA_KINDS = ['photo', 'video', 'audio', 'document', 'link'] as const;
+
+/** Largest page of search results one call returns. */
+export const MAX_SEARCH_PAGE = 100;
+
+/** One search result: the message, its conversation, and a piece of its text with the matches marked. */
+export const SearchHitSchema = z.object({
+  message: MessageSchema,
+  conversation: z.object({ id: z.number().int().positive(), name: z.string(), phone_number_id: z.string() }),
+  /** Up to about 160 characters of the text around the first match; `highlights` are [start, end) offsets into it. */
+  snippet: z.object({ text: z.string(), highlights: z.array(z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()])) }),
+});
+
+/** A search result. */
+export type SearchHit = z.infer<typeof SearchHitSchema>;
+
+/**
+ * A page of search results, newest first by Meta's time. `next_before` continues after the last
+ * message looked at (null: nothing older matches). A page may hold fewer than `limit` hits when
+ * one call's budget of messages to look at ran out first: follow `next_before` for more.
+ */
+export const SearchPageSchema = z.object({
+  hits: z.array(SearchHitSchema),
+  next_before: z.string().nullable(),
+});
+
+/** A page of search results. */
+export type SearchPage = z.infer<typeof SearchPageSchema>;
+
+// Query strings carry booleans as text; IPC carries them as booleans.
+const booleanFlag = z.preprocess((value) => (value === 'true' ? true : value === 'false' ? false : value), z.boolean());
+
 /** A message with its status history, for a "message info" view. */
 export const MessageInfoSchema = z.object({
   message: MessageSchema,
@@ -137,6 +170,29 @@ export const operations = {
   markRead: {
     request: z.object({ conversation_id: conversationId }).strict(),
     result: ConversationSchema,
+  },
+  searchMessages: {
+    // Everything in history, offline: words, parts of words, CJK, order ids and phone fragments,
+    // accents and case folded. Filters narrow it; `before` pages on, with no cap.
+    request: z
+      .object({
+        q: z
+          .string()
+          .transform((text) => text.normalize('NFC').trim())
+          .refine((text) => text.length > 0, 'must not be empty')
+          .refine((text) => text.length <= 200, 'must be at most 200 characters'),
+        conversation_id: z.coerce.number().int().positive().optional(),
+        phone_number_id: z.string().min(1).max(64).optional(),
+        direction: z.enum(['in', 'out']).optional(),
+        unread: booleanFlag.optional(),
+        media: z.enum(SEARCH_MEDIA_KINDS).optional(),
+        from: z.iso.datetime({ offset: true }).optional(),
+        to: z.iso.datetime({ offset: true }).optional(),
+        before: z.string().regex(/^\d{1,16}(_\d{1,16})?$/, 'not a cursor from this gateway').optional(),
+        limit: z.coerce.number().int().min(1).max(MAX_SEARCH_PAGE).optional(),
+      })
+      .strict(),
+    result: SearchPageSchema,
   },
   getMessageInfo: {
     request: z.object({ message_id: z.coerce.number().int().positive() }).strict(),

@@ -29,6 +29,7 @@ export class FakeBridge implements BridgeApi {
   listConversations = () => this.record('listConversations', {}, { ok: true, value: this.conversations });
   listMessages = (request: { conversation_id: number }) =>
     this.record('listMessages', request, { ok: true, value: { messages: this.messages[request.conversation_id] ?? [], next_before: null, next_after: null } });
+  searchMessages = (request: { q: string }) => this.record('searchMessages', request, { ok: true, value: { hits: [], next_before: null } });
   sendMessage = (request: { conversation_id: number; text: string }) => this.record('sendMessage', request, this.sendResult(request.text));
   markRead = (request: { conversation_id: number }) => {
     const conversation = this.conversations.find((c) => c.id === request.conversation_id);

@@ -4,6 +4,7 @@ import { registerIpc, trustedSenderCheck } from '../../../main/app/ipc-registry'
 import type { EventBus } from '../../../main/services/event-bus';
 import { createOperationHandlers } from '../../../main/services/operations';
 import { History } from '../../../main/services/history';
+import { Search } from '../../../main/services/search';
 import { Outbox } from '../../../main/services/outbox';
 import { Inbox } from '../../../main/services/inbox';
 import { RejectionCounter, WebhookAdmin } from '../../../main/services/webhook-admin';
@@ -34,6 +35,7 @@ beforeEach(() => {
   const inbox = new Inbox(memory.store, bus);
   const handlers = createOperationHandlers({
     history: new History(memory.store, bus),
+    search: new Search(memory.store),
     outbox,
     webhooks: new WebhookAdmin(memory.store, inbox, new RejectionCounter(), 30),
     presence: new Presence(memory.store, bus),

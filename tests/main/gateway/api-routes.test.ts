@@ -83,6 +83,20 @@ describe('conversations and messages', () => {
     expect(((await both.json()) as { error: { code: string } }).error.code).toBe('bad_request');
   });
 
+  it('searches over HTTP with filters in the query string, and refuses a bad one with 400', async () => {
+    await gateway.indexed();
+    const found = await api(gateway.url, `/api/search?${new URLSearchParams({ q: 'canarias', direction: 'in', unread: 'true', limit: '5' })}`);
+    expect(found.status).toBe(200);
+    const page = (await found.json()) as { hits: { message: { wamid: string }; snippet: { text: string; highlights: number[][] } }[]; next_before: string | null };
+    expect(page.hits.map((hit) => hit.message.wamid)).toEqual(['wamid.TEXT0001']);
+    const snippet = page.hits[0]?.snippet;
+    expect(snippet?.highlights.map(([from, to]) => snippet.text.slice(from, to))).toEqual(['Canarias']);
+    expect(page.next_before).toBeNull();
+    const empty = await api(gateway.url, '/api/search?q=%20');
+    expect(empty.status).toBe(400);
+    expect(((await empty.json()) as { error: { code: string; message: string } }).error.message).toContain('must not be empty');
+  });
+
   it('pages the conversation list with limit and after_id', async () => {
     const first = await api(gateway.url, '/api/conversations?limit=1');
     expect(((await first.json()) as { id: number }[]).map((c) => c.id)).toEqual([1]);
