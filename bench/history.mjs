@@ -15,6 +15,8 @@ const CONVERSATIONS = Number(process.env.BENCH_HISTORY_CONVERSATIONS ?? 10_000);
 const MESSAGES = Number(process.env.BENCH_HISTORY_MESSAGES ?? 1_000_000);
 const SAMPLES = 400;
 const TOKEN = 'bench-token';
+const SECRET = 'bench-history-secret';
+const INGEST_SECONDS = 5;
 
 function rssMiB(pid) {
   try {
@@ -38,7 +40,7 @@ function startGateway(dataDir) {
   const started = performance.now();
   const child = spawn(process.execPath, ['dist/main/cli.cjs', 'serve', '--port', '0', '--data', dataDir], {
     cwd: root,
-    env: { ...process.env, SWITCHBOARD_TOKEN: TOKEN, SWITCHBOARD_SANDBOX_SEED: '0' },
+    env: { ...process.env, SWITCHBOARD_TOKEN: TOKEN, SWITCHBOARD_SANDBOX_SEED: '0', WHATSAPP_APP_SECRET: SECRET },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
@@ -68,7 +70,7 @@ function get(url) {
 function percentiles(samples) {
   const sorted = [...samples].sort((a, b) => a - b);
   const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-  return { p50_ms: Math.round(at(0.5) * 1000) / 1000, p95_ms: Math.round(at(0.95) * 1000) / 1000 };
+  return { p50_ms: Math.round(at(0.5) * 1000) / 1000, p95_ms: Math.round(at(0.95) * 1000) / 1000, max_ms: Math.round((sorted.at(-1) ?? 0) * 1000) / 1000 };
 }
 
 async function timeEach(inputs, call) {
@@ -125,6 +127,21 @@ rows.push(
 );
 for (let n = 0; n < 1_000 - 3 * SAMPLES; n += 1) await search({ q: commonTerms[n % SAMPLES] });
 const rssAfter = rssMiB(child.pid);
+
+// Ingest on the million-message database: alone, then while a client searches back to back.
+const ingest = () => run(['bench/load.mjs', '--url', url, '--secret', SECRET, '--seconds', String(INGEST_SECONDS), '--connections', '64', '--batch', '1']).then((out) => JSON.parse(out.trim().split('\n').at(-1)));
+const ingestAlone = await ingest();
+let searching = true;
+let searchesDuringIngest = 0;
+const searcher = (async () => {
+  for (let n = 0; searching; n += 1) {
+    await search({ q: commonTerms[n % SAMPLES] });
+    searchesDuringIngest += 1;
+  }
+})();
+const ingestWithSearch = await ingest();
+searching = false;
+await searcher;
 await stopChild(child);
 agent.destroy();
 
@@ -162,13 +179,19 @@ rows.forEach((row, index) => (row.baseline = baselines[index]));
 
 const readyMs = Math.round([...starts].sort((a, b) => a - b)[1]);
 console.log(`\nHistory at scale: ${CONVERSATIONS.toLocaleString('en-US')} conversations, ${MESSAGES.toLocaleString('en-US')} messages (${dbMegabytes.toFixed(0)} MB on disk); ${seeded.trim()}\n`);
-console.log('| measure | gateway p50 ms | gateway p95 ms | target p95 | met | raw SQL p50 ms | raw SQL p95 ms |');
-console.log('|---|---:|---:|---:|---|---:|---:|');
+console.log('| measure | gateway p50 ms | gateway p95 ms | target p95 | met | raw SQL p50 ms | raw SQL p95 ms | gateway max ms |');
+console.log('|---|---:|---:|---:|---|---:|---:|---:|');
 for (const r of rows) {
-  console.log(`| ${r.name} | ${r.gateway.p50_ms} | ${r.gateway.p95_ms} | ≤ ${r.target_p95_ms} | ${r.gateway.p95_ms <= r.target_p95_ms ? 'yes' : 'no'} | ${r.baseline.p50_ms} | ${r.baseline.p95_ms} |`);
+  console.log(
+    `| ${r.name} | ${r.gateway.p50_ms} | ${r.gateway.p95_ms} | ≤ ${r.target_p95_ms} | ${r.gateway.p95_ms <= r.target_p95_ms ? 'yes' : 'no'} | ${r.baseline.p50_ms} | ${r.baseline.p95_ms} | ${r.gateway.max_ms} |`,
+  );
 }
+const ingestRatio = ingestWithSearch.per_second / ingestAlone.per_second;
+console.log(
+  `| ingest while searching (webhooks/s, with / alone: ${Math.round(ingestWithSearch.per_second)} / ${Math.round(ingestAlone.per_second)}, ${searchesDuringIngest} searches) | ${ingestRatio.toFixed(2)} | | ≥ 0.80 | ${ingestRatio >= 0.8 ? 'yes' : 'no'} | | |`,
+);
 console.log(`| gateway ready after start (median of 3) | ${readyMs} | | ≤ 500 | ${readyMs <= 500 ? 'yes' : 'no'} | | |`);
 console.log(`| gateway RSS, idle / after the reads and 1,000 searches (MiB) | ${rssIdle?.toFixed(1)} / ${rssAfter?.toFixed(1)} | | ≤ 150 | ${(rssAfter ?? 0) <= 150 ? 'yes' : 'no'} | | |`);
 console.log(
-  `\n${JSON.stringify({ suite: 'history', conversations: CONVERSATIONS, messages: MESSAGES, db_megabytes: Math.round(dbMegabytes), seed: seeded.trim(), ready_ms: readyMs, ready_runs_ms: starts.map(Math.round), rss_idle_mib: rssIdle, rss_after_mib: rssAfter, rows })}`,
+  `\n${JSON.stringify({ suite: 'history', conversations: CONVERSATIONS, messages: MESSAGES, db_megabytes: Math.round(dbMegabytes), seed: seeded.trim(), ready_ms: readyMs, ready_runs_ms: starts.map(Math.round), rss_idle_mib: rssIdle, rss_after_mib: rssAfter, ingest_alone: ingestAlone, ingest_with_search: ingestWithSearch, searches_during_ingest: searchesDuringIngest, rows })}`,
 );
