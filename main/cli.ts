@@ -5,6 +5,7 @@ import { MESSAGE_STATUSES, type MessageStatus } from '../shared/contract';
 import { bootGateway } from './boot';
 import { ConfigError, ensureDataDir, resolveConfig, SANDBOX_PHONE_NUMBER_ID } from './config';
 import { databasePath, defaultDataDir } from './paths';
+import { BackupRefusedError, backupDatabase, restoreDatabase } from './store/backup';
 import { DataDirInUseError, lockDataDir } from './store/data-dir-lock';
 import { HistoryNotEmptyError, seedDemoHistory } from './store/demo-history';
 import { DatabaseUnreadableError, openDatabase } from './store/database';
@@ -22,6 +23,8 @@ const USAGE = `usage:
       --text <text> | --image <caption> | --location <lat,lng> | --button-reply <title>
       | --reaction <emoji> --wamid <message it reacts to>
   switchboard simulate --status sent|delivered|read|failed --wamid <wamid> --from <wa_id> [--url …] [--data <dir>]
+  switchboard backup <file> [--data <dir>]      (a consistent copy, also while a gateway serves)
+  switchboard restore <file> [--data <dir>]     (checks the backup; keeps the replaced database beside it)
   switchboard seed-demo [--conversations 10000] [--messages 1000000] [--seed 1] [--data <dir>]
       (fills an empty data dir with a realistic demo history, for trying the inbox at scale)`;
 
@@ -238,7 +241,36 @@ async function seedDemo(args: string[]): Promise<void> {
   }
 }
 
-const COMMANDS: Record<string, (args: string[]) => Promise<void>> = { serve, simulate, token, 'seed-demo': seedDemo };
+function oneFile(args: string[], command: string): { file: string; dataDir: string } {
+  const { values, positionals } = parseArgs({ args, options: { data: { type: 'string' } }, strict: true, allowPositionals: true });
+  const [file, ...rest] = positionals;
+  if (!file || rest.length > 0) throw new UsageError(`${command} takes one file: switchboard ${command} <file> [--data <dir>]`);
+  return { file: path.resolve(file), dataDir: path.resolve(values.data ?? defaultDataDir()) };
+}
+
+const megabytes = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
+
+async function backup(args: string[]): Promise<void> {
+  const { file, dataDir } = oneFile(args, 'backup');
+  const summary = backupDatabase(databasePath(dataDir), file);
+  process.stdout.write(`backed up ${databasePath(dataDir)} to ${summary.file}: ${megabytes(summary.bytes)} in ${summary.seconds.toFixed(1)} s (${megabytes(summary.bytes / Math.max(summary.seconds, 0.001))}/s)\n`);
+}
+
+async function restore(args: string[]): Promise<void> {
+  const { file, dataDir } = oneFile(args, 'restore');
+  ensureDataDir(dataDir);
+  // Never under a running gateway: it would go on writing to the file being replaced.
+  const lock = lockDataDir(dataDir, 'switchboard restore');
+  try {
+    const summary = restoreDatabase(file, databasePath(dataDir), Date.now());
+    const kept = summary.keptAs ? `; the database it replaced is kept as ${summary.keptAs}` : '';
+    process.stdout.write(`restored ${file} into ${summary.file}: ${megabytes(summary.bytes)} in ${summary.seconds.toFixed(1)} s${kept}\n`);
+  } finally {
+    lock.release();
+  }
+}
+
+const COMMANDS: Record<string, (args: string[]) => Promise<void>> = { serve, simulate, token, 'seed-demo': seedDemo, backup, restore };
 
 /** Runs the CLI; every failure is one line on stderr and a non-zero exit code. */
 export async function main(argv: string[]): Promise<void> {
@@ -249,7 +281,7 @@ export async function main(argv: string[]): Promise<void> {
   }
   const run = COMMANDS[command];
   try {
-    if (!run) throw new UsageError(`unknown command ${command} (try: serve, simulate, token, seed-demo)`);
+    if (!run) throw new UsageError(`unknown command ${command} (try: serve, simulate, token, backup, restore, seed-demo)`);
     await run(rest);
   } catch (error) {
     const known =
@@ -259,6 +291,7 @@ export async function main(argv: string[]): Promise<void> {
       error instanceof DatabaseUnreadableError ||
       error instanceof DataDirInUseError ||
       error instanceof HistoryNotEmptyError ||
+      error instanceof BackupRefusedError ||
       (error instanceof TypeError && 'code' in error);
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`switchboard: ${known ? message : `unexpected error: ${message}`}\n`);
