@@ -7,6 +7,7 @@ import { ConfigError, ensureDataDir, resolveConfig, SANDBOX_PHONE_NUMBER_ID } fr
 import { databasePath, defaultDataDir } from './paths';
 import { BackupRefusedError, backupDatabase, restoreDatabase } from './store/backup';
 import { DataDirInUseError, lockDataDir } from './store/data-dir-lock';
+import { ErasureDeferredError, eraseCustomer } from './store/erasure';
 import { HistoryNotEmptyError, seedDemoHistory } from './store/demo-history';
 import { DatabaseUnreadableError, openDatabase } from './store/database';
 import { DatabaseFromTheFutureError } from './store/migrations';
@@ -25,6 +26,8 @@ const USAGE = `usage:
   switchboard simulate --status sent|delivered|read|failed --wamid <wamid> --from <wa_id> [--url …] [--data <dir>]
   switchboard backup <file> [--data <dir>]      (a consistent copy, also while a gateway serves)
   switchboard restore <file> [--data <dir>]     (checks the backup; keeps the replaced database beside it)
+  switchboard erase --wa-id <id> | --user-id <id> [--phone-number-id <id>] [--data <dir>]
+      (a privacy request: everything of that customer, in one transaction, with a report)
   switchboard seed-demo [--conversations 10000] [--messages 1000000] [--seed 1] [--data <dir>]
       (fills an empty data dir with a realistic demo history, for trying the inbox at scale)`;
 
@@ -270,7 +273,31 @@ async function restore(args: string[]): Promise<void> {
   }
 }
 
-const COMMANDS: Record<string, (args: string[]) => Promise<void>> = { serve, simulate, token, 'seed-demo': seedDemo, backup, restore };
+async function erase(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: { 'wa-id': { type: 'string' }, 'user-id': { type: 'string' }, 'phone-number-id': { type: 'string' }, data: { type: 'string' } },
+    strict: true,
+    allowPositionals: false,
+  });
+  const waId = values['wa-id']?.replace(/^\+/, '');
+  const userId = values['user-id'];
+  if (!waId && !userId) throw new UsageError('erase needs the customer: --wa-id <phone number id> or --user-id <business-scoped id>');
+  if (waId !== undefined && !/^\d{5,20}$/.test(waId)) throw new UsageError('--wa-id must be the customer number, digits only (e.g. 34600111222)');
+  const dataDir = path.resolve(values.data ?? defaultDataDir());
+  if (!existsSync(databasePath(dataDir))) throw new UsageError(`there is no database at ${databasePath(dataDir)}`);
+  // Works beside a running gateway: one transaction on the shared database.
+  const db = openDatabase({ path: databasePath(dataDir) });
+  try {
+    const report = eraseCustomer(db, { waId, userId, phoneNumberId: values['phone-number-id'] });
+    const parts = Object.entries(report).map(([table, count]) => `${count} ${table.replaceAll('_', ' ')}`);
+    process.stdout.write(`erased ${waId ?? userId}: ${parts.join(', ')}\n`);
+  } finally {
+    db.close();
+  }
+}
+
+const COMMANDS: Record<string, (args: string[]) => Promise<void>> = { serve, simulate, token, 'seed-demo': seedDemo, backup, restore, erase };
 
 /** Runs the CLI; every failure is one line on stderr and a non-zero exit code. */
 export async function main(argv: string[]): Promise<void> {
@@ -281,7 +308,7 @@ export async function main(argv: string[]): Promise<void> {
   }
   const run = COMMANDS[command];
   try {
-    if (!run) throw new UsageError(`unknown command ${command} (try: serve, simulate, token, backup, restore, seed-demo)`);
+    if (!run) throw new UsageError(`unknown command ${command} (try: serve, simulate, token, backup, restore, erase, seed-demo)`);
     await run(rest);
   } catch (error) {
     const known =
@@ -292,6 +319,7 @@ export async function main(argv: string[]): Promise<void> {
       error instanceof DataDirInUseError ||
       error instanceof HistoryNotEmptyError ||
       error instanceof BackupRefusedError ||
+      error instanceof ErasureDeferredError ||
       (error instanceof TypeError && 'code' in error);
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`switchboard: ${known ? message : `unexpected error: ${message}`}\n`);

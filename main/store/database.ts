@@ -73,6 +73,9 @@ export function openDatabase({ path }: OpenDatabaseOptions): Database {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
+    // Deleted and replaced content is overwritten, not left in free space: an edited message's old
+    // text or an erased customer cannot be read back from the file (privacy requests, edits).
+    db.pragma('secure_delete = ON');
     db.pragma('busy_timeout = 5000');
     db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
     migrate(db);
