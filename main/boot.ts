@@ -10,6 +10,7 @@ import { Inbox } from './services/inbox';
 import { WebhookIntake } from './services/webhook-intake';
 import { WebhookProcessor } from './services/webhook-processor';
 import { createOperationHandlers, type Caller, type OperationHandlers } from './services/operations';
+import { HistoryRetention } from './services/history-retention';
 import { MemoryGovernor } from './services/memory-governor';
 import { Presence } from './services/presence';
 import { Search } from './services/search';
@@ -180,8 +181,10 @@ export async function bootGateway(config: GatewayConfig, options: BootOptions): 
     throw error;
   }
   url = baseUrl(config.host, address.port);
-  // Retention of raw deliveries: at start, then hourly (unref'd: never keeps the process alive).
+  const retention = new HistoryRetention(store, config.historyRetentionDays, options.log);
+  // Retention of raw deliveries and history: at start, then hourly (unref'd: never keeps the process alive).
   const prune = () => {
+    retention.run().catch((error: unknown) => options.log(`history retention failed: ${error instanceof Error ? error.message : String(error)}`));
     const removed = webhookAdmin.prune();
     if (removed > 0) options.log(`webhook log: removed ${removed} deliveries older than ${config.webhookRetentionDays} days`);
     store.events.prune(Date.now() - config.eventRetentionDays * 24 * 60 * 60 * 1000, config.eventRetentionCount);
@@ -214,6 +217,7 @@ export async function bootGateway(config: GatewayConfig, options: BootOptions): 
       stopWatchingTokens();
       memory?.stop();
       indexer.stop();
+      retention.stop();
       processor.stop();
       presence.stop();
       sandbox?.stop();

@@ -25,6 +25,8 @@ export type GatewayConfig = {
   allowedHosts: string[];
   /** Days a raw webhook delivery is kept in the webhook log. */
   webhookRetentionDays: number;
+  /** Days of message history kept (older is deleted, erasure-style); null keeps everything. */
+  historyRetentionDays: number | null;
   /** The event log keeps this many days, and at most `eventRetentionCount` events. */
   eventRetentionDays: number;
   eventRetentionCount: number;
@@ -144,6 +146,7 @@ export function resolveConfig(
     allowedOrigins: list(env.SWITCHBOARD_ALLOWED_ORIGINS),
     allowedHosts: list(env.SWITCHBOARD_ALLOWED_HOSTS),
     webhookRetentionDays: positiveNumber(env, 'SWITCHBOARD_WEBHOOK_RETENTION_DAYS', 30),
+    historyRetentionDays: env.SWITCHBOARD_HISTORY_RETENTION_DAYS ? positiveNumber(env, 'SWITCHBOARD_HISTORY_RETENTION_DAYS', 0) : null,
     eventRetentionDays: positiveNumber(env, 'SWITCHBOARD_EVENT_RETENTION_DAYS', 7),
     eventRetentionCount: Math.floor(positiveNumber(env, 'SWITCHBOARD_EVENT_RETENTION_COUNT', 1_000_000)),
     localUser: env.SWITCHBOARD_USER || localUserName(),

@@ -67,3 +67,37 @@ export function eraseCustomer(db: Database, target: ErasureTarget): ErasureRepor
   db.pragma('wal_checkpoint(TRUNCATE)');
   return report;
 }
+
+/** What one round of history retention removed. */
+export type RetentionRound = { messages: number; conversations: number };
+
+/**
+ * Deletes up to `limit` of the oldest messages older than `cutoffMs` (Meta's time), with what hangs
+ * off them, and the conversations left with no message, in one transaction: retention of history
+ * works the way erasure does, a bounded round at a time so it never holds the event loop long.
+ */
+export function pruneHistory(db: Database, cutoffMs: number, limit: number): RetentionRound {
+  return db
+    .transaction((): RetentionRound => {
+      const ids = db
+        .prepare<[number, number], number>('SELECT id FROM messages WHERE timestamp < ? ORDER BY timestamp LIMIT ?')
+        .pluck()
+        .all(cutoffMs, limit);
+      if (ids.length === 0) return { messages: 0, conversations: 0 };
+      const list = JSON.stringify(ids);
+      const run = (sql: string) => db.prepare(sql).run({ list }).changes;
+      const chosen = 'SELECT value FROM json_each(@list)';
+      const wamids = `SELECT wamid FROM messages WHERE id IN (${chosen}) AND wamid IS NOT NULL`;
+      run(`DELETE FROM status_history WHERE message_id IN (${chosen})`);
+      run(`DELETE FROM reactions WHERE target_wamid IN (${wamids})`);
+      run(`DELETE FROM message_edits WHERE message_id IN (${chosen})`);
+      run(`DELETE FROM outbox WHERE message_id IN (${chosen})`);
+      const affected = db.prepare<{ list: string }, number>(`SELECT DISTINCT conversation_id FROM messages WHERE id IN (${chosen})`).pluck().all({ list });
+      const messages = run(`DELETE FROM messages WHERE id IN (${chosen})`);
+      const conversations = db
+        .prepare(`DELETE FROM conversations WHERE id IN (SELECT value FROM json_each(@affected)) AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = conversations.id)`)
+        .run({ affected: JSON.stringify(affected) }).changes;
+      return { messages, conversations };
+    })
+    .immediate();
+}
