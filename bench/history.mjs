@@ -144,6 +144,9 @@ searching = false;
 await searcher;
 await stopChild(child);
 agent.destroy();
+// Full export and backup of the million-message database, each as its own process.
+const exported = (await run(['dist/main/cli.cjs', 'export', '--out', path.join(dataDir, 'export'), '--data', dataDir])).trim();
+const backedUp = (await run(['dist/main/cli.cjs', 'backup', path.join(dataDir, 'backup.db'), '--data', dataDir])).trim();
 
 // Raw baseline: the same reads straight through better-sqlite3, no HTTP, no JSON, no service.
 const firstPage = raw.prepare('SELECT * FROM conversations ORDER BY last_message_at DESC, id DESC LIMIT 50');
@@ -192,6 +195,7 @@ console.log(
 );
 console.log(`| gateway ready after start (median of 3) | ${readyMs} | | ≤ 500 | ${readyMs <= 500 ? 'yes' : 'no'} | | |`);
 console.log(`| gateway RSS, idle / after the reads and 1,000 searches (MiB) | ${rssIdle?.toFixed(1)} / ${rssAfter?.toFixed(1)} | | ≤ 150 | ${(rssAfter ?? 0) <= 150 ? 'yes' : 'no'} | | |`);
+console.log(`\n${exported}\n${backedUp}`);
 console.log(
-  `\n${JSON.stringify({ suite: 'history', conversations: CONVERSATIONS, messages: MESSAGES, db_megabytes: Math.round(dbMegabytes), seed: seeded.trim(), ready_ms: readyMs, ready_runs_ms: starts.map(Math.round), rss_idle_mib: rssIdle, rss_after_mib: rssAfter, ingest_alone: ingestAlone, ingest_with_search: ingestWithSearch, searches_during_ingest: searchesDuringIngest, rows })}`,
+  `\n${JSON.stringify({ suite: 'history', export: exported, backup: backedUp, conversations: CONVERSATIONS, messages: MESSAGES, db_megabytes: Math.round(dbMegabytes), seed: seeded.trim(), ready_ms: readyMs, ready_runs_ms: starts.map(Math.round), rss_idle_mib: rssIdle, rss_after_mib: rssAfter, ingest_alone: ingestAlone, ingest_with_search: ingestWithSearch, searches_during_ingest: searchesDuringIngest, rows })}`,
 );

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { MESSAGE_STATUSES, type MessageStatus } from '../shared/contract';
@@ -8,6 +8,9 @@ import { databasePath, defaultDataDir } from './paths';
 import { BackupRefusedError, backupDatabase, restoreDatabase } from './store/backup';
 import { DataDirInUseError, lockDataDir } from './store/data-dir-lock';
 import { ErasureDeferredError, eraseCustomer } from './store/erasure';
+import { exportEverything, ExportRefusedError, HistoryReader } from './store/export';
+import { transcriptHtml, transcriptText } from './services/transcript';
+import { APP_VERSION } from './version';
 import { HistoryNotEmptyError, seedDemoHistory } from './store/demo-history';
 import { DatabaseUnreadableError, openDatabase } from './store/database';
 import { DatabaseFromTheFutureError } from './store/migrations';
@@ -26,6 +29,8 @@ const USAGE = `usage:
   switchboard simulate --status sent|delivered|read|failed --wamid <wamid> --from <wa_id> [--url …] [--data <dir>]
   switchboard backup <file> [--data <dir>]      (a consistent copy, also while a gateway serves)
   switchboard restore <file> [--data <dir>]     (checks the backup; keeps the replaced database beside it)
+  switchboard export --out <path> [--conversation <id> [--format json|text|html]] [--data <dir>]
+      (one conversation as a file, or everything as a folder of JSON Lines; also while a gateway serves)
   switchboard erase --wa-id <id> | --user-id <id> [--phone-number-id <id>] [--data <dir>]
       (a privacy request: everything of that customer, in one transaction, with a report)
   switchboard seed-demo [--conversations 10000] [--messages 1000000] [--seed 1] [--data <dir>]
@@ -297,7 +302,51 @@ async function erase(args: string[]): Promise<void> {
   }
 }
 
-const COMMANDS: Record<string, (args: string[]) => Promise<void>> = { serve, simulate, token, 'seed-demo': seedDemo, backup, restore, erase };
+const EXPORT_FORMATS = ['json', 'text', 'html'] as const;
+
+async function exportHistory(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: { out: { type: 'string' }, conversation: { type: 'string' }, format: { type: 'string' }, data: { type: 'string' } },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (!values.out) throw new UsageError('export needs --out <path>: a file for one conversation, a new folder for everything');
+  const format = values.format ?? 'json';
+  if (!EXPORT_FORMATS.includes(format as (typeof EXPORT_FORMATS)[number])) throw new UsageError(`--format must be json, text or html, not ${format}`);
+  if (values.format && values.conversation === undefined) throw new UsageError('--format is for one --conversation; everything is exported as JSON Lines');
+  const out = path.resolve(values.out);
+  const dataDir = path.resolve(values.data ?? defaultDataDir());
+  const reader = new HistoryReader(databasePath(dataDir));
+  try {
+    const nowMs = Date.now();
+    if (values.conversation === undefined) {
+      const summary = await exportEverything(reader, out, { appVersion: APP_VERSION, nowMs });
+      process.stdout.write(
+        `exported ${summary.conversations} conversations and ${summary.messages} messages to ${summary.path}: ${megabytes(summary.bytes)} in ${summary.seconds.toFixed(1)} s (${megabytes(summary.bytes / Math.max(summary.seconds, 0.001))}/s)\n`,
+      );
+      return;
+    }
+    const id = Number(values.conversation);
+    const conversation = Number.isInteger(id) && id > 0 ? reader.conversation(id) : undefined;
+    if (!conversation) throw new UsageError(`there is no conversation ${values.conversation}`);
+    if (existsSync(out)) throw new UsageError(`${out} already exists: choose a new file name`);
+    const exportedAt = new Date(nowMs).toISOString();
+    const messages = [...reader.messagesOf(id)];
+    const text =
+      format === 'html'
+        ? transcriptHtml(conversation, messages, exportedAt)
+        : format === 'text'
+          ? transcriptText(conversation, messages, exportedAt)
+          : `${JSON.stringify({ format: 'switchboard-conversation', version: 1, exported_at: exportedAt, conversation, messages }, null, 2)}\n`;
+    writeFileSync(out, text);
+    process.stdout.write(`exported conversation ${id} (${messages.length} messages) as ${format} to ${out}\n`);
+  } finally {
+    reader.close();
+  }
+}
+
+const COMMANDS: Record<string, (args: string[]) => Promise<void>> = { serve, simulate, token, 'seed-demo': seedDemo, backup, restore, erase, export: exportHistory };
 
 /** Runs the CLI; every failure is one line on stderr and a non-zero exit code. */
 export async function main(argv: string[]): Promise<void> {
@@ -308,7 +357,7 @@ export async function main(argv: string[]): Promise<void> {
   }
   const run = COMMANDS[command];
   try {
-    if (!run) throw new UsageError(`unknown command ${command} (try: serve, simulate, token, backup, restore, erase, seed-demo)`);
+    if (!run) throw new UsageError(`unknown command ${command} (try: serve, simulate, token, backup, restore, export, erase, seed-demo)`);
     await run(rest);
   } catch (error) {
     const known =
@@ -320,6 +369,7 @@ export async function main(argv: string[]): Promise<void> {
       error instanceof HistoryNotEmptyError ||
       error instanceof BackupRefusedError ||
       error instanceof ErasureDeferredError ||
+      error instanceof ExportRefusedError ||
       (error instanceof TypeError && 'code' in error);
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`switchboard: ${known ? message : `unexpected error: ${message}`}\n`);

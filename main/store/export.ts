@@ -1,0 +1,121 @@
+import { createWriteStream, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import BetterSqlite3, { type Database } from 'better-sqlite3';
+import type { Conversation, Message } from '../../shared/contract';
+import { ConversationRepo } from './conversation-repo';
+import { assertDatabaseReadable } from './database';
+import { MessageRepo } from './message-repo';
+import { LATEST_SCHEMA_VERSION } from './migrations';
+
+/** An export that cannot be written where it was asked to, told in one line. */
+export class ExportRefusedError extends Error {}
+
+/** What an export wrote. */
+export type ExportSummary = { path: string; conversations: number; messages: number; bytes: number; seconds: number };
+
+const PAGE = 1_000;
+
+/** A read-only view of a data dir's database for exporting, on one snapshot (writers go on meanwhile). */
+export class HistoryReader {
+  private readonly db: Database;
+  private readonly conversations: ConversationRepo;
+  private readonly messages: MessageRepo;
+
+  constructor(databaseFile: string) {
+    if (!existsSync(databaseFile)) throw new ExportRefusedError(`there is no database at ${databaseFile} to export`);
+    assertDatabaseReadable(databaseFile);
+    this.db = new BetterSqlite3(databaseFile, { readonly: true, fileMustExist: true });
+    this.conversations = new ConversationRepo(this.db);
+    this.messages = new MessageRepo(this.db);
+    // One read transaction: the whole export sees one moment of history.
+    this.db.exec('BEGIN');
+  }
+
+  conversation(id: number): Conversation | undefined {
+    return this.conversations.get(id);
+  }
+
+  allConversations(): Conversation[] {
+    return this.conversations.list();
+  }
+
+  /** A conversation's messages, oldest first, a page at a time. */
+  *messagesOf(conversationId: number): Generator<Message> {
+    let cursor = { timestampMs: -1, id: -1 };
+    for (;;) {
+      const page = this.messages.pageAfter(conversationId, cursor, PAGE);
+      yield* page;
+      const last = page.at(-1);
+      if (!last || page.length < PAGE) return;
+      cursor = { timestampMs: Date.parse(last.timestamp), id: last.id };
+    }
+  }
+
+  close(): void {
+    this.db.exec('COMMIT');
+    this.db.close();
+  }
+}
+
+function writeLines(file: string, lines: Iterable<string>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const out = createWriteStream(file);
+    out.on('error', reject);
+    let bytes = 0;
+    const iterator = lines[Symbol.iterator]();
+    // Honours back-pressure: a million messages are never held in memory at once.
+    const pump = (): void => {
+      for (let next = iterator.next(); !next.done; next = iterator.next()) {
+        const line = `${next.value}\n`;
+        bytes += Buffer.byteLength(line);
+        if (!out.write(line)) {
+          out.once('drain', pump);
+          return;
+        }
+      }
+      out.end(() => resolve(bytes));
+    };
+    pump();
+  });
+}
+
+/**
+ * Everything, as a folder a program can read back: `conversations.jsonl` and `messages.jsonl` (one
+ * JSON object a line, the API's shapes; statuses, reactions and edits included), and
+ * `metadata.json` (app and schema version, counts, when). Media files are not archived by
+ * Switchboard yet, so `media` in the metadata says so rather than leave an empty folder unexplained.
+ */
+export async function exportEverything(reader: HistoryReader, folder: string, meta: { appVersion: string; nowMs: number }): Promise<ExportSummary> {
+  const started = performance.now();
+  if (existsSync(folder) && (!statSync(folder).isDirectory() || readdirSync(folder).length > 0)) {
+    throw new ExportRefusedError(`${folder} exists and is not an empty folder: choose a new one`);
+  }
+  mkdirSync(folder, { recursive: true });
+  const conversations = reader.allConversations();
+  let messages = 0;
+  const conversationBytes = await writeLines(path.join(folder, 'conversations.jsonl'), conversations.map((c) => JSON.stringify(c)));
+  const messageBytes = await writeLines(
+    path.join(folder, 'messages.jsonl'),
+    (function* () {
+      for (const conversation of conversations) {
+        for (const message of reader.messagesOf(conversation.id)) {
+          messages += 1;
+          yield JSON.stringify(message);
+        }
+      }
+    })(),
+  );
+  const metadata = {
+    format: 'switchboard-export',
+    version: 1,
+    app_version: meta.appVersion,
+    schema_version: LATEST_SCHEMA_VERSION,
+    exported_at: new Date(meta.nowMs).toISOString(),
+    conversations: conversations.length,
+    messages,
+    media: 'not included: Switchboard does not archive media files yet; each message keeps Meta’s media id and sha256',
+  };
+  const metadataText = `${JSON.stringify(metadata, null, 2)}\n`;
+  writeFileSync(path.join(folder, 'metadata.json'), metadataText);
+  return { path: folder, conversations: conversations.length, messages, bytes: conversationBytes + messageBytes + Buffer.byteLength(metadataText), seconds: (performance.now() - started) / 1000 };
+}
