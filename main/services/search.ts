@@ -12,6 +12,9 @@ const INDEX_BUDGET = 20_000;
 const SCAN_BATCH = 500;
 const SCAN_BUDGET = 5_000;
 
+/** Rows read at a time once some of the page is filled (filters may drop some). */
+const MIN_ROWS_READ = 20;
+
 /** The trigram index cannot look up anything shorter than three characters. */
 const MIN_INDEXED_LENGTH = 3;
 
@@ -83,14 +86,20 @@ export class Search {
     for (;;) {
       const batch = source.value.next();
       lookedAt += batch.lookedAt;
-      for (const row of this.store.search.rows(batch.keys)) {
-        if (!passes(row, request)) continue;
-        hits.push({
-          message: row.message,
-          conversation: { id: row.message.conversation_id, name: row.conversationName, phone_number_id: row.phoneNumberId },
-          snippet: snippetOf(row.message.text, terms),
-        });
-        if (hits.length === limit) return ok({ hits, next_before: source.value.after(row) });
+      // Messages are read only as far as the page needs them: a common word's batch of 200 keys
+      // fills a page of 20 with its first 20 rows when no filter drops any.
+      for (let start = 0; start < batch.keys.length; ) {
+        const slice = batch.keys.slice(start, start + Math.max(limit - hits.length, MIN_ROWS_READ));
+        start += slice.length;
+        for (const row of this.store.search.rows(slice)) {
+          if (!passes(row, request)) continue;
+          hits.push({
+            message: row.message,
+            conversation: { id: row.message.conversation_id, name: row.conversationName, phone_number_id: row.phoneNumberId },
+            snippet: snippetOf(row.message.text, terms),
+          });
+          if (hits.length === limit) return ok({ hits, next_before: source.value.after(row) });
+        }
       }
       if (batch.exhausted) return ok({ hits, next_before: null });
       if (lookedAt >= budget) return ok({ hits, next_before: source.value.position() });
