@@ -2,7 +2,16 @@ import type { Message, ServerEvent } from '../../shared/contract';
 import type { Store } from '../store';
 import { isStorageFailure } from '../store/storage-failure';
 import type { IncomingDelivery, WebhookOutcome } from '../store/webhook-log';
-import { updateCount, type ParsedChange, type ParsedDelivery, type ParsedMessage, type ParsedReaction, type ParsedStatus } from '../whatsapp/webhook-parser';
+import {
+  updateCount,
+  type ParsedChange,
+  type ParsedContactName,
+  type ParsedDelivery,
+  type ParsedMediaFill,
+  type ParsedMessage,
+  type ParsedReaction,
+  type ParsedStatus,
+} from '../whatsapp/webhook-parser';
 import type { EventBus } from './event-bus';
 import { applyEarlyStatuses, applyStatus } from './status-updates';
 
@@ -106,6 +115,8 @@ export class Inbox {
     for (const reaction of parsed.reactions) events.push(...this.storeReaction(reaction, nowMs));
     for (const change of parsed.changes) events.push(...this.storeChange(change, nowMs, ignored));
     for (const status of parsed.statuses) events.push(...this.storeStatus(status, nowMs));
+    for (const contact of parsed.contactNames) events.push(...this.storeContactName(contact, nowMs));
+    for (const fill of parsed.mediaFills) events.push(...this.storeMediaFill(fill, nowMs, ignored));
     for (const line of ignored) this.log(`webhook: ignored ${line}`);
     return { events, ignored };
   }
@@ -126,8 +137,10 @@ export class Inbox {
         timestamp: parsed.timestampMs,
         timestamp_source: parsed.timestampSource,
         // Inbound messages were delivered to us; an echo was sent from the WhatsApp Business app and
-        // accepted by Meta, so it starts at ✓ and follows its status webhooks from there.
-        status: inbound ? 'delivered' : 'sent',
+        // accepted by Meta, so it starts at ✓ and follows its status webhooks from there. Synced
+        // history keeps the status the app knew.
+        status: parsed.imported?.status ?? (inbound ? 'delivered' : 'sent'),
+        imported: parsed.imported !== undefined,
         reply_to: parsed.replyTo,
         content: parsed.content,
         error: parsed.error,
@@ -136,10 +149,20 @@ export class Inbox {
       nowMs,
     );
     if (!message) {
+      // A synced placeholder's media, come in its own history webhook.
+      const filled = parsed.imported ? this.fillPlaceholder(parsed, nowMs) : [];
+      if (filled.length > 0) return filled;
       // Redelivery: the message is already stored; only a changed profile name is news.
       return changed ? [this.conversationUpdate(row.id, nowMs)] : [];
     }
-    const activity = { timestampMs: parsed.timestampMs, preview: parsed.text, unread: inbound ? 1 : 0, lastInboundMs: inbound ? parsed.timestampMs : null };
+    // Synced history is old news: it neither counts as unread nor opens the 24-hour window.
+    const live = parsed.imported === undefined;
+    const activity = {
+      timestampMs: parsed.timestampMs,
+      preview: parsed.text,
+      unread: inbound && live ? 1 : 0,
+      lastInboundMs: inbound && live ? parsed.timestampMs : null,
+    };
     const system = parsed.content.system;
     const renumbered = Boolean(system?.new_wa_id || system?.new_user_id);
     if (system && renumbered) store.conversations.changeIdentity(row.id, { waId: system.new_wa_id, userId: system.new_user_id });
@@ -149,6 +172,28 @@ export class Inbox {
       store.events.append({ type: 'new_message', conversation_id: row.id, message, conversation }, nowMs),
       ...applyEarlyStatuses(store, message, nowMs),
     ];
+  }
+
+  // A synced placeholder given its media (by wamid); a repeated or non-media one changes nothing.
+  private fillPlaceholder(fill: { wamid: string; type: string; text: string; content: ParsedMessage['content'] }, nowMs: number): ServerEvent[] {
+    if (fill.type === 'media_placeholder') return [];
+    const placeholder = this.store.messages.findByWamid(fill.wamid);
+    if (!placeholder || !this.store.messages.fillPlaceholder(placeholder.id, fill)) return [];
+    const filled = this.store.messages.get(placeholder.id);
+    return filled ? [this.messageUpdate(filled, nowMs)] : [];
+  }
+
+  private storeMediaFill(fill: ParsedMediaFill, nowMs: number, ignored: string[]): ServerEvent[] {
+    const events = this.fillPlaceholder(fill, nowMs);
+    // Kept in the webhook log: a replay once the placeholder's chunk is stored fills it then.
+    if (events.length === 0 && !this.store.messages.findByWamid(fill.wamid)) ignored.push(`media for unknown message ${fill.wamid}`);
+    return events;
+  }
+
+  // The business's own name for a customer (WhatsApp Business app contacts) names the conversation.
+  private storeContactName(contact: ParsedContactName, nowMs: number): ServerEvent[] {
+    const { row, changed } = this.store.conversations.resolve(contact.phoneNumberId, { waId: contact.waId, userId: null, name: contact.name });
+    return changed ? [this.conversationUpdate(row.id, nowMs)] : [];
   }
 
   private storeReaction(parsed: ParsedReaction, nowMs: number): ServerEvent[] {

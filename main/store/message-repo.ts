@@ -24,6 +24,7 @@ export type MessageRow = {
   edited_at: number | null;
   revoked_at: number | null;
   timestamp_source: TimestampSource | null;
+  imported: number;
   reactions_json: string;
 };
 
@@ -54,6 +55,8 @@ export type NewMessage = Pick<MessageRow, 'conversation_id' | 'wamid' | 'directi
   client_message_id?: string;
   /** `received` when arrival time stands in for an unusable timestamp of Meta's. */
   timestamp_source?: TimestampSource;
+  /** Synced from the WhatsApp Business app's history rather than received live. */
+  imported?: boolean;
 };
 
 /** A status seen for a wamid, with Meta's timestamp. */
@@ -94,6 +97,7 @@ export function toMessage(row: MessageRow): Message {
     edited_at: row.edited_at === null ? null : new Date(row.edited_at).toISOString(),
     revoked: row.revoked_at !== null,
     ...(row.timestamp_source === 'received' ? { timestamp_source: 'received' as const } : {}),
+    ...(row.imported ? { imported: true as const } : {}),
   };
 }
 
@@ -121,6 +125,7 @@ export class MessageRepo {
   private readonly upsertReaction;
   private readonly editRow;
   private readonly recordEditRow;
+  private readonly fillPlaceholderRow;
   private readonly newestKey;
   /** Spreads the messages of one second over its key slots in arrival order. */
   private nextLow = 0;
@@ -140,10 +145,10 @@ export class MessageRepo {
       "SELECT emoji, reactor AS 'from' FROM reactions WHERE target_wamid = ? AND emoji IS NOT NULL ORDER BY timestamp",
     );
     this.insertRow = db.prepare<
-      [number, string | null, string, string, string, number, MessageStatus, string | null, string | null, string, string, number, string | null, string | null, number]
+      [number, string | null, string, string, string, number, MessageStatus, string | null, string | null, string, string, number, string | null, string | null, number, number]
     >(
-      `INSERT INTO messages (conversation_id, wamid, direction, type, text, timestamp, status, error_json, reply_to, content_json, raw_json, received_at, client_message_id, timestamp_source, search_key)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (wamid) DO NOTHING`,
+      `INSERT INTO messages (conversation_id, wamid, direction, type, text, timestamp, status, error_json, reply_to, content_json, raw_json, received_at, client_message_id, timestamp_source, search_key, imported)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (wamid) DO NOTHING`,
     );
     this.newestKey = db.prepare<[], number | null>('SELECT max(search_key) FROM messages').pluck();
     this.byId = db.prepare<[number], MessageRow>(`${SELECT_MESSAGE} WHERE m.id = ?`);
@@ -182,6 +187,9 @@ export class MessageRepo {
        WHERE id = ? AND revoked_at IS NULL
          AND (coalesce(edited_at, timestamp) < ? OR (coalesce(edited_at, timestamp) = ? AND coalesce(edit_received_at, received_at) < ?))`,
     );
+    this.fillPlaceholderRow = db.prepare<[string, string, string, number]>(
+      "UPDATE messages SET type = ?, text = ?, content_json = ? WHERE id = ? AND type = 'media_placeholder'",
+    );
     this.recordEditRow = db.prepare<[string, number, number, number]>(
       'INSERT INTO message_edits (edit_wamid, message_id, timestamp, received_at) VALUES (?, ?, ?, ?) ON CONFLICT (edit_wamid) DO NOTHING',
     );
@@ -212,6 +220,7 @@ export class MessageRepo {
       edited_at: null,
       revoked: false,
       ...(message.timestamp_source === 'received' ? { timestamp_source: 'received' as const } : {}),
+      ...(message.imported ? { imported: true as const } : {}),
     };
   }
 
@@ -255,6 +264,7 @@ export class MessageRepo {
       message.client_message_id ?? null,
       message.timestamp_source === 'received' ? 'received' : null,
       searchKey,
+      message.imported ? 1 : 0,
     );
   }
 
@@ -345,6 +355,11 @@ export class MessageRepo {
     if (this.recordEditRow.run(edit.editWamid, id, edit.timestampMs, edit.receivedAtMs).changes === 0) return false;
     const { timestampMs: at, receivedAtMs } = edit;
     return this.editRow.run(edit.type, edit.text, JSON.stringify(edit.content), at, receivedAtMs, id, at, at, receivedAtMs).changes > 0;
+  }
+
+  /** Gives a synced `media_placeholder` its media, from the history webhook that carries it; returns whether it did. */
+  fillPlaceholder(id: number, fill: { type: string; text: string; content: MessageContent }): boolean {
+    return this.fillPlaceholderRow.run(fill.type, fill.text, JSON.stringify(fill.content), id).changes > 0;
   }
 
   /** Withdraws a message its sender deleted: its text and content are removed, the bubble stays. */

@@ -214,6 +214,13 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 9,
+    description: 'messages imported from the WhatsApp Business app history',
+    up: (db) => {
+      db.exec('ALTER TABLE messages ADD COLUMN imported INTEGER NOT NULL DEFAULT 0');
+    },
+  },
 ];
 
 /** What of a message search finds: its text (captions, place names and card names are in it) and a document's file name. */

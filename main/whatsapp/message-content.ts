@@ -160,6 +160,8 @@ export function readMessageBody(message: Json): ReadMessageBody {
     unsupported_type: type === 'unsupported' ? (asString(asObject(message.unsupported)?.type) ?? undefined) : undefined,
     forwarded: forwarded(context),
   });
+  // A synced history message whose media comes in a later webhook (Coexistence).
+  if (type === 'media_placeholder') return { text: '📎 Media (it arrives separately)', content, error: undefined };
   const known = type !== 'unsupported' && (type === 'text' || Object.keys(content).some((key) => key !== 'referral' && key !== 'forwarded' && key !== 'referred_product'));
   const text = known ? (summary(type, content, body) ?? '') : 'Unsupported message';
   return { text, content: known ? content : { ...content, unsupported_type: content.unsupported_type ?? type }, error: firstError(message.errors) };

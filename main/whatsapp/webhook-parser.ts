@@ -1,5 +1,6 @@
 import { isMessageStatus, type DeliveryError, type MessageContent, type MessageStatus } from '../../shared/contract';
 import { asArray, asObject, asString, type Json } from './json-reading';
+import { historyItemCount, readHistory, readStateSync } from './history-sync';
 import { firstError, readMessageBody } from './message-content';
 
 /** A customer's identity as a payload gives it: phone-based `wa_id`, business-scoped `user_id`, or both. */
@@ -20,7 +21,15 @@ export type ParsedMessage = Thread & {
   timestampSource: TimestampSource;
   replyTo: string | null;
   raw: unknown;
+  /** Set for history synced from the WhatsApp Business app: the status the payload gives it. */
+  imported?: { status: MessageStatus };
 };
+
+/** A contact name the business keeps in the WhatsApp Business app, for naming a conversation. */
+export type ParsedContactName = { phoneNumberId: string; waId: string; name: string };
+
+/** The media of a synced placeholder the business sent, named by its wamid only (history carries no recipient). */
+export type ParsedMediaFill = { wamid: string; type: string; text: string; content: MessageContent };
 
 /** Where a message's time came from: Meta's timestamp, or our arrival time when Meta's was unusable. */
 export type TimestampSource = 'meta' | 'received';
@@ -52,12 +61,14 @@ export type ParsedDelivery = {
   reactions: ParsedReaction[];
   changes: ParsedChange[];
   statuses: ParsedStatus[];
+  contactNames: ParsedContactName[];
+  mediaFills: ParsedMediaFill[];
   ignored: string[];
 };
 
 /** How many messages, statuses, reactions and edits a delivery carries. */
 export function updateCount(parsed: ParsedDelivery): number {
-  return parsed.messages.length + parsed.statuses.length + parsed.reactions.length + parsed.changes.length;
+  return parsed.messages.length + parsed.statuses.length + parsed.reactions.length + parsed.changes.length + parsed.contactNames.length + parsed.mediaFills.length;
 }
 
 /**
@@ -73,7 +84,7 @@ export function itemCount(body: unknown): number {
   for (const entry of asArray(root.entry)) {
     for (const change of asArray(asObject(entry)?.changes)) {
       const value = asObject(asObject(change)?.value);
-      if (value) count += asArray(value.messages).length + asArray(value.message_echoes).length + asArray(value.statuses).length;
+      if (value) count += asArray(value.messages).length + asArray(value.message_echoes).length + asArray(value.statuses).length + historyItemCount(value);
     }
   }
   return count;
@@ -81,7 +92,7 @@ export function itemCount(body: unknown): number {
 
 /** A delivery with nothing in it. */
 export function emptyDelivery(): ParsedDelivery {
-  return { messages: [], reactions: [], changes: [], statuses: [], ignored: [] };
+  return { messages: [], reactions: [], changes: [], statuses: [], contactNames: [], mediaFills: [], ignored: [] };
 }
 
 /** The last second a stored time may name (9999-12-31T23:59:59Z): beyond it, no ISO date can say it. */
@@ -131,7 +142,8 @@ function threadOf(value: Json, phoneNumberId: string, item: Json, direction: 'in
   };
 }
 
-function readItem(value: Json, phoneNumberId: string, item: Json, direction: 'in' | 'out', arrivalMs: number, into: ParsedDelivery): void {
+/** Reads one message or echo into `into`; exported for the history sync, which reads the same items. */
+export function readItem(value: Json, phoneNumberId: string, item: Json, direction: 'in' | 'out', arrivalMs: number, into: ParsedDelivery): void {
   const wamid = asString(item.id);
   const thread = threadOf(value, phoneNumberId, item, direction);
   if (!wamid || !thread) {
@@ -227,6 +239,14 @@ export function parseWebhook(body: unknown, arrivalMs: number): ParsedDelivery {
       const field = asString(changeObject?.field) ?? 'unknown';
       const value = asObject(changeObject?.value);
       const phoneNumberId = asString(asObject(value?.metadata)?.phone_number_id);
+      if (value && phoneNumberId && field === 'history') {
+        readHistory(value, phoneNumberId, arrivalMs, result);
+        continue;
+      }
+      if (value && phoneNumberId && field === 'smb_app_state_sync') {
+        readStateSync(value, phoneNumberId, result);
+        continue;
+      }
       if (!value || !phoneNumberId || (field !== 'messages' && field !== 'smb_message_echoes')) {
         result.ignored.push(`field ${field}`);
         continue;

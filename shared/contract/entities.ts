@@ -35,6 +35,8 @@ export const MessageSchema = z.object({
   revoked: z.boolean(),
   /** Present when Meta's timestamp was missing or unusable and the arrival time stands in for it. */
   timestamp_source: z.literal('received').optional(),
+  /** Present on history synced from the WhatsApp Business app (Coexistence) rather than received live. */
+  imported: z.literal(true).optional(),
 });
 
 /** A message as the renderer and API clients see it. */
