@@ -33,8 +33,13 @@ export class History {
     if (!this.store.conversations.get(conversationId)) return fail('not_found', `conversation ${conversationId} does not exist`);
     const limit = request.limit ?? DEFAULT_PAGE_SIZE;
     const { messages } = this.store;
-    if (request.around !== undefined) {
-      const target = messages.position(conversationId, request.around);
+    if (request.around !== undefined || request.at !== undefined) {
+      // A date is the first message at or after it; past the newest, the newest page.
+      const target =
+        request.around !== undefined
+          ? messages.position(conversationId, request.around)
+          : (messages.pageAfter(conversationId, { timestampMs: Date.parse(request.at ?? '') - 1, id: Number.MAX_SAFE_INTEGER }, 1).map(cursorOf)[0] ?? null);
+      if (target === null) return ok(this.pageOf(conversationId, messages.page(conversationId, null, limit)));
       if (!target) return fail('not_found', `message ${request.around} is not in conversation ${conversationId}`);
       const olderCount = Math.floor((limit - 1) / 2);
       const older = messages.page(conversationId, target, olderCount);

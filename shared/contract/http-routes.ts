@@ -17,7 +17,7 @@ export type HttpRoute = {
 export const HTTP_ROUTES = {
   getInfo: { method: 'GET', path: '/api/info', status: 200 },
   listConversations: { method: 'GET', path: '/api/conversations', query: ['limit', 'after_id'], status: 200 },
-  listMessages: { method: 'GET', path: '/api/conversations/:conversation_id/messages', query: ['before', 'after', 'around', 'limit'], status: 200 },
+  listMessages: { method: 'GET', path: '/api/conversations/:conversation_id/messages', query: ['before', 'after', 'around', 'at', 'limit'], status: 200 },
   sendMessage: { method: 'POST', path: '/api/conversations/:conversation_id/messages', body: true, status: 201 },
   sendTemplate: { method: 'POST', path: '/api/conversations/:conversation_id/templates', body: true, status: 201 },
   reactToMessage: { method: 'POST', path: '/api/messages/:message_id/reaction', body: true, status: 200 },

@@ -108,19 +108,22 @@ export const operations = {
     result: z.array(ConversationSchema),
   },
   listMessages: {
-    // At most one of `before` (older than a cursor), `after` (newer than a cursor) and `around` (a
-    // page centred on a message: a search result, a quoted message, a date); none: the newest page.
+    // At most one of `before` (older than a cursor), `after` (newer than a cursor), `around` (a page
+    // centred on a message: a search result, a quoted message) and `at` (jump to a date); none: the
+    // newest page.
     request: z
       .object({
         conversation_id: conversationId,
         before: z.string().min(1).optional(),
         after: z.string().min(1).optional(),
         around: z.coerce.number().int().positive().optional(),
+        /** Jump to a date: a page centred on the first message at or after this time (else the newest). */
+        at: z.iso.datetime({ offset: true }).optional(),
         limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).optional(),
       })
       .strict()
-      .refine((request) => [request.before, request.after, request.around].filter((value) => value !== undefined).length <= 1, {
-        message: 'give at most one of before, after and around',
+      .refine((request) => [request.before, request.after, request.around, request.at].filter((value) => value !== undefined).length <= 1, {
+        message: 'give at most one of before, after, around and at',
       }),
     result: MessagePageSchema,
   },

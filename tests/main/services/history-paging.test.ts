@@ -58,13 +58,23 @@ describe('paging a thread both ways from any message', () => {
     expect(seen).toEqual(ids);
   });
 
+  it('jumps to a date: a page centred on the first message at or after it, the newest past the end', () => {
+    const { ids, list, store } = seeded();
+    const target = ids[Math.floor(ids.length / 2)] as number;
+    const at = store.db.prepare('SELECT timestamp FROM messages WHERE id = ?').pluck().get(target) as number;
+    const page = list({ at: new Date(at).toISOString(), limit: 21 });
+    expect(page.messages[10]?.id).toBe(target);
+    expect(list({ at: '2999-01-01T00:00:00Z', limit: 5 }).messages.map((m) => m.id)).toEqual(ids.slice(-5));
+    expect(list({ at: '1999-01-01T00:00:00Z', limit: 5 }).messages[0]?.id).toBe(ids[0]);
+  });
+
   it('refuses a message of another conversation, an unknown one, a forged cursor, and two directions at once', () => {
     const { history, conversationId, store, list } = seeded();
     const foreign = store.db.prepare('SELECT id FROM messages WHERE conversation_id <> ? LIMIT 1').pluck().get(conversationId) as number;
     expect(history.listMessages({ conversation_id: conversationId, around: foreign })).toMatchObject({ ok: false, error: { code: 'not_found' } });
     expect(history.listMessages({ conversation_id: conversationId, around: 99_999_999 })).toMatchObject({ ok: false, error: { code: 'not_found' } });
     expect(history.listMessages({ conversation_id: conversationId, after: 'nope' })).toMatchObject({ ok: false, error: { code: 'bad_request', message: 'after: not a cursor from this gateway' } });
-    expect(() => list({ before: '1_1', after: '1_1' })).toThrow('give at most one of before, after and around');
+    expect(() => list({ before: '1_1', after: '1_1' })).toThrow('give at most one of before, after, around and at');
   });
 });
 
