@@ -20,6 +20,41 @@ function emit(g: NonNullable<typeof gateway>, count: number): ServerEvent[] {
   return events;
 }
 
+// A browser page's bridge, live on the gateway, with a hook to lose frames on the gateway's side.
+async function livePage(running: NonNullable<typeof gateway>) {
+  const received: ServerEvent[] = [];
+  const bridge = createWsBridge({ baseUrl: running.url, token: TEST_SECRETS.apiToken, backoff: { initialMs: 5_000, maxMs: 5_000 } });
+  let live = false;
+  const start = running.store.events.head();
+  const stop = bridge.stream(start, { onEvent: (event) => received.push(event), onConnection: (state) => (live = state === 'live'), onResync: () => undefined });
+  await until(() => live && running.hub.stats().clients === 1, 'the bridge to be live');
+  const [client] = (running.hub as unknown as { clients: Set<{ socket: Duplex }> }).clients;
+  const socket = client?.socket as Duplex;
+  const write = socket.write.bind(socket) as (...args: unknown[]) => boolean;
+  return {
+    dropWrites(count: number) {
+      let toDrop = count;
+      socket.write = ((...args: unknown[]) => {
+        if (toDrop <= 0) return write(...args);
+        toDrop -= 1;
+        (args.find((arg) => typeof arg === 'function') as (() => void) | undefined)?.();
+        return true;
+      }) as typeof socket.write;
+    },
+    // Every event sent arrives, and what arrived is exactly the log from where the page started
+    // (its own presence events included): no gap, no repeat.
+    async receivedExactlyTheLog(sent: ServerEvent[]) {
+      const lastSent = sent.at(-1)?.seq ?? 0;
+      await until(() => received.some((event) => event.seq === lastSent), 'every event sent');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const newest = received.at(-1)?.seq ?? 0;
+      expect(received.map((event) => event.seq)).toEqual(running.store.events.after(start, 1_000).filter((event) => event.seq <= newest).map((event) => event.seq));
+      expect(received.map((event) => event.seq)).toEqual(expect.arrayContaining(sent.map((event) => event.seq)));
+      stop();
+    },
+  };
+}
+
 const until = async (check: () => boolean, what: string, timeoutMs = 5_000) => {
   const started = Date.now();
   while (!check()) {
@@ -67,65 +102,20 @@ describe('liveness that cannot lie', () => {
 
   it('resumes from its cursor when a heartbeat shows events it never got: a socket that drops events still delivers every one, once, in order', async () => {
     gateway = await startTestGateway({}, { hubLimits: { heartbeatMs: 150 } });
-    const running = gateway;
-    const received: ServerEvent[] = [];
-    const bridge = createWsBridge({ baseUrl: running.url, token: TEST_SECRETS.apiToken, backoff: { initialMs: 5_000, maxMs: 5_000 } });
-    let live = false;
-    const start = running.store.events.head();
-    const stop = bridge.stream(start, { onEvent: (event) => received.push(event), onConnection: (state) => (live = state === 'live'), onResync: () => undefined });
-    await until(() => live && running.hub.stats().clients === 1, 'the bridge to be live');
+    const page = await livePage(gateway);
     // A relay that answers pings but loses what it should deliver: the next five frames vanish.
-    const [client] = (running.hub as unknown as { clients: Set<{ socket: Duplex }> }).clients;
-    const socket = client?.socket as Duplex;
-    const write = socket.write.bind(socket) as (...args: unknown[]) => boolean;
-    let toDrop = 5;
-    socket.write = ((...args: unknown[]) => {
-      if (toDrop > 0) {
-        toDrop -= 1;
-        const callback = args.find((arg) => typeof arg === 'function') as (() => void) | undefined;
-        callback?.();
-        return true;
-      }
-      return write(...args);
-    }) as typeof socket.write;
+    page.dropWrites(5);
+    const running = gateway;
     const sent = [...emit(running, 1), ...emit(running, 1), ...emit(running, 1), ...emit(running, 1), ...emit(running, 1), ...emit(running, 3)];
-    const lastSent = sent.at(-1)?.seq ?? 0;
-    await until(() => received.some((event) => event.seq === lastSent), 'every event after the resume');
-    // Exactly the log from where it started (its own presence events included): no gap, no repeat.
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    const newest = received.at(-1)?.seq ?? 0;
-    expect(received.map((event) => event.seq)).toEqual(running.store.events.after(start, 1_000).filter((event) => event.seq <= newest).map((event) => event.seq));
-    expect(received.map((event) => event.seq)).toEqual(expect.arrayContaining(sent.map((event) => event.seq)));
-    stop();
+    await page.receivedExactlyTheLog(sent);
   });
 
   it('resumes from its cursor when an event arrives after a gap', async () => {
     gateway = await startTestGateway({}, { hubLimits: { heartbeatMs: 60_000 } });
+    const page = await livePage(gateway);
+    // One frame vanishes; no heartbeat comes for a minute: the gap alone makes it resume.
+    page.dropWrites(1);
     const running = gateway;
-    const received: ServerEvent[] = [];
-    const bridge = createWsBridge({ baseUrl: running.url, token: TEST_SECRETS.apiToken, backoff: { initialMs: 5_000, maxMs: 5_000 } });
-    let live = false;
-    const start = running.store.events.head();
-    const stop = bridge.stream(start, { onEvent: (event) => received.push(event), onConnection: (state) => (live = state === 'live'), onResync: () => undefined });
-    await until(() => live && running.hub.stats().clients === 1, 'the bridge to be live');
-    const [client] = (running.hub as unknown as { clients: Set<{ socket: Duplex }> }).clients;
-    const socket = client?.socket as Duplex;
-    const write = socket.write.bind(socket) as (...args: unknown[]) => boolean;
-    let dropped = false;
-    socket.write = ((...args: unknown[]) => {
-      if (!dropped) {
-        dropped = true;
-        return true;
-      }
-      return write(...args);
-    }) as typeof socket.write;
-    const sent = [...emit(running, 1), ...emit(running, 1), ...emit(running, 1)];
-    // No heartbeat comes for a minute: the gap alone makes it resume.
-    const lastSent = sent.at(-1)?.seq ?? 0;
-    await until(() => received.some((event) => event.seq === lastSent), 'the events after the gap');
-    const newest = received.at(-1)?.seq ?? 0;
-    expect(received.map((event) => event.seq)).toEqual(running.store.events.after(start, 1_000).filter((event) => event.seq <= newest).map((event) => event.seq));
-    expect(received.map((event) => event.seq)).toEqual(expect.arrayContaining(sent.map((event) => event.seq)));
-    stop();
+    await page.receivedExactlyTheLog([...emit(running, 1), ...emit(running, 1), ...emit(running, 1)]);
   });
 });
