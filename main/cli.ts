@@ -239,8 +239,7 @@ async function seedDemo(args: string[]): Promise<void> {
       const phoneNumberIds = [process.env.WHATSAPP_PHONE_NUMBER_ID ?? SANDBOX_PHONE_NUMBER_ID, '100000000000002'];
       const summary = seedDemoHistory(db, { conversations, messages, random: seededRandom(seed), nowMs: Date.now(), phoneNumberIds });
       db.pragma('wal_checkpoint(TRUNCATE)');
-      const megabytes = statSync(databasePath(dataDir)).size / 1e6;
-      process.stdout.write(`seeded ${summary.conversations} conversations and ${summary.messages} messages in ${summary.seconds.toFixed(1)} s (${megabytes.toFixed(0)} MB)\n`);
+      process.stdout.write(`seeded ${summary.conversations} conversations and ${summary.messages} messages in ${summary.seconds.toFixed(1)} s (${(statSync(databasePath(dataDir)).size / 1e6).toFixed(0)} MB)\n`);
     } finally {
       db.close();
     }
@@ -258,10 +257,13 @@ function oneFile(args: string[], command: string): { file: string; dataDir: stri
 
 const megabytes = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 
+/** How much was written, how long it took and at what rate, as backup and export report it. */
+const sizeAndRate = (bytes: number, seconds: number) => `${megabytes(bytes)} in ${seconds.toFixed(1)} s (${megabytes(bytes / Math.max(seconds, 0.001))}/s)`;
+
 async function backup(args: string[]): Promise<void> {
   const { file, dataDir } = oneFile(args, 'backup');
   const summary = backupDatabase(databasePath(dataDir), file);
-  process.stdout.write(`backed up ${databasePath(dataDir)} to ${summary.file}: ${megabytes(summary.bytes)} in ${summary.seconds.toFixed(1)} s (${megabytes(summary.bytes / Math.max(summary.seconds, 0.001))}/s)\n`);
+  process.stdout.write(`backed up ${databasePath(dataDir)} to ${summary.file}: ${sizeAndRate(summary.bytes, summary.seconds)}\n`);
 }
 
 async function restore(args: string[]): Promise<void> {
@@ -322,9 +324,7 @@ async function exportHistory(args: string[]): Promise<void> {
     const nowMs = Date.now();
     if (values.conversation === undefined) {
       const summary = await exportEverything(reader, out, { appVersion: APP_VERSION, nowMs });
-      process.stdout.write(
-        `exported ${summary.conversations} conversations and ${summary.messages} messages to ${summary.path}: ${megabytes(summary.bytes)} in ${summary.seconds.toFixed(1)} s (${megabytes(summary.bytes / Math.max(summary.seconds, 0.001))}/s)\n`,
-      );
+      process.stdout.write(`exported ${summary.conversations} conversations and ${summary.messages} messages to ${summary.path}: ${sizeAndRate(summary.bytes, summary.seconds)}\n`);
       return;
     }
     const id = Number(values.conversation);
@@ -348,6 +348,19 @@ async function exportHistory(args: string[]): Promise<void> {
 
 const COMMANDS: Record<string, (args: string[]) => Promise<void>> = { serve, simulate, token, 'seed-demo': seedDemo, backup, restore, erase, export: exportHistory };
 
+/** Errors that already say, in one line, what a person must do: printed as they are. */
+const ONE_LINE_ERRORS: (new (...args: never[]) => Error)[] = [
+  UsageError,
+  ConfigError,
+  DatabaseFromTheFutureError,
+  DatabaseUnreadableError,
+  DataDirInUseError,
+  HistoryNotEmptyError,
+  BackupRefusedError,
+  ErasureDeferredError,
+  ExportRefusedError,
+];
+
 /** Runs the CLI; every failure is one line on stderr and a non-zero exit code. */
 export async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
@@ -360,17 +373,7 @@ export async function main(argv: string[]): Promise<void> {
     if (!run) throw new UsageError(`unknown command ${command} (try: serve, simulate, token, backup, restore, export, erase, seed-demo)`);
     await run(rest);
   } catch (error) {
-    const known =
-      error instanceof UsageError ||
-      error instanceof ConfigError ||
-      error instanceof DatabaseFromTheFutureError ||
-      error instanceof DatabaseUnreadableError ||
-      error instanceof DataDirInUseError ||
-      error instanceof HistoryNotEmptyError ||
-      error instanceof BackupRefusedError ||
-      error instanceof ErasureDeferredError ||
-      error instanceof ExportRefusedError ||
-      (error instanceof TypeError && 'code' in error);
+    const known = ONE_LINE_ERRORS.some((kind) => error instanceof kind) || (error instanceof TypeError && 'code' in error);
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`switchboard: ${known ? message : `unexpected error: ${message}`}\n`);
     process.exit(2);

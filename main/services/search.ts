@@ -131,7 +131,7 @@ export class Search {
       const merged = [...found, ...tail.filter((key) => key < range.before && key > floor)].sort((a, b) => b - a);
       tail = tail.filter((key) => key <= floor);
       if (!exhausted) range.before = floor;
-      return { keys: short.length === 0 ? merged : this.keepContaining(merged, short), lookedAt: found.length, exhausted };
+      return { keys: short.length === 0 ? merged : this.containingAll(merged, short), lookedAt: found.length, exhausted };
     };
   }
 
@@ -166,11 +166,9 @@ export class Search {
     return ok({ next, after: (row) => encodeCursor(row.message), position: () => `${cursor.timestampMs}_${cursor.id}` });
   }
 
-  // Short terms the index cannot look up, checked on the candidates' text.
-  private keepContaining(keys: readonly number[], short: readonly string[]): number[] {
-    return this.store.search
-      .rows(keys)
-      .filter((row) => containsAll(row.message.text, short))
-      .map((row) => row.key);
+  // Short terms the index cannot look up, checked on the candidates' text (not whole messages).
+  private containingAll(keys: readonly number[], short: readonly string[]): number[] {
+    const matching = new Set(matchingKeys(this.store.search.textsOf(keys), short));
+    return keys.filter((key) => matching.has(key));
   }
 }

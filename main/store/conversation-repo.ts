@@ -54,13 +54,13 @@ function toConversation(row: ConversationRow): Conversation {
   };
 }
 
-/** Conversations: one per (business phone number, customer). */
 /** The list's order and its paging, named so that tests can assert their plans. */
 export const CONVERSATION_SQL = {
   order: 'ORDER BY last_message_at DESC, id DESC',
   after: 'WHERE coalesce(last_message_at, -1) < ? OR (coalesce(last_message_at, -1) = ? AND id < ?) ORDER BY last_message_at DESC, id DESC',
 } as const;
 
+/** Conversations: one per (business phone number, customer). */
 export class ConversationRepo {
   private readonly byId;
   private readonly byWaId;

@@ -1,5 +1,5 @@
 import type { Database, RunResult } from 'better-sqlite3';
-import type { DeliveryError, Message, MessageContent, MessageStatus, Reaction } from '../../shared/contract';
+import type { DeliveryError, Message, MessageContent, MessageStatus, Reaction, TimestampSource } from '../../shared/contract';
 import { SEARCH_KEY_LOW_BITS, searchKeyBase } from './migrations';
 
 const LOW_SLOTS = 2 ** SEARCH_KEY_LOW_BITS;
@@ -27,9 +27,6 @@ export type MessageRow = {
   imported: number;
   reactions_json: string;
 };
-
-/** Where a message's time came from: Meta's timestamp, or arrival time when Meta's was unusable. */
-export type TimestampSource = 'meta' | 'received';
 
 /** An edit of a stored message, by its own wamid, with Meta's time and its arrival. */
 export type MessageEdit = { editWamid: string; type: string; text: string; content: MessageContent; timestampMs: number; receivedAtMs: number };

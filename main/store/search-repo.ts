@@ -25,6 +25,7 @@ export const SEARCH_SQL = {
   // By id from the cursor (the unary + keeps the planner off the key index, which would walk all
   // of history to find the few unindexed rows); sorted in JavaScript.
   tail: 'SELECT search_key, text FROM messages WHERE id > (SELECT indexed_through FROM search_state) AND +search_key < ? AND +search_key >= ?',
+  textsOf: 'SELECT search_key, text FROM messages WHERE search_key IN (SELECT value FROM json_each(?))',
 } as const;
 
 /** A message stored but not indexed yet: its key and text, for search to check directly. */
@@ -40,8 +41,10 @@ export class SearchRepo {
   private readonly conversationTexts;
   private readonly allTexts;
   private readonly tailRows;
+  private readonly textsByKeys;
   private readonly indexedThroughRow;
   private readonly unindexed;
+  private readonly nextBatch;
   private readonly indexRows;
   private readonly advance;
   private readonly indexBatchTx;
@@ -49,9 +52,13 @@ export class SearchRepo {
   constructor(db: Database) {
     this.conversationTexts = db.prepare<[number, number, number, number, number, number], ThreadRow>(SEARCH_SQL.scanInConversation);
     this.tailRows = db.prepare<[number, number], TailRow>(SEARCH_SQL.tail);
+    this.textsByKeys = db.prepare<[string], TailRow>(SEARCH_SQL.textsOf);
     this.allTexts = db.prepare<[number, number, number], { search_key: number; text: string }>(SEARCH_SQL.scanTexts);
     this.indexedThroughRow = db.prepare<[], number>('SELECT indexed_through FROM search_state').pluck();
     this.unindexed = db.prepare<[number, number], { id: number }>('SELECT id FROM messages WHERE id > ? ORDER BY id LIMIT ?');
+    this.nextBatch = db.prepare<[number, number], { through: number | null; count: number }>(
+      'SELECT max(id) AS through, count(*) AS count FROM (SELECT id FROM messages WHERE id > ? ORDER BY id LIMIT ?)',
+    );
     this.indexRows = db.prepare<[number, number]>(
       `INSERT INTO message_search (rowid, body) SELECT search_key, ${searchBody('messages')} FROM messages WHERE id > ? AND id <= ? AND search_key IS NOT NULL`,
     );
@@ -59,12 +66,11 @@ export class SearchRepo {
     // One transaction per batch: a segment per batch, not per webhook commit.
     this.indexBatchTx = db.transaction((limit: number): number => {
       const from = this.indexedThroughRow.get() ?? 0;
-      const ids = this.unindexed.all(from, limit);
-      const through = ids.at(-1)?.id;
-      if (through === undefined) return 0;
-      this.indexRows.run(from, through);
-      this.advance.run(through);
-      return ids.length;
+      const batch = this.nextBatch.get(from, limit);
+      if (!batch || batch.through === null) return 0;
+      this.indexRows.run(from, batch.through);
+      this.advance.run(batch.through);
+      return batch.count;
     });
     this.match = db.prepare<[string, number, number, number], number>(SEARCH_SQL.match).pluck();
     this.byKeys = db.prepare<[string], JoinedRow>(
@@ -86,6 +92,11 @@ export class SearchRepo {
   /** One conversation's messages before `cursor` and from `fromMs` on, newest first: searched directly. */
   threadTexts(conversationId: number, cursor: MessageCursor, fromMs: number, limit: number): ThreadRow[] {
     return this.conversationTexts.all(conversationId, cursor.timestampMs, cursor.timestampMs, cursor.id, fromMs, limit);
+  }
+
+  /** The keys and texts of `keys` (in no particular order): enough to check terms, without reading whole messages. */
+  textsOf(keys: readonly number[]): TailRow[] {
+    return this.textsByKeys.all(JSON.stringify(keys));
   }
 
   /** Messages in the range that are stored but not indexed yet, newest first: a handful, or none. */

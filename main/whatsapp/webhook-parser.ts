@@ -1,4 +1,4 @@
-import { isMessageStatus, type DeliveryError, type MessageContent, type MessageStatus } from '../../shared/contract';
+import { isMessageStatus, type DeliveryError, type MessageContent, type MessageStatus, type TimestampSource } from '../../shared/contract';
 import { asArray, asObject, asString, type Json } from './json-reading';
 import { historyItemCount, readHistory, readStateSync } from './history-sync';
 import { firstError, readMessageBody } from './message-content';
@@ -30,9 +30,6 @@ export type ParsedContactName = { phoneNumberId: string; waId: string; name: str
 
 /** The media of a synced placeholder the business sent, named by its wamid only (history carries no recipient). */
 export type ParsedMediaFill = { wamid: string; type: string; text: string; content: MessageContent };
-
-/** Where a message's time came from: Meta's timestamp, or our arrival time when Meta's was unusable. */
-export type TimestampSource = 'meta' | 'received';
 
 /** A reaction set (emoji) or removed (null) on the message `targetWamid`. */
 export type ParsedReaction = Thread & { targetWamid: string; emoji: string | null; timestampMs: number };

@@ -39,6 +39,9 @@ export const MessageSchema = z.object({
   imported: z.literal(true).optional(),
 });
 
+/** Where a message's time came from: Meta's timestamp, or arrival time when Meta's was unusable. */
+export type TimestampSource = 'meta' | 'received';
+
 /** A message as the renderer and API clients see it. */
 export type Message = z.infer<typeof MessageSchema>;
 

@@ -95,6 +95,29 @@ describe('WebSocket bridge', () => {
     expect(states).toEqual(['connecting', 'live', 'reconnecting', 'live']);
   });
 
+  it('resumes at once from its cursor on a gap or a heartbeat ahead of it, and accepts a gap the log itself has', () => {
+    const received: number[] = [];
+    bridge().stream(5, { onEvent: (e) => received.push(e.seq), onResync: () => undefined, onConnection: () => undefined });
+    const first = FakeSocket.all[0];
+    first?.deliver({ type: 'caught_up', seq: 5 });
+    first?.deliver(event(6));
+    // Seq 7 never came: the socket is closed, and a new one resumes from 6 without waiting.
+    first?.deliver(event(8));
+    expect(first?.closed).toBe(true);
+    first?.drop();
+    const second = FakeSocket.all[1];
+    expect(second?.url).toBe('ws://127.0.0.1:8787/ws?token=tok&since=6');
+    // The log has no 7 either (pruned): the same gap again is accepted, not resumed forever.
+    second?.deliver(event(8));
+    expect(second?.closed).toBe(false);
+    // A heartbeat naming a seq it never got: events were lost, resume again.
+    second?.deliver({ type: 'heartbeat', seq: 10 });
+    expect(second?.closed).toBe(true);
+    second?.drop();
+    expect(FakeSocket.all[2]?.url).toBe('ws://127.0.0.1:8787/ws?token=tok&since=8');
+    expect(received).toEqual([6, 8]);
+  });
+
   it('backs off exponentially with jitter, capped', () => {
     const backoff = { initialMs: 500, maxMs: 30_000 };
     expect(reconnectDelay(0, backoff, () => 0)).toBe(250);
