@@ -15,6 +15,8 @@ import { MemoryGovernor } from './services/memory-governor';
 import { Presence } from './services/presence';
 import { Search } from './services/search';
 import { SearchIndexer } from './services/search-indexer';
+import { DEFAULT_MEDIA_ARCHIVE, MediaArchive, mediaFolder, type MediaArchiveOptions } from './services/media-archive';
+import { MediaLinks } from './services/media-links';
 import { Outbox, type OutboxOptions } from './services/outbox';
 import { RejectionCounter, WebhookAdmin } from './services/webhook-admin';
 import { createStore, type Store } from './store';
@@ -25,6 +27,8 @@ import { watchTokenChanges } from './store/token-repo';
 import { APP_VERSION } from './version';
 import type { WhatsAppClient } from './whatsapp/client';
 import { GraphClient } from './whatsapp/graph-client';
+import type { MediaSource } from './whatsapp/media-source';
+import { SampleMediaSource, sampleMediaFolder } from './whatsapp/sample-media';
 import { SandboxClient } from './whatsapp/sandbox';
 import { signWebhookBody } from './whatsapp/signature';
 
@@ -43,6 +47,8 @@ export type RunningGateway = {
   processed(): Promise<void>;
   /** Resolves once every stored message is in the search index (tests, benchmarks). */
   indexed(): Promise<void>;
+  /** Resolves once no media download runs or is due (tests). */
+  mediaSettled(): Promise<void>;
   close(): Promise<void>;
 };
 
@@ -64,6 +70,10 @@ export type BootOptions = {
   command?: string;
   /** How long shutdown waits for sends already on their way to WhatsApp (default 3 s). */
   shutdownGraceMs?: number;
+  /** Download pacing of the media archive (tests shorten the backoff). */
+  mediaArchive?: Partial<MediaArchiveOptions>;
+  /** Where the sandbox finds its sample files (default: `sample-media/` beside the build). */
+  sampleMediaDir?: string;
 };
 
 /** What shutdown gives a send in flight before it ends the request: quitting must not hang on Meta. */
@@ -114,7 +124,12 @@ export async function bootGateway(config: GatewayConfig, options: BootOptions): 
     });
   };
   const sandbox = config.whatsapp.mode === 'sandbox' ? new SandboxClient(postToSelf, { ...config.whatsapp, random: Math.random }) : null;
-  const client: WhatsAppClient = config.whatsapp.mode === 'live' ? new GraphClient(config.whatsapp) : (sandbox as SandboxClient);
+  const graph = config.whatsapp.mode === 'live' ? new GraphClient(config.whatsapp) : null;
+  const client: WhatsAppClient = graph ?? (sandbox as SandboxClient);
+  // The sandbox serves real sample files through the archive's real path.
+  const mediaSource: MediaSource = graph ?? new SampleMediaSource(options.sampleMediaDir ?? sampleMediaFolder());
+  const media = new MediaArchive(store, bus, mediaSource, mediaFolder(config.dataDir), options.log, { ...DEFAULT_MEDIA_ARCHIVE, ...options.mediaArchive });
+  const mediaLinks = new MediaLinks();
   const outbox = new Outbox(store, bus, client, Date.now, options.log, {
     readReceipts: config.readReceipts,
     // A small bucket paces sends evenly, so no one-second window exceeds the number's limit.
@@ -130,8 +145,9 @@ export async function bootGateway(config: GatewayConfig, options: BootOptions): 
     phone_number_id: config.whatsapp.phoneNumberId,
     head_seq: store.events.head(),
     version: APP_VERSION,
+    url,
   });
-  const handlers = createOperationHandlers({ history, search: new Search(store), outbox, webhooks: webhookAdmin, presence, info });
+  const handlers = createOperationHandlers({ history, search: new Search(store), outbox, webhooks: webhookAdmin, presence, media, mediaLinks, info });
   const indexer = new SearchIndexer(store, bus, options.log);
   const access = {
     apiToken: config.apiToken,
@@ -167,6 +183,7 @@ export async function bootGateway(config: GatewayConfig, options: BootOptions): 
     handlers,
     hub,
     access,
+    media: { fileOf: (id) => media.fileOf(id), linkOpens: (id, expires, signature) => mediaLinks.verify(id, expires, signature) },
     rendererDir: options.rendererDir,
     health: () => ({ mode: config.whatsapp.mode, version: APP_VERSION }),
   });
@@ -194,6 +211,7 @@ export async function bootGateway(config: GatewayConfig, options: BootOptions): 
   processor.schedule();
   indexer.start();
   outbox.start();
+  media.start();
   if (sandbox && config.whatsapp.mode === 'sandbox' && config.whatsapp.seed && store.conversations.list().length === 0) {
     sandbox.seed(config.whatsapp.phoneNumberId);
   }
@@ -212,11 +230,13 @@ export async function bootGateway(config: GatewayConfig, options: BootOptions): 
     localCaller: { user: config.localUser },
     processed: () => processor.settle(),
     indexed: () => indexer.settle(),
+    mediaSettled: () => media.settle(),
     close: async () => {
       clearInterval(pruning);
       stopWatchingTokens();
       memory?.stop();
       indexer.stop();
+      media.stop();
       retention.stop();
       processor.stop();
       presence.stop();

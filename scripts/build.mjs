@@ -3,7 +3,7 @@
 // only strip types, which keeps a build under a few seconds.
 import { build as esbuild } from 'esbuild';
 import { build as viteBuild } from 'vite';
-import { readFileSync, rmSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -35,3 +35,6 @@ await Promise.all([
   esbuild({ ...common, entryPoints: { preload: 'preload/index.ts' }, outdir: path.join(out, 'preload'), outExtension: { '.js': '.cjs' } }),
   viteBuild({ configFile: path.join(root, 'vite.config.ts'), root: path.join(root, 'renderer'), logLevel: 'warn' }),
 ]);
+
+// The sandbox's sample files (main/whatsapp/sample-media.ts finds them beside the bundle).
+cpSync(path.join(root, 'main', 'whatsapp', 'sample-media'), path.join(out, 'main', 'sample-media'), { recursive: true, filter: (file) => !file.endsWith('.md') });

@@ -3,6 +3,7 @@ import type { GatewayMode } from '../../shared/contract';
 import type { OperationHandlers } from '../services/operations';
 import { authenticate, isAllowedHost, presentedToken, type AccessPolicy } from './access';
 import { handleApiRequest } from './api-routes';
+import { handleMediaRequest, MEDIA_PATH_PATTERN, type MediaRouteDeps } from './media-route';
 import { sendError, sendJson } from './http-responses';
 import { serveStatic } from './static-route';
 import { handleWebhookDelivery, handleWebhookVerification, type WebhookRouteDeps } from './webhook-route';
@@ -14,6 +15,7 @@ export type GatewayServerDeps = {
   handlers: OperationHandlers;
   hub: WsHub;
   access: AccessPolicy;
+  media: MediaRouteDeps;
   rendererDir: string | null;
   health: () => { mode: GatewayMode; version: string };
 };
@@ -32,6 +34,8 @@ async function route(req: IncomingMessage, res: ServerResponse, url: URL, deps: 
   if (pathname === '/api' || pathname.startsWith('/api/')) {
     if (!isAllowedHost(req, deps.access)) return sendError(res, 'forbidden', "Host is not one of this gateway's names");
     const user = authenticate(presentedToken(req, url, false), deps.access);
+    const media = MEDIA_PATH_PATTERN.exec(pathname);
+    if (media) return handleMediaRequest(req, res, url, Number(media[1]), user, deps.media);
     if (!user) return sendError(res, 'unauthorized', 'a valid token is required: Authorization: Bearer <token>', { 'www-authenticate': 'Bearer' });
     return handleApiRequest(req, res, url, deps.handlers, { user });
   }

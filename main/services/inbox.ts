@@ -178,7 +178,7 @@ export class Inbox {
   private fillPlaceholder(fill: { wamid: string; type: string; text: string; content: ParsedMessage['content'] }, nowMs: number): ServerEvent[] {
     if (fill.type === 'media_placeholder') return [];
     const placeholder = this.store.messages.findByWamid(fill.wamid);
-    if (!placeholder || !this.store.messages.fillPlaceholder(placeholder.id, fill)) return [];
+    if (!placeholder || !this.store.messages.fillPlaceholder(placeholder.id, fill, nowMs)) return [];
     const filled = this.store.messages.get(placeholder.id);
     return filled ? [this.messageUpdate(filled, nowMs)] : [];
   }

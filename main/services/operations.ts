@@ -10,6 +10,8 @@ import {
   type ValidOperationRequest,
 } from '../../shared/contract';
 import type { History } from './history';
+import type { MediaArchive } from './media-archive';
+import type { MediaLinks } from './media-links';
 import type { Outbox } from './outbox';
 import type { Presence } from './presence';
 import type { Search } from './search';
@@ -30,9 +32,11 @@ export function createOperationHandlers(services: {
   outbox: Outbox;
   webhooks: WebhookAdmin;
   presence: Presence;
+  media: MediaArchive;
+  mediaLinks: MediaLinks;
   info: (caller: Caller) => GatewayInfo;
 }): OperationHandlers {
-  const { history, search, outbox, webhooks, presence, info } = services;
+  const { history, search, outbox, webhooks, presence, media, mediaLinks, info } = services;
   return {
     getInfo: (_request, caller) => ok(info(caller)),
     listConversations: (request) => history.listConversations(request),
@@ -48,6 +52,13 @@ export function createOperationHandlers(services: {
     },
     searchMessages: (request) => search.searchMessages(request),
     getMessageInfo: (request) => history.getMessageInfo(request),
+    getMediaLink: (request) => {
+      const file = media.fileOf(request.message_id);
+      if (!file.ok) return file;
+      const { url, expiresAtMs } = mediaLinks.link(request.message_id);
+      return ok({ url, expires_at: new Date(expiresAtMs).toISOString(), media_file: file.value.mediaFile });
+    },
+    retryMediaDownload: (request) => media.retry(request),
     listWebhooks: (request) => ok(webhooks.list(request)),
     replayWebhook: (request) => webhooks.replay(request),
     getTeam: () => ok(presence.team()),

@@ -4,6 +4,7 @@ import BetterSqlite3, { type Database } from 'better-sqlite3';
 import type { Conversation, Message } from '../../shared/contract';
 import { ConversationRepo } from './conversation-repo';
 import { assertDatabaseReadable } from './database';
+import { MediaRepo } from './media-repo';
 import { MessageRepo } from './message-repo';
 import { LATEST_SCHEMA_VERSION } from './migrations';
 
@@ -26,7 +27,7 @@ export class HistoryReader {
     assertDatabaseReadable(databaseFile);
     this.db = new BetterSqlite3(databaseFile, { readonly: true, fileMustExist: true });
     this.conversations = new ConversationRepo(this.db);
-    this.messages = new MessageRepo(this.db);
+    this.messages = new MessageRepo(this.db, new MediaRepo(this.db));
     // One read transaction: the whole export sees one moment of history.
     this.db.exec('BEGIN');
   }

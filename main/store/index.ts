@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { ConversationRepo } from './conversation-repo';
 import { EventLog } from './event-log';
+import { MediaRepo } from './media-repo';
 import { MessageRepo } from './message-repo';
 import { OutboxRepo } from './outbox-repo';
 import { SearchRepo } from './search-repo';
@@ -12,6 +13,7 @@ export type Store = {
   db: Database;
   conversations: ConversationRepo;
   messages: MessageRepo;
+  media: MediaRepo;
   events: EventLog;
   webhooks: WebhookLog;
   tokens: TokenRepo;
@@ -30,10 +32,12 @@ export function createStore(db: Database): Store {
   // better-sqlite3 turns a transaction function called inside a transaction into a savepoint; one
   // wrapper serves every call instead of one per delivery.
   const nested = db.transaction((work: () => unknown) => work());
+  const media = new MediaRepo(db);
   return {
     db,
     conversations: new ConversationRepo(db),
-    messages: new MessageRepo(db),
+    messages: new MessageRepo(db, media),
+    media,
     events: new EventLog(db),
     webhooks: new WebhookLog(db),
     tokens: new TokenRepo(db),

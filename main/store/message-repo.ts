@@ -1,5 +1,7 @@
 import type { Database, RunResult } from 'better-sqlite3';
 import type { DeliveryError, Message, MessageContent, MessageStatus, Reaction, TimestampSource } from '../../shared/contract';
+import { mediaKindOf } from '../../shared/domain/media-limits';
+import { MEDIA_FILE_JSON, toMediaFile, type MediaRepo } from './media-repo';
 import { SEARCH_KEY_LOW_BITS, searchKeyBase } from './migrations';
 
 const LOW_SLOTS = 2 ** SEARCH_KEY_LOW_BITS;
@@ -26,6 +28,7 @@ export type MessageRow = {
   timestamp_source: TimestampSource | null;
   imported: number;
   reactions_json: string;
+  media_json: string | null;
 };
 
 /** An edit of a stored message, by its own wamid, with Meta's time and its arrival. */
@@ -67,9 +70,9 @@ export type StatusHistoryEntry = { status: MessageStatus; timestampMs: number; e
 
 // Reactions are joined by wamid at read time, so a reaction that arrived before its message
 // appears as soon as the message is stored.
-/** Every column of a message, with its reactions joined by wamid. */
+/** Every column of a message, with its reactions joined by wamid and its file's archive state. */
 export const SELECT_MESSAGE = `SELECT m.*, (SELECT json_group_array(json_object('emoji', r.emoji, 'from', r.reactor)) FROM reactions r
-  WHERE r.target_wamid = m.wamid AND r.emoji IS NOT NULL) AS reactions_json FROM messages m`;
+  WHERE r.target_wamid = m.wamid AND r.emoji IS NOT NULL) AS reactions_json, ${MEDIA_FILE_JSON} AS media_json FROM messages m`;
 
 function parseError(json: string | null): DeliveryError | undefined {
   return json ? (JSON.parse(json) as DeliveryError) : undefined;
@@ -95,6 +98,7 @@ export function toMessage(row: MessageRow): Message {
     revoked: row.revoked_at !== null,
     ...(row.timestamp_source === 'received' ? { timestamp_source: 'received' as const } : {}),
     ...(row.imported ? { imported: true as const } : {}),
+    ...(row.media_json ? { media_file: toMediaFile(row.media_json) } : {}),
   };
 }
 
@@ -135,7 +139,10 @@ export class MessageRepo {
   private readonly earlyWamids: Set<string>;
   private readonly reactionTargets: Set<string>;
 
-  constructor(db: Database) {
+  constructor(
+    db: Database,
+    private readonly media: MediaRepo,
+  ) {
     this.earlyWamids = new Set(db.prepare('SELECT DISTINCT wamid FROM early_statuses').pluck().all() as string[]);
     this.reactionTargets = new Set(db.prepare('SELECT DISTINCT target_wamid FROM reactions').pluck().all() as string[]);
     this.reactionsFor = db.prepare<[string], Reaction>(
@@ -200,9 +207,11 @@ export class MessageRepo {
     const { content, error } = message;
     const info = this.insertWithSearchKey(message, receivedAtMs);
     if (info.changes === 0) return null;
+    const id = Number(info.lastInsertRowid);
+    const archived = this.archiveMedia(id, message.conversation_id, message.type, content, receivedAtMs);
     // Built from what was written rather than read back, for the same reason.
     return {
-      id: Number(info.lastInsertRowid),
+      id,
       conversation_id: message.conversation_id,
       wamid: message.wamid,
       direction: message.direction,
@@ -218,7 +227,17 @@ export class MessageRepo {
       revoked: false,
       ...(message.timestamp_source === 'received' ? { timestamp_source: 'received' as const } : {}),
       ...(message.imported ? { imported: true as const } : {}),
+      ...(archived ? { media_file: { state: 'pending' as const, attempts: 0, next_attempt_at: new Date(receivedAtMs).toISOString() } } : {}),
     };
+  }
+
+  // A file WhatsApp holds for us only 7 days gets a durable download job in the transaction that
+  // stores its message: committed together, so a crash can lose neither.
+  private archiveMedia(messageId: number, conversationId: number, type: string, content: MessageContent, receivedAtMs: number): boolean {
+    const media = content.media;
+    if (!media?.id || mediaKindOf(type) === null) return false;
+    this.media.enqueue({ messageId, conversationId, mediaId: media.id, kind: type, expectedSha256: media.sha256 ?? null, receivedAtMs });
+    return true;
   }
 
   /**
@@ -355,8 +374,11 @@ export class MessageRepo {
   }
 
   /** Gives a synced `media_placeholder` its media, from the history webhook that carries it; returns whether it did. */
-  fillPlaceholder(id: number, fill: { type: string; text: string; content: MessageContent }): boolean {
-    return this.fillPlaceholderRow.run(fill.type, fill.text, JSON.stringify(fill.content), id).changes > 0;
+  fillPlaceholder(id: number, fill: { type: string; text: string; content: MessageContent }, receivedAtMs: number): boolean {
+    if (this.fillPlaceholderRow.run(fill.type, fill.text, JSON.stringify(fill.content), id).changes === 0) return false;
+    const conversationId = this.byId.get(id)?.conversation_id;
+    if (conversationId !== undefined) this.archiveMedia(id, conversationId, fill.type, fill.content, receivedAtMs);
+    return true;
   }
 
   /** Withdraws a message its sender deleted: its text and content are removed, the bubble stays. */

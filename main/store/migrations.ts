@@ -221,7 +221,48 @@ export const MIGRATIONS: readonly Migration[] = [
       db.exec('ALTER TABLE messages ADD COLUMN imported INTEGER NOT NULL DEFAULT 0');
     },
   },
+  {
+    version: 10,
+    description: 'the media archive: a durable download job per message with a file',
+    up: (db) => {
+      db.exec(`
+        -- One row per message with a file. Files are kept under media/ by the sha256 of their bytes,
+        -- so a file sent twice is stored once; a file goes when no row names its hash any more.
+        CREATE TABLE media_files (
+          message_id INTEGER PRIMARY KEY REFERENCES messages (id) ON DELETE CASCADE,
+          media_id TEXT NOT NULL,
+          phone_number_id TEXT NOT NULL,
+          kind TEXT NOT NULL,
+          -- What Meta's webhook says the bytes hash to, as it came (base64; the media endpoint's is hex).
+          expected_sha256 TEXT,
+          state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'stored', 'failed')),
+          attempts INTEGER NOT NULL DEFAULT 0,
+          next_attempt_at INTEGER NOT NULL,
+          -- Meta keeps a webhook's media for 7 days: past this, a download cannot succeed.
+          deadline_at INTEGER NOT NULL,
+          sha256 TEXT,
+          mime_type TEXT,
+          size INTEGER,
+          error TEXT
+        );
+        CREATE INDEX media_files_due ON media_files (next_attempt_at) WHERE state = 'pending';
+        CREATE INDEX media_files_by_sha256 ON media_files (sha256) WHERE sha256 IS NOT NULL;
+      `);
+      // Messages stored before the archive existed: a job each; those past Meta's deadline fail at
+      // their first attempt with that reason, which the message then shows.
+      db.exec(`
+        INSERT INTO media_files (message_id, media_id, phone_number_id, kind, expected_sha256, next_attempt_at, deadline_at)
+        SELECT m.id, json_extract(m.content_json, '$.media.id'), c.phone_number_id, m.type,
+               json_extract(m.content_json, '$.media.sha256'), 0, m.received_at + ${MEDIA_DEADLINE_MS}
+        FROM messages m JOIN conversations c ON c.id = m.conversation_id
+        WHERE m.type IN ('image', 'audio', 'video', 'document', 'sticker') AND json_extract(m.content_json, '$.media.id') IS NOT NULL
+      `);
+    },
+  },
 ];
+
+/** How long Meta keeps a webhook's media downloadable: 7 days from the message. */
+export const MEDIA_DEADLINE_MS = 7 * 24 * 60 * 60 * 1000;
 
 /** What of a message search finds: its text (captions, place names and card names are in it) and a document's file name. */
 export function searchBody(row: string): string {

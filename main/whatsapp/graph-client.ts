@@ -1,11 +1,20 @@
 import { networkRetryAdvice, retryAdvice } from './error-codes';
 import type { OutgoingBody, OutgoingMessage, ReadReceipt, ReceiptResult, SendResult, WhatsAppClient } from './client';
+import type { MediaDownload, MediaFetchFailure, MediaRequest, MediaSource } from './media-source';
 
 /** Where and as whom to call the Cloud API. */
 export type GraphClientOptions = { graphUrl: string; apiVersion: string; accessToken: string; timeoutMs?: number };
 
 /** How long a request may wait for Meta before it counts as unanswered. */
 const DEFAULT_TIMEOUT_MS = 30_000;
+
+/** How long one file may take to download (100 MB documents on a slow line). */
+const DOWNLOAD_TIMEOUT_MS = 10 * 60_000;
+
+// Some of Meta's media hosts answer an error page to requests without one (WHATSAPP.md §11).
+const USER_AGENT = 'Switchboard (WhatsApp Cloud API inbox)';
+
+type GraphMediaBody = { url?: unknown; mime_type?: unknown; sha256?: unknown; file_size?: unknown };
 
 type GraphErrorBody = { error?: { code?: unknown; message?: unknown; error_data?: { details?: unknown } } };
 type GraphSendBody = { messages?: { id?: unknown }[] };
@@ -29,8 +38,33 @@ function bodyOf(body: OutgoingBody): Record<string, unknown> {
   }
 }
 
+function graphErrorOf(body: unknown): { code: number | null; message: string | null } {
+  const error = (body as GraphErrorBody | null)?.error;
+  return { code: typeof error?.code === 'number' ? error.code : null, message: typeof error?.message === 'string' ? error.message : null };
+}
+
+/**
+ * Why `GET /<media-id>` failed, and whether asking again can help: an id Meta does not know (it
+ * expired, or was never this business's) cannot; a refused token, a rate limit or an outage can,
+ * once fixed or over.
+ */
+function mediaLookupFailure(status: number, body: unknown): MediaFetchFailure {
+  const { code, message } = graphErrorOf(body);
+  const said = message ? `: ${message}` : '';
+  if (status === 401 || code === 190) return { ok: false, permanent: false, reason: `WhatsApp refused the access token${said}` };
+  if ((status === 400 || status === 404) && (code === 100 || code === null)) {
+    return { ok: false, permanent: true, reason: `WhatsApp no longer has this file (the media id is unknown or expired)${said}` };
+  }
+  return { ok: false, permanent: false, reason: `WhatsApp answered HTTP ${status}${said}` };
+}
+
+function declaredSize(value: unknown): number | null {
+  const size = typeof value === 'string' ? Number(value) : value;
+  return typeof size === 'number' && Number.isSafeInteger(size) && size >= 0 ? size : null;
+}
+
 /** Sends through Meta's Cloud API: `POST <graph>/<version>/<phone_number_id>/messages`. */
-export class GraphClient implements WhatsAppClient {
+export class GraphClient implements WhatsAppClient, MediaSource {
   private shutdown = new AbortController();
 
   constructor(private readonly options: GraphClientOptions) {}
@@ -69,6 +103,45 @@ export class GraphClient implements WhatsAppClient {
       ...(receipt.typing ? { typing_indicator: { type: 'text' } } : {}),
     });
     return answer.ok ? { ok: true } : { ok: false, error: answer.error };
+  }
+
+  /**
+   * Downloads a file in Meta's two steps: `GET /<media-id>` for a URL that lives five minutes (so
+   * it is asked for again on every attempt), then that URL with the same bearer token.
+   */
+  async fetchMedia(request: MediaRequest, signal: AbortSignal): Promise<MediaDownload | MediaFetchFailure> {
+    const { graphUrl, apiVersion, accessToken } = this.options;
+    const headers = { authorization: `Bearer ${accessToken}`, 'user-agent': USER_AGENT };
+    const lookup = `${graphUrl.replace(/\/+$/, '')}/${apiVersion}/${encodeURIComponent(request.mediaId)}?phone_number_id=${encodeURIComponent(request.phoneNumberId)}`;
+    const stopping = AbortSignal.any([signal, this.shutdown.signal]);
+    try {
+      const described = await fetch(lookup, { headers, signal: AbortSignal.any([AbortSignal.timeout(this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS), stopping]) });
+      const body = (await described.json().catch(() => null)) as GraphMediaBody | null;
+      if (!described.ok) return mediaLookupFailure(described.status, body);
+      const url = body?.url;
+      if (!body || typeof url !== 'string') return { ok: false, permanent: false, reason: 'WhatsApp described the file without a download URL' };
+      // The bytes are requested only when read: a file declared over its size limit is never fetched.
+      const bytes = async function* (): AsyncGenerator<Uint8Array> {
+        const file = await fetch(url, { headers, signal: AbortSignal.any([AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS), stopping]) });
+        if (!file.ok || !file.body) {
+          await file.body?.cancel();
+          // 404 here is the five-minute URL expiring: the next attempt asks for a new one.
+          throw new Error(`the download URL answered HTTP ${file.status}`);
+        }
+        yield* file.body;
+      };
+      return {
+        ok: true,
+        mimeType: typeof body.mime_type === 'string' ? body.mime_type : 'application/octet-stream',
+        sha256: typeof body.sha256 === 'string' ? body.sha256 : null,
+        declaredSize: declaredSize(body.file_size),
+        body: bytes(),
+      };
+    } catch (error) {
+      if (stopping.aborted) return { ok: false, permanent: false, reason: 'the download was stopped' };
+      if (error instanceof DOMException && error.name === 'TimeoutError') return { ok: false, permanent: false, reason: 'WhatsApp did not answer in time' };
+      return { ok: false, permanent: false, reason: `could not reach WhatsApp (${error instanceof Error ? error.message : String(error)})` };
+    }
   }
 
   // One POST to the messages edge: the parsed body of a 2xx answer, or the failure with its retry advice.

@@ -27,6 +27,8 @@ export interface BridgeApi extends OperationFunctions {
    * browser mode, IPC calls on the desktop). They expire by themselves, so a lost one is harmless.
    */
   signal(signal: AgentSignal): void;
+  /** The address an `<img>`, `<audio>` or `<video>` loads a media link's `url` (a gateway path) from. */
+  mediaSrc(url: string): Promise<string>;
 }
 
 /** What an agent tells the others: typing in a conversation, viewing one (or none), away or back. */

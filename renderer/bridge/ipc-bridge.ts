@@ -8,10 +8,22 @@ import { SeqGate } from './seq-gate';
  * IPC. Resuming after a renderer reload reads the missed events from the log before live ones.
  */
 export function createIpcBridge(preload: PreloadApi): BridgeApi {
-  const operations = Object.fromEntries(OPERATION_NAMES.map((name) => [name, preload[name]])) as unknown as Omit<BridgeApi, 'transport' | 'stream' | 'signal'>;
+  const operations = Object.fromEntries(OPERATION_NAMES.map((name) => [name, preload[name]])) as unknown as Omit<BridgeApi, 'transport' | 'stream' | 'signal' | 'mediaSrc'>;
+  let gatewayUrl: Promise<string> | null = null;
   return {
     ...operations,
     transport: 'ipc',
+    // The window is a file page: media links are loaded from the gateway this app runs.
+    mediaSrc(url: string) {
+      gatewayUrl ??= preload.getInfo({}).then((info) => {
+        if (!info.ok) {
+          gatewayUrl = null;
+          throw new Error(info.error.message);
+        }
+        return info.value.url;
+      });
+      return gatewayUrl.then((base) => new URL(url, `${base}/`).href);
+    },
     signal(signal: AgentSignal) {
       switch (signal.type) {
         case 'typing':

@@ -208,5 +208,7 @@ export function createWsBridge(options: WsBridgeOptions): BridgeApi {
     if (openSocket?.readyState === 1) openSocket.send(JSON.stringify(value));
   }
 
-  return { ...operations, transport: 'websocket', stream, signal };
+  // Media links are gateway paths: the page reaches the gateway where it reaches the API.
+  const mediaSrc = (url: string) => Promise.resolve(new URL(url, `${base}/`).href);
+  return { ...operations, transport: 'websocket', stream, signal, mediaSrc };
 }

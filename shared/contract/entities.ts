@@ -15,6 +15,28 @@ export const DeliveryErrorSchema = z.object({
 /** A delivery error as stored and shown. */
 export type DeliveryError = z.infer<typeof DeliveryErrorSchema>;
 
+/**
+ * Where a message's file stands in the local archive: `pending` while it is downloaded (and retried
+ * with backoff until Meta's 7-day deadline), `stored` once its bytes are verified and kept, `failed`
+ * for good with the reason. The bytes are read through the media link (`getMediaLink`).
+ */
+export const MediaFileSchema = z.object({
+  state: z.enum(['pending', 'stored', 'failed']),
+  /** Download attempts so far. */
+  attempts: z.number().int().nonnegative(),
+  /** When the next attempt is due, while pending. */
+  next_attempt_at: z.iso.datetime().optional(),
+  /** Once stored: its size in bytes, content type and sha256 (hex). */
+  size: z.number().int().nonnegative().optional(),
+  mime_type: z.string().optional(),
+  sha256: z.string().optional(),
+  /** Why it failed (for good when `failed`; the last attempt's reason while `pending`). */
+  error: z.string().optional(),
+});
+
+/** A message's archived file. */
+export type MediaFile = z.infer<typeof MediaFileSchema>;
+
 /** One message in a conversation, inbound (`in`) or sent by an agent (`out`). */
 export const MessageSchema = z.object({
   id: z.number().int().positive(),
@@ -37,6 +59,8 @@ export const MessageSchema = z.object({
   timestamp_source: z.literal('received').optional(),
   /** Present on history synced from the WhatsApp Business app (Coexistence) rather than received live. */
   imported: z.literal(true).optional(),
+  /** For a message with a file (image, audio, video, document, sticker): its download and archive state. */
+  media_file: MediaFileSchema.optional(),
 });
 
 /** Where a message's time came from: Meta's timestamp, or arrival time when Meta's was unusable. */
@@ -75,6 +99,11 @@ export const GatewayInfoSchema = z.object({
   phone_number_id: z.string(),
   head_seq: z.number().int().nonnegative(),
   version: z.string(),
+  /**
+   * Where the gateway listens, as seen from its own machine: the desktop window (a file page)
+   * resolves media links against it. Browser clients use the address they reached it at.
+   */
+  url: z.string(),
 });
 
 /** Gateway information. */

@@ -30,6 +30,8 @@ export const HTTP_ROUTES = {
     status: 200,
   },
   getMessageInfo: { method: 'GET', path: '/api/messages/:message_id/info', status: 200 },
+  getMediaLink: { method: 'GET', path: '/api/messages/:message_id/media-link', status: 200 },
+  retryMediaDownload: { method: 'POST', path: '/api/messages/:message_id/media/retry', status: 200 },
   listWebhooks: { method: 'GET', path: '/api/webhooks', query: ['before', 'limit'], status: 200 },
   replayWebhook: { method: 'POST', path: '/api/webhooks/:id/replay', status: 200 },
   getTeam: { method: 'GET', path: '/api/team', status: 200 },
@@ -38,6 +40,13 @@ export const HTTP_ROUTES = {
   setPresence: { method: 'POST', path: '/api/presence', body: true, status: 200 },
   listEvents: { method: 'GET', path: '/api/events', query: ['since', 'limit'], status: 200 },
 } as const satisfies Record<OperationName, HttpRoute>;
+
+/**
+ * The bytes of a message's archived file, with its content type; answers Range requests (audio and
+ * video seek). Authorised by a bearer token, or by the `expires` and `signature` of a media link.
+ * Not an operation: its answer is the file, not JSON.
+ */
+export const MEDIA_FILE_PATH = '/api/media/:message_id';
 
 /** The names of a path template's parameters, in order. */
 export function pathParameters(template: string): string[] {

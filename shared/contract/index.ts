@@ -7,3 +7,4 @@ export * from './result';
 export * from './ws-frames';
 export * from './http-routes';
 export * from '../domain/message-status';
+export * from '../domain/media-limits';

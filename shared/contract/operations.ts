@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConversationSchema, DeliveryErrorSchema, GatewayInfoSchema, MessageSchema, MessageStatusSchema } from './entities';
+import { ConversationSchema, DeliveryErrorSchema, GatewayInfoSchema, MediaFileSchema, MessageSchema, MessageStatusSchema } from './entities';
 import { PresenceStateSchema, ServerEventSchema } from './events';
 
 const conversationId = z.coerce.number().int().positive();
@@ -58,6 +58,21 @@ export type SearchPage = z.infer<typeof SearchPageSchema>;
 
 // Query strings carry booleans as text; IPC carries them as booleans.
 const booleanFlag = z.preprocess((value) => (value === 'true' ? true : value === 'false' ? false : value), z.boolean());
+
+/**
+ * Where a message's archived file can be read: `url` is a path on the gateway
+ * (`/api/media/<message_id>?expires=…&signature=…`) that works without a token header until
+ * `expires_at`, so an `<img>`, `<audio>` or `<video>` can load it; afterwards ask again. With a
+ * token, `GET /api/media/<message_id>` reads the same bytes.
+ */
+export const MediaLinkSchema = z.object({
+  url: z.string(),
+  expires_at: z.iso.datetime(),
+  media_file: MediaFileSchema,
+});
+
+/** A media link. */
+export type MediaLink = z.infer<typeof MediaLinkSchema>;
 
 /** A message with its status history, for a "message info" view. */
 export const MessageInfoSchema = z.object({
@@ -200,6 +215,18 @@ export const operations = {
   getMessageInfo: {
     request: z.object({ message_id: z.coerce.number().int().positive() }).strict(),
     result: MessageInfoSchema,
+  },
+  getMediaLink: {
+    // For a message whose file is stored; otherwise `conflict` (still downloading) or
+    // `upstream_error` (the download failed for good), with the reason.
+    request: z.object({ message_id: z.coerce.number().int().positive() }).strict(),
+    result: MediaLinkSchema,
+  },
+  retryMediaDownload: {
+    // Tries a failed download again at once (before Meta's 7-day deadline); the message's
+    // `media_file` follows in `message_update` events.
+    request: z.object({ message_id: z.coerce.number().int().positive() }).strict(),
+    result: MessageSchema,
   },
   listWebhooks: {
     request: z

@@ -10,6 +10,7 @@ export const ERROR_HTTP_STATUS = {
   conflict: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  range_not_satisfiable: 416,
   outside_window: 422,
   internal: 500,
   upstream_error: 502,

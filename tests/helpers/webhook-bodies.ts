@@ -21,3 +21,21 @@ export function inboundText(options: { wamid: string; from?: string; text?: stri
     ],
   };
 }
+
+/** An inbound message carrying a file (`type` image, audio, video, document or sticker), as Meta sends it. */
+export function inboundMedia(options: {
+  wamid: string;
+  type: string;
+  media: { id: string; sha256?: string; mime_type?: string; caption?: string; filename?: string; voice?: boolean };
+  from?: string;
+  timestamp?: string;
+}): Record<string, unknown> {
+  const body = inboundText({ wamid: options.wamid, ...(options.from ? { from: options.from } : {}), timestamp: options.timestamp ?? String(Math.floor(Date.now() / 1000)) });
+  const value = (body.entry as { changes: { value: { messages: Record<string, unknown>[] } }[] }[])[0]?.changes[0]?.value;
+  const message = value?.messages[0];
+  if (!message) throw new Error('inboundText changed shape');
+  delete message.text;
+  message.type = options.type;
+  message[options.type] = options.media;
+  return body;
+}

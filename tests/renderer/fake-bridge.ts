@@ -1,5 +1,5 @@
 import type { AgentSignal, BridgeApi, StreamHandlers } from '../../renderer/bridge/bridge-api';
-import type { Conversation, Message, Result, ServerEvent, Team } from '../../shared/contract';
+import type { Conversation, MediaLink, Message, Result, ServerEvent, Team } from '../../shared/contract';
 
 /** An in-memory BridgeApi: tests set its data, push events and read what was called. */
 export class FakeBridge implements BridgeApi {
@@ -16,7 +16,7 @@ export class FakeBridge implements BridgeApi {
     return Promise.resolve(result);
   }
 
-  getInfo = () => this.record('getInfo', {}, { ok: true, value: { mode: 'sandbox' as const, user: 'me', phone_number_id: '1', head_seq: 10, version: 'test' } });
+  getInfo = () => this.record('getInfo', {}, { ok: true, value: { mode: 'sandbox' as const, user: 'me', phone_number_id: '1', head_seq: 10, version: 'test', url: 'http://127.0.0.1:8787' } });
   team: Team = { agents: [{ user: 'me', state: 'online' }], typing: [], viewing: [] };
   readonly signals: AgentSignal[] = [];
   getTeam = () => this.record('getTeam', {}, { ok: true, value: this.team });
@@ -52,6 +52,11 @@ export class FakeBridge implements BridgeApi {
   retryMessage = (request: { message_id: number }) => this.record('retryMessage', request, this.changeResult(request.message_id));
   listWebhooks = () => this.record('listWebhooks', {}, { ok: true, value: { deliveries: [], rejected: {}, retention_days: 30 } });
   replayWebhook = (request: { id: number }) => this.record('replayWebhook', request, { ok: true, value: { id: request.id, events: 0, ignored: [] } });
+  mediaLinks: Record<number, Result<MediaLink>> = {};
+  getMediaLink = (request: { message_id: number }) =>
+    this.record('getMediaLink', request, this.mediaLinks[request.message_id] ?? { ok: false as const, error: { code: 'not_found' as const, message: `message ${request.message_id} has no file` } });
+  retryMediaDownload = (request: { message_id: number }) => this.record('retryMediaDownload', request, this.changeResult(request.message_id));
+  mediaSrc = (url: string) => Promise.resolve(`http://127.0.0.1:8787${url}`);
   listEvents = (request: { since: number }) => this.record('listEvents', request, { ok: true, value: { events: [], resync: false } });
 
   stream(since: number, handlers: StreamHandlers): () => void {

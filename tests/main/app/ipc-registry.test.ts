@@ -12,6 +12,11 @@ import { Presence } from '../../../main/services/presence';
 import { EVENT_CHANNEL, OPERATION_NAMES, operationChannel, type ServerEvent } from '../../../shared/contract';
 import { memoryStore } from '../../helpers/memory-store';
 import type { WebContents } from 'electron';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { MediaArchive } from '../../../main/services/media-archive';
+import { MediaLinks } from '../../../main/services/media-links';
+import { SampleMediaSource, sampleMediaFolder } from '../../../main/whatsapp/sample-media';
 
 type FakeContents = WebContents & { sent: { channel: string; payload: unknown }[] };
 
@@ -39,7 +44,9 @@ beforeEach(() => {
     outbox,
     webhooks: new WebhookAdmin(memory.store, inbox, new RejectionCounter(), 30),
     presence: new Presence(memory.store, bus),
-    info: (caller) => ({ mode: 'sandbox', user: caller.user, phone_number_id: '1', head_seq: 0, version: 'test' }),
+    media: new MediaArchive(memory.store, bus, new SampleMediaSource(sampleMediaFolder()), path.join(tmpdir(), 'switchboard-ipc-media'), () => {}),
+    mediaLinks: new MediaLinks(),
+    info: (caller) => ({ mode: 'sandbox', user: caller.user, phone_number_id: '1', head_seq: 0, version: 'test', url: 'http://127.0.0.1:8787' }),
   });
   window = fakeContents(1);
   trusted = new Set([window]);

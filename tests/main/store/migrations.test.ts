@@ -4,7 +4,7 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../main/store/database';
-import { DatabaseFromTheFutureError, LATEST_SCHEMA_VERSION, migrate, MIGRATIONS } from '../../../main/store/migrations';
+import { DatabaseFromTheFutureError, LATEST_SCHEMA_VERSION, MEDIA_DEADLINE_MS, migrate, MIGRATIONS } from '../../../main/store/migrations';
 
 describe('migrations', () => {
   it('are numbered 1, 2, 3… without gaps', () => {
@@ -50,6 +50,20 @@ describe('migrations', () => {
     expect(migrate(db, MIGRATIONS.slice(0, 7))).toBe(7);
     expect(db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'conversations_by_activity'").pluck().get()).toBe('conversations_by_activity');
     expect(db.prepare('SELECT name FROM conversations').pluck().all()).toEqual(['Ana']);
+  });
+
+  it('migration 10 gives every stored message with a file a download job, due at once, with 7 days from its arrival', () => {
+    const db = new BetterSqlite3(':memory:');
+    migrate(db, MIGRATIONS.slice(0, 9));
+    db.exec(`INSERT INTO conversations (id, phone_number_id, customer_key, wa_id, name) VALUES (1, '2003', 'c', 'c', 'Ana');
+      INSERT INTO messages (id, conversation_id, wamid, direction, type, text, timestamp, status, received_at, content_json) VALUES
+        (1, 1, 'wamid.IMG', 'in', 'image', 'caption', 1, 'received', 1000, '{"media":{"id":"m1","sha256":"c2hh"}}'),
+        (2, 1, 'wamid.TXT', 'in', 'text', 'hi', 2, 'received', 2000, '{}'),
+        (3, 1, 'wamid.DEL', 'in', 'image', '', 3, 'received', 3000, '{}');`);
+    expect(migrate(db, MIGRATIONS.slice(0, 10))).toBe(10);
+    expect(db.prepare('SELECT message_id, media_id, phone_number_id, kind, expected_sha256, state, next_attempt_at, deadline_at FROM media_files').all()).toEqual([
+      { message_id: 1, media_id: 'm1', phone_number_id: '2003', kind: 'image', expected_sha256: 'c2hh', state: 'pending', next_attempt_at: 0, deadline_at: 1000 + MEDIA_DEADLINE_MS },
+    ]);
   });
 
   it('running twice changes nothing', () => {
