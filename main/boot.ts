@@ -15,7 +15,8 @@ import { MemoryGovernor } from './services/memory-governor';
 import { Presence } from './services/presence';
 import { Search } from './services/search';
 import { SearchIndexer } from './services/search-indexer';
-import { DEFAULT_MEDIA_ARCHIVE, MediaArchive, mediaFolder, type MediaArchiveOptions } from './services/media-archive';
+import { DEFAULT_MEDIA_ARCHIVE, MediaArchive, type MediaArchiveOptions } from './services/media-archive';
+import { mediaFolder } from './store/media-files';
 import { MediaLinks } from './services/media-links';
 import { Outbox, type OutboxOptions } from './services/outbox';
 import { RejectionCounter, WebhookAdmin } from './services/webhook-admin';
@@ -198,7 +199,7 @@ export async function bootGateway(config: GatewayConfig, options: BootOptions): 
     throw error;
   }
   url = baseUrl(config.host, address.port);
-  const retention = new HistoryRetention(store, config.historyRetentionDays, options.log);
+  const retention = new HistoryRetention(store, config.historyRetentionDays, mediaFolder(config.dataDir), options.log);
   // Retention of raw deliveries and history: at start, then hourly (unref'd: never keeps the process alive).
   const prune = () => {
     retention.run().catch((error: unknown) => options.log(`history retention failed: ${error instanceof Error ? error.message : String(error)}`));

@@ -9,6 +9,7 @@ import { BackupRefusedError, backupDatabase, restoreDatabase } from './store/bac
 import { DataDirInUseError, lockDataDir } from './store/data-dir-lock';
 import { ErasureDeferredError, eraseCustomer } from './store/erasure';
 import { exportEverything, ExportRefusedError, HistoryReader } from './store/export';
+import { mediaFolder } from './store/media-files';
 import { transcriptHtml, transcriptText } from './services/transcript';
 import { APP_VERSION } from './version';
 import { HistoryNotEmptyError, seedDemoHistory } from './store/demo-history';
@@ -296,7 +297,7 @@ async function erase(args: string[]): Promise<void> {
   // Works beside a running gateway: one transaction on the shared database.
   const db = openDatabase({ path: databasePath(dataDir) });
   try {
-    const report = eraseCustomer(db, { waId, userId, phoneNumberId: values['phone-number-id'] });
+    const report = eraseCustomer(db, { waId, userId, phoneNumberId: values['phone-number-id'] }, mediaFolder(dataDir));
     const parts = Object.entries(report).map(([table, count]) => `${count} ${table.replaceAll('_', ' ')}`);
     process.stdout.write(`erased ${waId ?? userId}: ${parts.join(', ')}\n`);
   } finally {

@@ -19,6 +19,7 @@ export class HistoryRetention {
   constructor(
     private readonly store: Store,
     private readonly retentionDays: number | null,
+    private readonly mediaDir: string,
     private readonly log: (line: string) => void,
     private readonly now: () => number = Date.now,
   ) {}
@@ -41,7 +42,7 @@ export class HistoryRetention {
     while (!this.stopped) {
       let round;
       try {
-        round = pruneHistory(this.store.db, cutoffMs, ROUND);
+        round = pruneHistory(this.store.db, cutoffMs, ROUND, this.mediaDir);
       } catch (error) {
         if (!isStorageFailure(error)) throw error;
         this.log(`history retention: paused, ${describeStorageFailure(error)}; next hour`);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fail, ok, type MediaFile, type Message, type Result, type ServerEvent, type ValidOperationRequest } from '../../shared/contract';
 import { MEDIA_SIZE_LIMITS, formatFileSize, mediaKindOf } from '../../shared/domain/media-limits';
 import type { Store } from '../store';
+import { mediaFilePath, removeUnkeptFiles } from '../store/media-files';
 import { toMediaFile, type MediaJob } from '../store/media-repo';
 import { describeStorageFailure, isStorageFailure } from '../store/storage-failure';
 import type { MediaSource } from '../whatsapp/media-source';
@@ -22,15 +23,6 @@ export type MediaArchiveOptions = {
 
 export const DEFAULT_MEDIA_ARCHIVE: MediaArchiveOptions = { concurrency: 2, backoffMs: 30_000, maxBackoffMs: 60 * 60_000, maxHashMismatches: 3 };
 
-/** The folder of a data dir where files are kept by hash. */
-export function mediaFolder(dataDir: string): string {
-  return path.join(dataDir, 'media');
-}
-
-/** Where the file with this sha256 (hex) lives: `media/<first two hex>/<sha256>`. */
-export function mediaFilePath(folder: string, sha256: string): string {
-  return path.join(folder, sha256.slice(0, 2), sha256);
-}
 
 /** Meta's sha256 as hex, whether it came as 64 hex characters (media endpoint) or base64 (webhooks). */
 export function sha256Hex(stated: string): string | null {
@@ -250,7 +242,10 @@ export class MediaArchive {
     try {
       this.store.transaction(() => {
         if (outcome.kind === 'stored') {
-          this.store.media.markStored(job.message_id, { sha256: outcome.sha256, mimeType: outcome.mimeType, size: outcome.size });
+          // Erased (or pruned) while it downloaded: the file must not outlive its message.
+          if (!this.store.media.markStored(job.message_id, { sha256: outcome.sha256, mimeType: outcome.mimeType, size: outcome.size })) {
+            removeUnkeptFiles(this.store.db, this.folder, [outcome.sha256]);
+          }
         } else {
           const attempts = job.attempts + 1;
           const next = Math.min(nowMs + Math.min(this.options.backoffMs * 2 ** job.attempts, this.options.maxBackoffMs), job.deadline_at - 60_000);

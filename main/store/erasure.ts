@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { removeUnkeptFiles, storedHashesOf } from './media-files';
 
 /** Whose history to erase: a customer by phone-based or business-scoped id, on one business number or all. */
 export type ErasureTarget = { waId?: string; userId?: string; phoneNumberId?: string };
@@ -17,6 +18,9 @@ export type ErasureReport = {
   outbox: number;
   events: number;
   webhook_deliveries: number;
+  /** Download jobs of their files, and the files themselves (a file another customer also sent stays). */
+  media_jobs: number;
+  media_files: number;
 };
 
 /**
@@ -26,7 +30,7 @@ export type ErasureReport = {
  * it deletes, so nothing of them stays readable in the file; afterwards the search index is
  * rewritten (its deleted entries are otherwise only marked) and the WAL is emptied.
  */
-export function eraseCustomer(db: Database, target: ErasureTarget): ErasureReport {
+export function eraseCustomer(db: Database, target: ErasureTarget, mediaDir: string): ErasureReport {
   const ids = [target.waId, target.userId].filter((id): id is string => typeof id === 'string' && id.length > 0);
   if (ids.length === 0) throw new Error('eraseCustomer needs a wa_id or a user_id');
   const pending = db.prepare("SELECT count(*) FROM webhook_log WHERE outcome = 'received'").pluck().get() as number;
@@ -44,7 +48,10 @@ export function eraseCustomer(db: Database, target: ErasureTarget): ErasureRepor
   const quoted = ids.map((id) => Buffer.from(JSON.stringify(id)));
   // The app's connections always run with secure_delete on (openDatabase); so does this one.
   db.pragma('secure_delete = ON');
-  const report = db.transaction((): ErasureReport => {
+  let hashes: string[] = [];
+  const report = db.transaction((): Omit<ErasureReport, 'media_files'> => {
+    // Read under the write lock: a download the gateway records meanwhile waits, then finds its row gone.
+    hashes = storedHashesOf(db, 'SELECT id FROM messages WHERE conversation_id IN (SELECT value FROM json_each(@list))', { list });
     const messageIds = `SELECT id FROM messages WHERE conversation_id IN (SELECT value FROM json_each(@list))`;
     const wamids = `SELECT wamid FROM messages WHERE conversation_id IN (SELECT value FROM json_each(@list)) AND wamid IS NOT NULL`;
     const run = (sql: string) => db.prepare(sql).run({ list }).changes;
@@ -54,37 +61,41 @@ export function eraseCustomer(db: Database, target: ErasureTarget): ErasureRepor
       early_statuses: run(`DELETE FROM early_statuses WHERE wamid IN (${wamids})`),
       message_edits: run(`DELETE FROM message_edits WHERE message_id IN (${messageIds})`),
       outbox: run(`DELETE FROM outbox WHERE message_id IN (${messageIds})`),
+      media_jobs: run(`DELETE FROM media_files WHERE message_id IN (${messageIds})`),
       events: run(`DELETE FROM events WHERE json_extract(body_json, '$.conversation_id') IN (SELECT value FROM json_each(@list))`),
       messages: run(`DELETE FROM messages WHERE conversation_id IN (SELECT value FROM json_each(@list))`),
       conversations: run(`DELETE FROM conversations WHERE id IN (SELECT value FROM json_each(@list))`),
       webhook_deliveries: quoted.reduce((sum, id) => sum + db.prepare('DELETE FROM webhook_log WHERE instr(body, ?) > 0').run(id).changes, 0),
     };
-    const { conversations: erased, messages, status_history, reactions, early_statuses, message_edits, outbox, events, webhook_deliveries } = counts;
-    return { conversations: erased, messages, status_history, reactions, early_statuses, message_edits, outbox, events, webhook_deliveries };
+    const { conversations: erased, messages, status_history, reactions, early_statuses, message_edits, outbox, events, webhook_deliveries, media_jobs } = counts;
+    return { conversations: erased, messages, status_history, reactions, early_statuses, message_edits, outbox, events, webhook_deliveries, media_jobs };
   }).immediate();
+  const mediaFiles = removeUnkeptFiles(db, mediaDir, hashes);
   // Deleted search entries are only marked until their segments are rewritten.
   db.prepare("INSERT INTO message_search (message_search) VALUES ('optimize')").run();
   db.pragma('wal_checkpoint(TRUNCATE)');
-  return report;
+  return { ...report, media_files: mediaFiles };
 }
 
 /** What one round of history retention removed. */
-export type RetentionRound = { messages: number; conversations: number };
+export type RetentionRound = { messages: number; conversations: number; mediaFiles: number };
 
 /**
  * Deletes up to `limit` of the oldest messages older than `cutoffMs` (Meta's time), with what hangs
  * off them, and the conversations left with no message, in one transaction: retention of history
  * works the way erasure does, a bounded round at a time so it never holds the event loop long.
  */
-export function pruneHistory(db: Database, cutoffMs: number, limit: number): RetentionRound {
-  return db
-    .transaction((): RetentionRound => {
+export function pruneHistory(db: Database, cutoffMs: number, limit: number, mediaDir: string): RetentionRound {
+  let hashes: string[] = [];
+  const round = db
+    .transaction((): Omit<RetentionRound, 'mediaFiles'> => {
       const ids = db
         .prepare<[number, number], number>('SELECT id FROM messages WHERE timestamp < ? ORDER BY timestamp LIMIT ?')
         .pluck()
         .all(cutoffMs, limit);
       if (ids.length === 0) return { messages: 0, conversations: 0 };
       const list = JSON.stringify(ids);
+      hashes = storedHashesOf(db, 'SELECT value FROM json_each(@list)', { list });
       const run = (sql: string) => db.prepare(sql).run({ list }).changes;
       const chosen = 'SELECT value FROM json_each(@list)';
       const wamids = `SELECT wamid FROM messages WHERE id IN (${chosen}) AND wamid IS NOT NULL`;
@@ -92,6 +103,7 @@ export function pruneHistory(db: Database, cutoffMs: number, limit: number): Ret
       run(`DELETE FROM reactions WHERE target_wamid IN (${wamids})`);
       run(`DELETE FROM message_edits WHERE message_id IN (${chosen})`);
       run(`DELETE FROM outbox WHERE message_id IN (${chosen})`);
+      run(`DELETE FROM media_files WHERE message_id IN (${chosen})`);
       const affected = db.prepare<{ list: string }, number>(`SELECT DISTINCT conversation_id FROM messages WHERE id IN (${chosen})`).pluck().all({ list });
       const messages = run(`DELETE FROM messages WHERE id IN (${chosen})`);
       const conversations = db
@@ -100,4 +112,5 @@ export function pruneHistory(db: Database, cutoffMs: number, limit: number): Ret
       return { messages, conversations };
     })
     .immediate();
+  return { ...round, mediaFiles: removeUnkeptFiles(db, mediaDir, hashes) };
 }

@@ -55,7 +55,6 @@ export class MediaRepo {
   private readonly retryRow;
   private readonly failRow;
   private readonly restartRow;
-  private readonly hashUsers;
 
   constructor(db: Database) {
     this.insertJob = db.prepare<[number, string, number, string, string | null, number, number]>(
@@ -82,7 +81,6 @@ export class MediaRepo {
       `UPDATE media_files SET state = 'pending', next_attempt_at = ?, error = CASE WHEN state = 'failed' THEN NULL ELSE error END
        WHERE message_id = ? AND state IN ('pending', 'failed') AND deadline_at > ?`,
     );
-    this.hashUsers = db.prepare<[string], number>('SELECT count(*) FROM media_files WHERE sha256 = ?').pluck();
   }
 
   /** Adds a download job for a message's file (in the transaction that stores the message). */
@@ -105,9 +103,9 @@ export class MediaRepo {
     return this.byMessage.get(messageId);
   }
 
-  /** Records verified bytes kept under their hash. */
-  markStored(messageId: number, file: { sha256: string; mimeType: string; size: number }): void {
-    this.storeRow.run(file.sha256, file.mimeType, file.size, messageId);
+  /** Records verified bytes kept under their hash; false when the message is gone (erased meanwhile). */
+  markStored(messageId: number, file: { sha256: string; mimeType: string; size: number }): boolean {
+    return this.storeRow.run(file.sha256, file.mimeType, file.size, messageId).changes > 0;
   }
 
   /** Records a failed attempt that is worth repeating at `nextAttemptAtMs`. */
@@ -123,10 +121,5 @@ export class MediaRepo {
   /** Makes a failed or waiting job due at once; false when it is stored or Meta's deadline has passed. */
   restart(messageId: number, nowMs: number): boolean {
     return this.restartRow.run(nowMs, messageId, nowMs).changes > 0;
-  }
-
-  /** How many messages keep the file with this hash. */
-  usersOf(sha256: string): number {
-    return this.hashUsers.get(sha256) ?? 0;
   }
 }

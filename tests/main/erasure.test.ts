@@ -4,7 +4,9 @@ import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli-process';
 import { api, postSignedWebhook, startTestGateway } from '../helpers/test-gateway';
-import { inboundText } from '../helpers/webhook-bodies';
+import { inboundMedia, inboundText } from '../helpers/webhook-bodies';
+import { mediaFilePath, mediaFolder } from '../../main/store/media-files';
+import { SAMPLE_MEDIA, sampleSha256Base64 } from '../../main/whatsapp/sample-media';
 
 const ANA = '34611122233';
 const BEA = '34699988877';
@@ -30,7 +32,15 @@ describe('switchboard erase (a customer’s privacy request)', () => {
       const now = String(Math.floor(Date.now() / 1000));
       expect((await postSignedWebhook(gateway.url, inboundText({ wamid: 'wamid.ANA1', from: ANA, text: SECRET_TEXT, timestamp: now }))).status).toBe(200);
       expect((await postSignedWebhook(gateway.url, inboundText({ wamid: 'wamid.BEA1', from: BEA, text: 'pedido de Bea', timestamp: now }))).status).toBe(200);
+      // Her files: a voice note only she sent, and a photo Bea sent too (kept once, by hash).
+      const media = (wamid: string, from: string, name: 'voice' | 'photo') =>
+        inboundMedia({ wamid, from, timestamp: now, type: SAMPLE_MEDIA[name].type, media: { id: SAMPLE_MEDIA[name].id, sha256: sampleSha256Base64(name) } });
+      for (const body of [media('wamid.ANAVOICE', ANA, 'voice'), media('wamid.ANAPHOTO', ANA, 'photo'), media('wamid.BEAPHOTO', BEA, 'photo')]) {
+        expect((await postSignedWebhook(gateway.url, body)).status).toBe(200);
+      }
       await gateway.processed();
+      await gateway.mediaSettled();
+      expect(existsSync(mediaFilePath(mediaFolder(dataDir), SAMPLE_MEDIA.voice.sha256))).toBe(true);
       const ana = gateway.store.conversations.list().find((c) => c.wa_id === ANA);
       // A reply with its ticks, a reaction, an edit: everything that hangs off her messages.
       const sent = await api(gateway.url, `/api/conversations/${ana?.id}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'Hola Ana ZEBRAMARKER' }) });
@@ -51,7 +61,12 @@ describe('switchboard erase (a customer’s privacy request)', () => {
 
     const result = await runCli(['erase', '--wa-id', ANA, '--data', dataDir]);
     expect(result.stderr).toBe('');
-    expect(result.stdout).toMatch(new RegExp(`^erased ${ANA}: 1 conversations, 2 messages, \\d+ status history, 1 reactions, 0 early statuses, 1 message edits, 2 outbox, \\d+ events, [2-9] webhook deliveries\\n$`));
+    expect(result.stdout).toMatch(
+      new RegExp(`^erased ${ANA}: 1 conversations, 4 messages, \\d+ status history, 1 reactions, 0 early statuses, 1 message edits, 2 outbox, \\d+ events, [4-9] webhook deliveries, 2 media jobs, 1 media files\\n$`),
+    );
+    // Her voice note is gone; the photo Bea also sent stays, hers.
+    expect(existsSync(mediaFilePath(mediaFolder(dataDir), SAMPLE_MEDIA.voice.sha256))).toBe(false);
+    expect(existsSync(mediaFilePath(mediaFolder(dataDir), SAMPLE_MEDIA.photo.sha256))).toBe(true);
 
     const rows = everyRowAsText(file);
     for (const trace of ['ZEBRAMARKER', ANA, 'wamid.ANA1']) expect(rows, trace).not.toContain(trace);

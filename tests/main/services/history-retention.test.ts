@@ -1,4 +1,8 @@
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { mediaFilePath } from '../../../main/store/media-files';
 import { HistoryRetention } from '../../../main/services/history-retention';
 import { Inbox } from '../../../main/services/inbox';
 import { parseWebhook } from '../../../main/whatsapp/webhook-parser';
@@ -10,14 +14,15 @@ const NOW_S = 1_800_000_000;
 
 function setup(retentionDays: number | null) {
   const memory = memoryStore();
+  const mediaDir = mkdtempSync(path.join(os.tmpdir(), 'switchboard-retention-media-'));
   const inbox = new Inbox(memory.store, memory.bus);
   const ingest = (wamid: string, from: string, daysAgo: number) => {
     const body = inboundText({ wamid, from, timestamp: String(NOW_S - daysAgo * DAY), text: `mensaje ${wamid}` });
     inbox.ingest({ delivery: { body: Buffer.from(JSON.stringify(body)), signature: 's', headers: {}, receivedAtMs: NOW_S * 1000 }, parsed: parseWebhook(body, NOW_S * 1000) });
   };
   const logs: string[] = [];
-  const retention = new HistoryRetention(memory.store, retentionDays, (line) => logs.push(line), () => NOW_S * 1000);
-  return { ...memory, ingest, retention, logs };
+  const retention = new HistoryRetention(memory.store, retentionDays, mediaDir, (line) => logs.push(line), () => NOW_S * 1000);
+  return { ...memory, ingest, retention, logs, mediaDir };
 }
 
 describe('history retention', () => {
@@ -34,6 +39,28 @@ describe('history retention', () => {
     expect(store.db.prepare('SELECT count(*) FROM reactions').pluck().get()).toBe(0);
     expect(store.db.prepare("SELECT count(*) FROM message_search WHERE message_search MATCH '\"OLD\"'").pluck().get()).toBe(0);
     expect(logs).toEqual(['history retention: removed 2 messages and 1 conversations older than 30 days']);
+  });
+
+  it('deletes the files of the messages it removes, unless a newer message keeps the same file', async () => {
+    const { ingest, retention, store, mediaDir } = setup(30);
+    ingest('wamid.OLD', '34600000001', 60);
+    ingest('wamid.OLDSHARED', '34600000001', 50);
+    ingest('wamid.NEWSHARED', '34600000002', 1);
+    const file = (wamid: string, sha256: string) => {
+      const id = store.messages.findByWamid(wamid)?.id;
+      store.db.prepare("INSERT INTO media_files (message_id, media_id, phone_number_id, kind, state, next_attempt_at, deadline_at, sha256) VALUES (?, 'm', 'p', 'image', 'stored', 0, 0, ?)").run(id, sha256);
+      const where = mediaFilePath(mediaDir, sha256);
+      mkdirSync(path.dirname(where), { recursive: true });
+      writeFileSync(where, sha256);
+      return where;
+    };
+    const only = file('wamid.OLD', 'aa'.repeat(32));
+    const shared = file('wamid.OLDSHARED', 'bb'.repeat(32));
+    file('wamid.NEWSHARED', 'bb'.repeat(32));
+    expect(await retention.run()).toBe(2);
+    expect(existsSync(only)).toBe(false);
+    expect(existsSync(shared)).toBe(true);
+    expect(store.db.prepare('SELECT count(*) FROM media_files').pluck().get()).toBe(1);
   });
 
   it('keeps everything when no retention is set', async () => {
