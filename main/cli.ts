@@ -5,7 +5,7 @@ import { MESSAGE_STATUSES, type MessageStatus } from '../shared/contract';
 import { bootGateway } from './boot';
 import { ConfigError, ensureDataDir, resolveConfig, SANDBOX_PHONE_NUMBER_ID } from './config';
 import { databasePath, defaultDataDir } from './paths';
-import { BackupRefusedError, backupDatabase, restoreDatabase } from './store/backup';
+import { BackupRefusedError, backupDatabase, backupMediaFolder, restoreDatabase, type MediaCopy } from './store/backup';
 import { DataDirInUseError, lockDataDir } from './store/data-dir-lock';
 import { ErasureDeferredError, eraseCustomer } from './store/erasure';
 import { exportEverything, ExportRefusedError, HistoryReader } from './store/export';
@@ -17,6 +17,7 @@ import { DatabaseUnreadableError, openDatabase } from './store/database';
 import { DatabaseFromTheFutureError } from './store/migrations';
 import { signalTokensChanged, TokenRepo } from './store/token-repo';
 import { signWebhookBody } from './whatsapp/signature';
+import { SAMPLE_MEDIA, sampleMediaFolder } from './whatsapp/sample-media';
 import { inboundWebhook, statusWebhook, type SimulatedContent } from './whatsapp/simulated-payloads';
 
 const USAGE = `usage:
@@ -238,7 +239,9 @@ async function seedDemo(args: string[]): Promise<void> {
     const db = openDatabase({ path: databasePath(dataDir) });
     try {
       const phoneNumberIds = [process.env.WHATSAPP_PHONE_NUMBER_ID ?? SANDBOX_PHONE_NUMBER_ID, '100000000000002'];
-      const summary = seedDemoHistory(db, { conversations, messages, random: seededRandom(seed), nowMs: Date.now(), phoneNumberIds });
+      const samples = { image: SAMPLE_MEDIA.photo, audio: SAMPLE_MEDIA.voice, document: SAMPLE_MEDIA.leaflet, video: SAMPLE_MEDIA.clip, sticker: SAMPLE_MEDIA.photo };
+      const media = { from: sampleMediaFolder(), into: mediaFolder(dataDir), samples };
+      const summary = seedDemoHistory(db, { conversations, messages, random: seededRandom(seed), nowMs: Date.now(), phoneNumberIds, media });
       db.pragma('wal_checkpoint(TRUNCATE)');
       process.stdout.write(`seeded ${summary.conversations} conversations and ${summary.messages} messages in ${summary.seconds.toFixed(1)} s (${(statSync(databasePath(dataDir)).size / 1e6).toFixed(0)} MB)\n`);
     } finally {
@@ -261,10 +264,18 @@ const megabytes = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 /** How much was written, how long it took and at what rate, as backup and export report it. */
 const sizeAndRate = (bytes: number, seconds: number) => `${megabytes(bytes)} in ${seconds.toFixed(1)} s (${megabytes(bytes / Math.max(seconds, 0.001))}/s)`;
 
+// "; 3 media files (1.2 MB) in backup.db.media", and any the archive had lost.
+function mediaLine(media: MediaCopy, backupFile: string | null): string {
+  if (media.files === 0 && media.missing === 0) return '';
+  const where = backupFile ? ` in ${backupMediaFolder(backupFile)}` : '';
+  const missing = media.missing === 0 ? '' : backupFile ? `, ${media.missing} missing from the archive` : `, ${media.missing} missing or damaged in the backup (their messages show it)`;
+  return `; ${media.files} media files (${megabytes(media.bytes)})${where}${missing}`;
+}
+
 async function backup(args: string[]): Promise<void> {
   const { file, dataDir } = oneFile(args, 'backup');
-  const summary = backupDatabase(databasePath(dataDir), file);
-  process.stdout.write(`backed up ${databasePath(dataDir)} to ${summary.file}: ${sizeAndRate(summary.bytes, summary.seconds)}\n`);
+  const summary = backupDatabase(databasePath(dataDir), file, mediaFolder(dataDir));
+  process.stdout.write(`backed up ${databasePath(dataDir)} to ${summary.file}: ${sizeAndRate(summary.bytes, summary.seconds)}${mediaLine(summary.media, file)}\n`);
 }
 
 async function restore(args: string[]): Promise<void> {
@@ -273,9 +284,9 @@ async function restore(args: string[]): Promise<void> {
   // Never under a running gateway: it would go on writing to the file being replaced.
   const lock = lockDataDir(dataDir, 'switchboard restore');
   try {
-    const summary = restoreDatabase(file, databasePath(dataDir), Date.now());
+    const summary = restoreDatabase(file, databasePath(dataDir), Date.now(), mediaFolder(dataDir));
     const kept = summary.keptAs ? `; the database it replaced is kept as ${summary.keptAs}` : '';
-    process.stdout.write(`restored ${file} into ${summary.file}: ${megabytes(summary.bytes)} in ${summary.seconds.toFixed(1)} s${kept}\n`);
+    process.stdout.write(`restored ${file} into ${summary.file}: ${megabytes(summary.bytes)} in ${summary.seconds.toFixed(1)} s${mediaLine(summary.media, null)}${kept}\n`);
   } finally {
     lock.release();
   }
@@ -324,8 +335,9 @@ async function exportHistory(args: string[]): Promise<void> {
   try {
     const nowMs = Date.now();
     if (values.conversation === undefined) {
-      const summary = await exportEverything(reader, out, { appVersion: APP_VERSION, nowMs });
-      process.stdout.write(`exported ${summary.conversations} conversations and ${summary.messages} messages to ${summary.path}: ${sizeAndRate(summary.bytes, summary.seconds)}\n`);
+      const summary = await exportEverything(reader, out, { appVersion: APP_VERSION, nowMs, mediaDir: mediaFolder(dataDir) });
+      const what = summary.mediaFiles > 0 ? `, ${summary.messages} messages and ${summary.mediaFiles} media files` : ` and ${summary.messages} messages`;
+      process.stdout.write(`exported ${summary.conversations} conversations${what} to ${summary.path}: ${sizeAndRate(summary.bytes, summary.seconds)}\n`);
       return;
     }
     const id = Number(values.conversation);

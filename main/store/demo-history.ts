@@ -1,8 +1,22 @@
+import { copyFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
 import type { Database } from 'better-sqlite3';
-import { SEARCH_KEY_LOW_BITS, searchBody, searchKeyBase } from './migrations';
+import { mediaFilePath } from './media-files';
+import { MEDIA_DEADLINE_MS, SEARCH_KEY_LOW_BITS, searchBody, searchKeyBase } from './migrations';
 
 /** How big a demo history to build, and the randomness and clock it is built with. */
-export type DemoHistoryOptions = { conversations: number; messages: number; random: () => number; nowMs: number; phoneNumberIds: string[] };
+export type DemoHistoryOptions = {
+  conversations: number;
+  messages: number;
+  random: () => number;
+  nowMs: number;
+  phoneNumberIds: string[];
+  /** Real files for the demo's media messages: each kind's sample, copied into the data dir's archive. */
+  media?: { from: string; into: string; samples: Record<'image' | 'audio' | 'document' | 'video' | 'sticker', DemoSample> };
+};
+
+/** A sample file standing in for every demo message of one kind. */
+export type DemoSample = { id: string; file: string; mimeType: string; size: number; sha256: string };
 
 /** What was built. */
 export type DemoHistorySummary = { conversations: number; messages: number; seconds: number };
@@ -80,6 +94,26 @@ function weighted<T extends readonly [string, number]>(items: readonly T[], rand
 
 function fill(template: string, values: Record<string, string>): string {
   return template.replace(/\{(\w+)\}/g, (_match, key: string) => values[key] ?? '');
+}
+
+// Every demo message with a file shows a real one: its kind's sample, archived as a download would
+// have left it (the files are kept by hash, so once each).
+function archiveDemoMedia(db: Database, media: NonNullable<DemoHistoryOptions['media']>): void {
+  const archive = db.prepare<[string, string, string, number, string]>(
+    `INSERT INTO media_files (message_id, media_id, phone_number_id, kind, expected_sha256, state, attempts, next_attempt_at, deadline_at, sha256, mime_type, size)
+     SELECT m.id, ?, c.phone_number_id, m.type, NULL, 'stored', 1, 0, m.received_at + ${MEDIA_DEADLINE_MS}, ?, ?, ?
+     FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE m.type = ?`,
+  );
+  const setMediaId = db.prepare<[string, string, string]>("UPDATE messages SET content_json = json_set(content_json, '$.media.id', ?, '$.media.mime_type', ?) WHERE type = ?");
+  db.transaction(() => {
+    for (const [type, sample] of Object.entries(media.samples)) {
+      setMediaId.run(sample.id, sample.mimeType, type);
+      archive.run(sample.id, sample.sha256, sample.mimeType, sample.size, type);
+      const target = mediaFilePath(media.into, sample.sha256);
+      mkdirSync(path.dirname(target), { recursive: true });
+      copyFileSync(path.join(media.from, sample.file), target);
+    }
+  })();
 }
 
 /**
@@ -181,6 +215,7 @@ export function seedDemoHistory(db: Database, options: DemoHistoryOptions): Demo
       preview = coalesce((SELECT text FROM messages m WHERE m.conversation_id = conversations.id ORDER BY timestamp DESC, id DESC LIMIT 1), ''),
       unread_count = CASE WHEN id % 7 = 0 THEN 1 + id % 5 ELSE 0 END;
   `);
+  if (options.media) archiveDemoMedia(db, options.media);
   // The whole history into the search index in one go (the indexer's batches would take longer).
   db.exec(`
     INSERT INTO message_search (rowid, body) SELECT search_key, ${searchBody('messages')} FROM messages WHERE id > (SELECT indexed_through FROM search_state);

@@ -1,9 +1,10 @@
-import { createWriteStream, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { constants, copyFileSync, createWriteStream, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import type { Conversation, Message } from '../../shared/contract';
 import { ConversationRepo } from './conversation-repo';
 import { assertDatabaseReadable } from './database';
+import { mediaFilePath } from './media-files';
 import { MediaRepo } from './media-repo';
 import { MessageRepo } from './message-repo';
 import { LATEST_SCHEMA_VERSION } from './migrations';
@@ -12,7 +13,31 @@ import { LATEST_SCHEMA_VERSION } from './migrations';
 export class ExportRefusedError extends Error {}
 
 /** What an export wrote. */
-export type ExportSummary = { path: string; conversations: number; messages: number; bytes: number; seconds: number };
+export type ExportSummary = { path: string; conversations: number; messages: number; mediaFiles: number; bytes: number; seconds: number };
+
+// Extensions people's file managers open the exported files with.
+const EXTENSIONS: Record<string, string> = {
+  'image/jpeg': '.jpg',
+  'image/png': '.png',
+  'image/webp': '.webp',
+  'audio/ogg': '.ogg',
+  'audio/mpeg': '.mp3',
+  'audio/mp4': '.m4a',
+  'audio/aac': '.aac',
+  'audio/amr': '.amr',
+  'video/mp4': '.mp4',
+  'video/3gpp': '.3gp',
+  'application/pdf': '.pdf',
+};
+
+/** The name a stored file gets in an export: its sha256 and an extension from its type or file name. */
+export function exportedMediaName(message: Message): string | null {
+  const file = message.media_file;
+  if (file?.state !== 'stored' || !file.sha256) return null;
+  const fromType = EXTENSIONS[(file.mime_type ?? '').split(';')[0]?.trim().toLowerCase() ?? ''];
+  const fromName = /\.[A-Za-z0-9]{1,8}$/.exec(message.content.media?.filename ?? '')?.[0]?.toLowerCase();
+  return `${file.sha256}${fromType ?? fromName ?? ''}`;
+}
 
 const PAGE = 1_000;
 
@@ -82,11 +107,11 @@ function writeLines(file: string, lines: Iterable<string>): Promise<number> {
 
 /**
  * Everything, as a folder a program can read back: `conversations.jsonl` and `messages.jsonl` (one
- * JSON object a line, the API's shapes; statuses, reactions and edits included), and
- * `metadata.json` (app and schema version, counts, when). Media files are not archived by
- * Switchboard yet, so `media` in the metadata says so rather than leave an empty folder unexplained.
+ * JSON object a line, the API's shapes; statuses, reactions and edits included), `media/` (every
+ * archived file, once, named by its sha256 with an extension; a message line names its file in
+ * `media_path`), and `metadata.json` (app and schema version, counts, when).
  */
-export async function exportEverything(reader: HistoryReader, folder: string, meta: { appVersion: string; nowMs: number }): Promise<ExportSummary> {
+export async function exportEverything(reader: HistoryReader, folder: string, meta: { appVersion: string; nowMs: number; mediaDir: string }): Promise<ExportSummary> {
   const started = performance.now();
   if (existsSync(folder) && (!statSync(folder).isDirectory() || readdirSync(folder).length > 0)) {
     throw new ExportRefusedError(`${folder} exists and is not an empty folder: choose a new one`);
@@ -94,6 +119,23 @@ export async function exportEverything(reader: HistoryReader, folder: string, me
   mkdirSync(folder, { recursive: true });
   const conversations = reader.allConversations();
   let messages = 0;
+  let mediaFiles = 0;
+  let mediaBytes = 0;
+  const exportedMedia = path.join(folder, 'media');
+  mkdirSync(exportedMedia);
+  // Copied as its message is written, so memory holds no list of files.
+  const withFile = (message: Message): string => {
+    const name = exportedMediaName(message);
+    const source = name && message.media_file?.sha256 ? mediaFilePath(meta.mediaDir, message.media_file.sha256) : null;
+    if (!name || !source || !existsSync(source)) return JSON.stringify(message);
+    const target = path.join(exportedMedia, name);
+    if (!existsSync(target)) {
+      copyFileSync(source, target, constants.COPYFILE_FICLONE);
+      mediaFiles += 1;
+      mediaBytes += statSync(target).size;
+    }
+    return JSON.stringify({ ...message, media_path: `media/${name}` });
+  };
   const conversationBytes = await writeLines(path.join(folder, 'conversations.jsonl'), conversations.map((c) => JSON.stringify(c)));
   const messageBytes = await writeLines(
     path.join(folder, 'messages.jsonl'),
@@ -101,7 +143,7 @@ export async function exportEverything(reader: HistoryReader, folder: string, me
       for (const conversation of conversations) {
         for (const message of reader.messagesOf(conversation.id)) {
           messages += 1;
-          yield JSON.stringify(message);
+          yield withFile(message);
         }
       }
     })(),
@@ -114,9 +156,11 @@ export async function exportEverything(reader: HistoryReader, folder: string, me
     exported_at: new Date(meta.nowMs).toISOString(),
     conversations: conversations.length,
     messages,
-    media: 'not included: Switchboard does not archive media files yet; each message keeps Meta’s media id and sha256',
+    media_files: mediaFiles,
+    media: 'media/<sha256>.<ext>: each archived file once; a message line names its file in media_path (absent while a file was not downloaded, or failed: see media_file)',
   };
   const metadataText = `${JSON.stringify(metadata, null, 2)}\n`;
   writeFileSync(path.join(folder, 'metadata.json'), metadataText);
-  return { path: folder, conversations: conversations.length, messages, bytes: conversationBytes + messageBytes + Buffer.byteLength(metadataText), seconds: (performance.now() - started) / 1000 };
+  const bytes = conversationBytes + messageBytes + mediaBytes + Buffer.byteLength(metadataText);
+  return { path: folder, conversations: conversations.length, messages, mediaFiles, bytes, seconds: (performance.now() - started) / 1000 };
 }

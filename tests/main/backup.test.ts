@@ -1,13 +1,17 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LATEST_SCHEMA_VERSION } from '../../main/store/migrations';
 import { runCli, startCli, waitForListening } from '../helpers/cli-process';
-import { TEST_SECRETS } from '../helpers/test-gateway';
+import { startTestGateway, TEST_SECRETS } from '../helpers/test-gateway';
 import { signWebhookBody } from '../../main/whatsapp/signature';
-import { inboundText } from '../helpers/webhook-bodies';
+import { inboundMedia, inboundText } from '../helpers/webhook-bodies';
+import { backupMediaFolder } from '../../main/store/backup';
+import { mediaFilePath, mediaFolder } from '../../main/store/media-files';
+import { SAMPLE_MEDIA, sampleSha256Base64 } from '../../main/whatsapp/sample-media';
 
 let root: string;
 let dataDir: string;
@@ -40,13 +44,19 @@ describe('switchboard backup and restore', () => {
     const serving = startCli(['serve', '--port', '0', '--data', dataDir], { WHATSAPP_APP_SECRET: TEST_SECRETS.appSecret });
     const url = await waitForListening(serving);
     for (let n = 0; n < 50; n += 1) expect((await post(url, inboundText({ wamid: `wamid.BK${n}`, text: `pedido ${n} São Paulo`, from: `3466${n % 7}` }))).status).toBe(200);
+    // Files too: a photo and a voice note, archived by the sandbox before the backup.
+    for (const name of ['photo', 'voice'] as const) {
+      const media = inboundMedia({ wamid: `wamid.BK${name}`, type: SAMPLE_MEDIA[name].type, media: { id: SAMPLE_MEDIA[name].id, sha256: sampleSha256Base64(name) } });
+      expect((await post(url, media)).status).toBe(200);
+      while (!existsSync(mediaFilePath(mediaFolder(dataDir), SAMPLE_MEDIA[name].sha256))) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     // Ingest goes on while the backup runs.
     const during = Promise.all(Array.from({ length: 50 }, (_, n) => post(url, inboundText({ wamid: `wamid.DURING${n}`, from: `3467${n % 5}` }))));
     const backupFile = path.join(root, 'switchboard-backup.db');
     const backup = await runCli(['backup', backupFile, '--data', dataDir]);
     await during;
     expect(backup.stderr).toBe('');
-    expect(backup.stdout).toMatch(/^backed up .+ to .+switchboard-backup\.db: \d+\.\d MB in \d+\.\d s \(\d+\.\d MB\/s\)\n$/);
+    expect(backup.stdout).toMatch(/^backed up .+ to .+switchboard-backup\.db: \d+\.\d MB in \d+\.\d s \(\d+\.\d MB\/s\); 2 media files \(0\.0 MB\) in .+switchboard-backup\.db\.media\n$/);
     serving.child.kill('SIGTERM');
     expect(await serving.exited).toBe(0);
     const snapshot = dump(backupFile);
@@ -55,8 +65,39 @@ describe('switchboard backup and restore', () => {
     const elsewhere = path.join(root, 'restored');
     const restored = await runCli(['restore', backupFile, '--data', elsewhere]);
     expect(restored.stderr).toBe('');
-    expect(restored.stdout).toMatch(/^restored .+ into .+switchboard\.db: \d+\.\d MB in \d+\.\d s\n$/);
+    expect(restored.stdout).toMatch(/^restored .+ into .+switchboard\.db: \d+\.\d MB in \d+\.\d s; 2 media files \(0\.0 MB\)\n$/);
     expect(dump(path.join(elsewhere, 'switchboard.db'))).toEqual(snapshot);
+    for (const name of ['photo', 'voice'] as const) {
+      const file = mediaFilePath(mediaFolder(elsewhere), SAMPLE_MEDIA[name].sha256);
+      expect(createHash('sha256').update(readFileSync(file)).digest('hex')).toBe(SAMPLE_MEDIA[name].sha256);
+    }
+  });
+
+  it('restores around a damaged or missing file in the backup: the message says so, the rest comes back', async () => {
+    const gateway = await startTestGateway();
+    for (const name of ['photo', 'voice'] as const) {
+      const media = inboundMedia({ wamid: `wamid.D${name}`, type: SAMPLE_MEDIA[name].type, media: { id: SAMPLE_MEDIA[name].id, sha256: sampleSha256Base64(name) } });
+      expect((await post(gateway.url, media)).status).toBe(200);
+    }
+    await gateway.processed();
+    await gateway.mediaSettled();
+    const source = gateway.config.dataDir;
+    await gateway.close();
+    const backupFile = path.join(root, 'damaged.db');
+    expect((await runCli(['backup', backupFile, '--data', source])).stderr).toBe('');
+    writeFileSync(mediaFilePath(backupMediaFolder(backupFile), SAMPLE_MEDIA.photo.sha256), 'not the photo');
+    const restored = await runCli(['restore', backupFile, '--data', dataDir]);
+    expect(restored.stderr).toBe('');
+    expect(restored.stdout).toContain('; 1 media files (0.0 MB), 1 missing or damaged in the backup (their messages show it)');
+    const db = new BetterSqlite3(path.join(dataDir, 'switchboard.db'), { readonly: true });
+    const states = db.prepare('SELECT kind, state, error FROM media_files ORDER BY kind').all();
+    db.close();
+    expect(states).toEqual([
+      { kind: 'audio', state: 'stored', error: null },
+      { kind: 'image', state: 'failed', error: 'the file was missing or damaged in the backup it was restored from' },
+    ]);
+    expect(existsSync(mediaFilePath(mediaFolder(dataDir), SAMPLE_MEDIA.photo.sha256))).toBe(false);
+    rmSync(source, { recursive: true, force: true });
   });
 
   it('keeps the database it replaces, with its WAL, beside the restored one', async () => {

@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { SAMPLE_MEDIA } from '../../main/whatsapp/sample-media';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -23,14 +24,23 @@ describe('switchboard export', () => {
     const out = path.join(root, 'everything');
     const result = await runCli(['export', '--out', out, '--data', dataDir]);
     expect(result.stderr).toBe('');
-    expect(result.stdout).toMatch(/^exported 25 conversations and 1500 messages to .+everything: \d+\.\d MB in \d+\.\d s \(\d+\.\d MB\/s\)\n$/);
+    expect(result.stdout).toMatch(/^exported 25 conversations, 1500 messages and 4 media files to .+everything: \d+\.\d MB in \d+\.\d s \(\d+\.\d MB\/s\)\n$/);
     const conversations = lines(path.join(out, 'conversations.jsonl')).map((line) => ConversationSchema.parse(JSON.parse(line)));
     const messages = lines(path.join(out, 'messages.jsonl')).map((line) => MessageSchema.parse(JSON.parse(line)));
     expect(conversations).toHaveLength(25);
     expect(messages).toHaveLength(1500);
     expect(new Set(messages.map((m) => m.id)).size).toBe(1500);
     expect(messages.some((m) => m.status === 'failed' && m.error)).toBe(true);
-    expect(JSON.parse(readFileSync(path.join(out, 'metadata.json'), 'utf8'))).toMatchObject({ format: 'switchboard-export', conversations: 25, messages: 1500 });
+    expect(JSON.parse(readFileSync(path.join(out, 'metadata.json'), 'utf8'))).toMatchObject({ format: 'switchboard-export', conversations: 25, messages: 1500, media_files: 4 });
+    // Every archived file once, by hash with an extension; each message with a file names it.
+    expect(readdirSync(path.join(out, 'media')).sort()).toEqual(
+      [`${SAMPLE_MEDIA.photo.sha256}.jpg`, `${SAMPLE_MEDIA.voice.sha256}.ogg`, `${SAMPLE_MEDIA.leaflet.sha256}.pdf`, `${SAMPLE_MEDIA.clip.sha256}.mp4`].sort(),
+    );
+    const withFiles = lines(path.join(out, 'messages.jsonl')).map((line) => JSON.parse(line) as { type: string; media_path?: string });
+    const photos = withFiles.filter((m) => m.type === 'image');
+    expect(photos.length).toBeGreaterThan(0);
+    for (const photo of photos) expect(photo.media_path).toBe(`media/${SAMPLE_MEDIA.photo.sha256}.jpg`);
+    expect(readFileSync(path.join(out, 'media', `${SAMPLE_MEDIA.voice.sha256}.ogg`)).length).toBe(SAMPLE_MEDIA.voice.size);
   });
 
   it('exports one conversation as JSON, plain text and a printable, escaped HTML transcript', async () => {
