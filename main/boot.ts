@@ -10,6 +10,7 @@ import { Inbox } from './services/inbox';
 import { WebhookIntake } from './services/webhook-intake';
 import { WebhookProcessor } from './services/webhook-processor';
 import { createOperationHandlers, type Caller, type OperationHandlers } from './services/operations';
+import { ForeignEventRelay } from './services/foreign-events';
 import { HistoryRetention } from './services/history-retention';
 import { MemoryGovernor } from './services/memory-governor';
 import { Presence } from './services/presence';
@@ -24,7 +25,7 @@ import { createStore, type Store } from './store';
 import { startCheckpointer } from './store/checkpointer';
 import { lockDataDir } from './store/data-dir-lock';
 import { openDatabase } from './store/database';
-import { watchTokenChanges } from './store/token-repo';
+import { watchChanges } from './store/change-signals';
 import { APP_VERSION } from './version';
 import type { WhatsAppClient } from './whatsapp/client';
 import { GraphClient } from './whatsapp/graph-client';
@@ -199,7 +200,7 @@ export async function bootGateway(config: GatewayConfig, options: BootOptions): 
     throw error;
   }
   url = baseUrl(config.host, address.port);
-  const retention = new HistoryRetention(store, config.historyRetentionDays, mediaFolder(config.dataDir), options.log);
+  const retention = new HistoryRetention(store, config.historyRetentionDays, mediaFolder(config.dataDir), bus, options.log);
   // Retention of raw deliveries and history: at start, then hourly (unref'd: never keeps the process alive).
   const prune = () => {
     retention.run().catch((error: unknown) => options.log(`history retention failed: ${error instanceof Error ? error.message : String(error)}`));
@@ -219,7 +220,10 @@ export async function bootGateway(config: GatewayConfig, options: BootOptions): 
   const pruning = setInterval(prune, 60 * 60 * 1000);
   pruning.unref();
   // `switchboard token revoke` (another process) signals here: the agent's sockets end at once.
-  const stopWatchingTokens = watchTokenChanges(config.dataDir, () => hub.recheckTokens());
+  const stopWatchingTokens = watchChanges(config.dataDir, 'tokens', () => hub.recheckTokens());
+  // `switchboard erase` (another process) appended events: clients get them now.
+  const relay = new ForeignEventRelay(store.events, bus);
+  const stopWatchingEvents = watchChanges(config.dataDir, 'events', () => relay.relay());
   return {
     url,
     config,
@@ -235,6 +239,8 @@ export async function bootGateway(config: GatewayConfig, options: BootOptions): 
     close: async () => {
       clearInterval(pruning);
       stopWatchingTokens();
+      stopWatchingEvents();
+      relay.stop();
       memory?.stop();
       indexer.stop();
       media.stop();

@@ -15,7 +15,8 @@ import { APP_VERSION } from './version';
 import { HistoryNotEmptyError, seedDemoHistory } from './store/demo-history';
 import { DatabaseUnreadableError, openDatabase } from './store/database';
 import { DatabaseFromTheFutureError } from './store/migrations';
-import { signalTokensChanged, TokenRepo } from './store/token-repo';
+import { signalChange } from './store/change-signals';
+import { TokenRepo } from './store/token-repo';
 import { signWebhookBody } from './whatsapp/signature';
 import { SAMPLE_MEDIA, sampleMediaFolder } from './whatsapp/sample-media';
 import { inboundWebhook, statusWebhook, type SimulatedContent } from './whatsapp/simulated-payloads';
@@ -193,7 +194,7 @@ async function token(args: string[]): Promise<void> {
       const revoked = tokens.revoke(name, Date.now());
       if (revoked === 0) throw new UsageError(`no active token for ${name}`);
       // A gateway on this data dir ends the agent's open WebSockets at once.
-      signalTokensChanged(dataDir);
+      signalChange(dataDir, 'tokens');
       process.stdout.write(`revoked ${revoked} token${revoked === 1 ? '' : 's'} of ${name}\n`);
     } else {
       throw new UsageError('token takes add <name>, list or revoke <name>');
@@ -309,6 +310,8 @@ async function erase(args: string[]): Promise<void> {
   const db = openDatabase({ path: databasePath(dataDir) });
   try {
     const report = eraseCustomer(db, { waId, userId, phoneNumberId: values['phone-number-id'] }, mediaFolder(dataDir));
+    // A gateway serving this data dir tells its clients now.
+    signalChange(dataDir, 'events');
     const parts = Object.entries(report).map(([table, count]) => `${count} ${table.replaceAll('_', ' ')}`);
     process.stdout.write(`erased ${waId ?? userId}: ${parts.join(', ')}\n`);
   } finally {

@@ -1,4 +1,5 @@
 import type { Store } from '../store';
+import type { EventBus } from './event-bus';
 import { pruneHistory } from '../store/erasure';
 import { describeStorageFailure, isStorageFailure } from '../store/storage-failure';
 
@@ -20,6 +21,7 @@ export class HistoryRetention {
     private readonly store: Store,
     private readonly retentionDays: number | null,
     private readonly mediaDir: string,
+    private readonly bus: EventBus,
     private readonly log: (line: string) => void,
     private readonly now: () => number = Date.now,
   ) {}
@@ -48,6 +50,7 @@ export class HistoryRetention {
         this.log(`history retention: paused, ${describeStorageFailure(error)}; next hour`);
         break;
       }
+      this.bus.publish(round.events);
       messages += round.messages;
       conversations += round.conversations;
       if (round.messages < ROUND) break;

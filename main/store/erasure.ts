@@ -1,4 +1,6 @@
 import type { Database } from 'better-sqlite3';
+import type { ServerEvent } from '../../shared/contract';
+import { EventLog } from './event-log';
 import { removeUnkeptFiles, storedHashesOf } from './media-files';
 
 /** Whose history to erase: a customer by phone-based or business-scoped id, on one business number or all. */
@@ -68,6 +70,7 @@ export function eraseCustomer(db: Database, target: ErasureTarget, mediaDir: str
       webhook_deliveries: quoted.reduce((sum, id) => sum + db.prepare('DELETE FROM webhook_log WHERE instr(body, ?) > 0').run(id).changes, 0),
     };
     const { conversations: erased, messages, status_history, reactions, early_statuses, message_edits, outbox, events, webhook_deliveries, media_jobs } = counts;
+    announceRemoved(db, conversations, 'erased');
     return { conversations: erased, messages, status_history, reactions, early_statuses, message_edits, outbox, events, webhook_deliveries, media_jobs };
   }).immediate();
   const mediaFiles = removeUnkeptFiles(db, mediaDir, hashes);
@@ -77,8 +80,15 @@ export function eraseCustomer(db: Database, target: ErasureTarget, mediaDir: str
   return { ...report, media_files: mediaFiles };
 }
 
+// Clients with a removed conversation open or listed learn it from the log, like any change.
+function announceRemoved(db: Database, conversationIds: readonly number[], reason: 'erased' | 'retention'): ServerEvent[] {
+  const log = new EventLog(db);
+  const nowMs = Date.now();
+  return conversationIds.map((id) => log.append({ type: 'conversation_removed', conversation_id: id, reason }, nowMs));
+}
+
 /** What one round of history retention removed. */
-export type RetentionRound = { messages: number; conversations: number; mediaFiles: number };
+export type RetentionRound = { messages: number; conversations: number; mediaFiles: number; events: ServerEvent[] };
 
 /**
  * Deletes up to `limit` of the oldest messages older than `cutoffMs` (Meta's time), with what hangs
@@ -93,7 +103,7 @@ export function pruneHistory(db: Database, cutoffMs: number, limit: number, medi
         .prepare<[number, number], number>('SELECT id FROM messages WHERE timestamp < ? ORDER BY timestamp LIMIT ?')
         .pluck()
         .all(cutoffMs, limit);
-      if (ids.length === 0) return { messages: 0, conversations: 0 };
+      if (ids.length === 0) return { messages: 0, conversations: 0, events: [] };
       const list = JSON.stringify(ids);
       hashes = storedHashesOf(db, 'SELECT value FROM json_each(@list)', { list });
       const run = (sql: string) => db.prepare(sql).run({ list }).changes;
@@ -106,10 +116,13 @@ export function pruneHistory(db: Database, cutoffMs: number, limit: number, medi
       run(`DELETE FROM media_files WHERE message_id IN (${chosen})`);
       const affected = db.prepare<{ list: string }, number>(`SELECT DISTINCT conversation_id FROM messages WHERE id IN (${chosen})`).pluck().all({ list });
       const messages = run(`DELETE FROM messages WHERE id IN (${chosen})`);
-      const conversations = db
-        .prepare(`DELETE FROM conversations WHERE id IN (SELECT value FROM json_each(@affected)) AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = conversations.id)`)
-        .run({ affected: JSON.stringify(affected) }).changes;
-      return { messages, conversations };
+      const emptied = db
+        .prepare<{ affected: string }, number>(
+          `DELETE FROM conversations WHERE id IN (SELECT value FROM json_each(@affected)) AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = conversations.id) RETURNING id`,
+        )
+        .pluck()
+        .all({ affected: JSON.stringify(affected) });
+      return { messages, conversations: emptied.length, events: announceRemoved(db, emptied, 'retention') };
     })
     .immediate();
   return { ...round, mediaFiles: removeUnkeptFiles(db, mediaDir, hashes) };

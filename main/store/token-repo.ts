@@ -1,32 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
-import path from 'node:path';
 import type { Database } from 'better-sqlite3';
-
-const TOKENS_CHANGED_FILE = 'tokens.changed';
-
-/**
- * Tells a gateway running on `dataDir` (maybe in another process) that tokens were added or
- * revoked, so it checks its open WebSockets at once rather than at its next heartbeat.
- */
-export function signalTokensChanged(dataDir: string): void {
-  writeFileSync(path.join(dataDir, TOKENS_CHANGED_FILE), `${new Date().toISOString()}\n`);
-}
-
-/** Calls `onChange` whenever `signalTokensChanged` is called for `dataDir`, by any process; returns a stop function. */
-export function watchTokenChanges(dataDir: string, onChange: () => void): () => void {
-  const file = path.join(dataDir, TOKENS_CHANGED_FILE);
-  if (!existsSync(file)) writeFileSync(file, '');
-  let watcher: FSWatcher | null = null;
-  try {
-    watcher = watch(file, { persistent: false }, () => onChange());
-    // A watch that fails later (the file system went away) leaves the heartbeat's check.
-    watcher.on('error', () => watcher?.close());
-  } catch {
-    // No file watching here (some network file systems): the heartbeat still checks tokens.
-  }
-  return () => watcher?.close();
-}
 
 /** An agent's token as listed (never the token itself). */
 export type TokenEntry = { id: number; user: string; created_at: string; revoked: boolean };

@@ -134,6 +134,7 @@ export function createWsBridge(options: WsBridgeOptions): BridgeApi {
           case 'message_update':
           case 'status_update':
           case 'conversation_update':
+          case 'conversation_removed':
           case 'presence':
           case 'typing':
           case 'viewing':

@@ -9,6 +9,7 @@ import { ConversationView } from './ConversationView';
 export function InboxScreen() {
   const byId = useConversations((state) => state.byId);
   const selectedId = useConversations((state) => state.selectedId);
+  const removedNotice = useConversations((state) => state.removedNotice);
   const select = useConversations((state) => state.select);
   const listError = useConversations((state) => state.error);
   const connection = useConnection((state) => state.state);
@@ -25,7 +26,7 @@ export function InboxScreen() {
         <ConversationList conversations={conversations} selectedId={selectedId} onSelect={select} />
       </nav>
       <main className="main-pane">
-        {selectedId === null ? <p className="empty">Select a conversation.</p> : <ConversationView conversationId={selectedId} />}
+        {selectedId === null ? <p className="empty">{removedNotice ?? 'Select a conversation.'}</p> : <ConversationView conversationId={selectedId} />}
       </main>
     </div>
   );

@@ -1,5 +1,6 @@
 import { createStore } from 'zustand/vanilla';
 import { assertNever, canAdvanceStatus, type Message, type MessageInfo, type Result, type ServerEvent } from '../../shared/contract';
+import { withoutKey } from './conversations-store';
 import type { BridgeApi } from '../bridge/bridge-api';
 
 /** One conversation's loaded messages, in display order, and its paging state. */
@@ -140,6 +141,9 @@ export function createMessagesStore(bridge: BridgeApi) {
               if (event.error) changed.error = event.error;
               return { ...thread, byId: { ...thread.byId, [message.id]: changed } };
             });
+            return;
+          case 'conversation_removed':
+            set((state) => ({ threads: withoutKey(state.threads, event.conversation_id) }));
             return;
           case 'conversation_update':
           case 'presence':

@@ -43,6 +43,17 @@ export const ConversationUpdateEventSchema = z.object({
   conversation: ConversationSchema,
 });
 
+/**
+ * A conversation is gone with all its messages: the customer was erased (a privacy request) or its
+ * history passed the retention setting. Clients drop it, and say so if it was open.
+ */
+export const ConversationRemovedEventSchema = z.object({
+  type: z.literal('conversation_removed'),
+  seq,
+  conversation_id: z.number().int().positive(),
+  reason: z.enum(['erased', 'retention']),
+});
+
 /** Whether an agent is connected and at their desk. */
 export const PresenceStateSchema = z.enum(['online', 'away', 'offline']);
 
@@ -81,6 +92,7 @@ export const ServerEventSchema = z.discriminatedUnion('type', [
   MessageUpdateEventSchema,
   StatusUpdateEventSchema,
   ConversationUpdateEventSchema,
+  ConversationRemovedEventSchema,
   PresenceEventSchema,
   TypingEventSchema,
   ViewingEventSchema,

@@ -84,6 +84,29 @@ describe('switchboard erase (a customer’s privacy request)', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
+  it('tells the clients of a gateway serving the same data dir at once: the conversation is gone', async () => {
+    const gateway = await startTestGateway();
+    try {
+      expect((await postSignedWebhook(gateway.url, inboundText({ wamid: 'wamid.LIVE', from: ANA, text: SECRET_TEXT }))).status).toBe(200);
+      await gateway.processed();
+      const ana = gateway.store.conversations.list().find((c) => c.wa_id === ANA);
+      const head = gateway.store.events.head();
+      const removed = new Promise<unknown>((resolve) => {
+        gateway.bus.subscribe((event) => {
+          if (event.type === 'conversation_removed') resolve(event);
+        });
+      });
+      const result = await runCli(['erase', '--wa-id', ANA, '--data', gateway.config.dataDir]);
+      expect(result.stderr).toBe('');
+      expect(await removed).toMatchObject({ type: 'conversation_removed', conversation_id: ana?.id, reason: 'erased' });
+      // And a client that resumes finds it in the log.
+      const events = (await (await api(gateway.url, `/api/events?since=${head}`)).json()) as { events: { type: string }[] };
+      expect(events.events.map((event) => event.type)).toContain('conversation_removed');
+    } finally {
+      await gateway.stop();
+    }
+  });
+
   it('waits for deliveries still being processed, which could bring the customer back', async () => {
     const gateway = await startTestGateway();
     const { dataDir } = gateway.config;

@@ -21,13 +21,13 @@ function setup(retentionDays: number | null) {
     inbox.ingest({ delivery: { body: Buffer.from(JSON.stringify(body)), signature: 's', headers: {}, receivedAtMs: NOW_S * 1000 }, parsed: parseWebhook(body, NOW_S * 1000) });
   };
   const logs: string[] = [];
-  const retention = new HistoryRetention(memory.store, retentionDays, mediaDir, (line) => logs.push(line), () => NOW_S * 1000);
+  const retention = new HistoryRetention(memory.store, retentionDays, mediaDir, memory.bus, (line) => logs.push(line), () => NOW_S * 1000);
   return { ...memory, ingest, retention, logs, mediaDir };
 }
 
 describe('history retention', () => {
   it('deletes messages older than the setting, their reactions and history, and conversations left empty', async () => {
-    const { ingest, retention, store, logs } = setup(30);
+    const { ingest, retention, store, logs, published } = setup(30);
     ingest('wamid.OLD1', '34600000001', 400);
     ingest('wamid.OLD2', '34600000002', 40);
     ingest('wamid.NEW2', '34600000002', 2);
@@ -39,6 +39,10 @@ describe('history retention', () => {
     expect(store.db.prepare('SELECT count(*) FROM reactions').pluck().get()).toBe(0);
     expect(store.db.prepare("SELECT count(*) FROM message_search WHERE message_search MATCH '\"OLD\"'").pluck().get()).toBe(0);
     expect(logs).toEqual(['history retention: removed 2 messages and 1 conversations older than 30 days']);
+    // Clients learn that the emptied conversation is gone.
+    const removed = published.filter((event) => event.type === 'conversation_removed');
+    expect(removed).toEqual([expect.objectContaining({ type: 'conversation_removed', reason: 'retention' })]);
+    expect(store.conversations.get(removed[0]?.conversation_id ?? 0)).toBeUndefined();
   });
 
   it('deletes the files of the messages it removes, unless a newer message keeps the same file', async () => {

@@ -55,6 +55,22 @@ describe('App', () => {
     expect(within(bubble).getByRole('img', { name: 'Read' })).toBeTruthy();
   });
 
+  it('drops an erased conversation from the list and, if it was open, says why', async () => {
+    const bridge = new FakeBridge();
+    bridge.conversations = [conversation(), conversation({ id: 2, name: 'Ben' })];
+    bridge.messages[1] = [message({ text: 'my address is Calle Mayor 1' })];
+    renderApp(bridge);
+    const rows = await screen.findAllByTestId('conversation');
+    fireEvent.click(rows.find((row) => row.textContent?.includes('Ana')) as HTMLElement);
+    await screen.findByText('my address is Calle Mayor 1');
+    act(() => bridge.emit({ type: 'conversation_removed', seq: 11, conversation_id: 1, reason: 'erased' }));
+    expect(screen.queryByText('my address is Calle Mayor 1')).toBeNull();
+    expect(screen.getAllByTestId('conversation').map((row) => row.textContent)).toEqual([expect.stringContaining('Ben')]);
+    expect(screen.getByText('The conversation you had open was erased at the customer’s request.')).toBeTruthy();
+    act(() => bridge.emit({ type: 'conversation_removed', seq: 12, conversation_id: 2, reason: 'retention' }));
+    expect(screen.queryAllByTestId('conversation')).toEqual([]);
+  });
+
   it('shows a failed message with Meta’s reason', async () => {
     const bridge = new FakeBridge();
     bridge.conversations = [conversation()];
