@@ -18,7 +18,7 @@ import { DatabaseFromTheFutureError } from './store/migrations';
 import { signalChange } from './store/change-signals';
 import { TokenRepo } from './store/token-repo';
 import { signWebhookBody } from './whatsapp/signature';
-import { SAMPLE_MEDIA, sampleMediaFolder } from './whatsapp/sample-media';
+import { SAMPLE_MEDIA, sampleMediaFolder, type SampleName } from './whatsapp/sample-media';
 import { inboundWebhook, statusWebhook, type SimulatedContent } from './whatsapp/simulated-payloads';
 
 const USAGE = `usage:
@@ -27,7 +27,7 @@ const USAGE = `usage:
   switchboard token list [--data <dir>]
   switchboard token revoke <agent name> [--data <dir>]
   switchboard simulate --from <wa_id> [--name <name>] [--url http://127.0.0.1:8787] [--data <dir>] and one of:
-      --text <text> | --image <caption> | --location <lat,lng> | --button-reply <title>
+      --text <text> | --image <caption> | --media photo|voice|leaflet|clip | --location <lat,lng> | --button-reply <title>
       | --reaction <emoji> --wamid <message it reacts to>
   switchboard simulate --status sent|delivered|read|failed --wamid <wamid> --from <wa_id> [--url …] [--data <dir>]
   switchboard backup <file> [--data <dir>]      (a consistent copy, also while a gateway serves)
@@ -99,14 +99,19 @@ function appSecretFor(dataDirFlag: string | undefined): string {
   return (JSON.parse(readFileSync(file, 'utf8')) as { app_secret: string }).app_secret;
 }
 
-function simulatedContent(values: { text?: string; image?: string; location?: string; reaction?: string; wamid?: string; 'button-reply'?: string }): SimulatedContent {
-  const given = (['text', 'image', 'location', 'reaction', 'button-reply'] as const).filter((key) => values[key] !== undefined);
-  if (given.length !== 1) throw new UsageError('simulate needs exactly one of --text, --image, --location, --reaction, --button-reply (or --status)');
+function simulatedContent(values: { text?: string; image?: string; media?: string; location?: string; reaction?: string; wamid?: string; 'button-reply'?: string }): SimulatedContent {
+  const given = (['text', 'image', 'media', 'location', 'reaction', 'button-reply'] as const).filter((key) => values[key] !== undefined);
+  if (given.length !== 1) throw new UsageError('simulate needs exactly one of --text, --image, --media, --location, --reaction, --button-reply (or --status)');
   if (values.text !== undefined) {
     if (values.text.trim() === '') throw new UsageError('--text must not be empty');
     return { type: 'text', text: values.text };
   }
   if (values.image !== undefined) return { type: 'image', caption: values.image };
+  if (values.media !== undefined) {
+    const samples = Object.keys(SAMPLE_MEDIA);
+    if (!samples.includes(values.media)) throw new UsageError(`--media must be one of the sample files: ${samples.join(', ')}`);
+    return { type: 'media', sample: values.media as SampleName };
+  }
   if (values['button-reply'] !== undefined) return { type: 'button_reply', title: values['button-reply'] };
   if (values.reaction !== undefined) {
     if (!values.wamid) throw new UsageError('--reaction needs --wamid, the message it reacts to');
@@ -129,6 +134,7 @@ async function simulate(args: string[]): Promise<void> {
       status: { type: 'string' },
       wamid: { type: 'string' },
       image: { type: 'string' },
+      media: { type: 'string' },
       location: { type: 'string' },
       reaction: { type: 'string' },
       'button-reply': { type: 'string' },

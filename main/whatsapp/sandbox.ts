@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { MessageStatus } from '../../shared/contract';
 import type { OutgoingMessage, ReadReceipt, ReceiptResult, SendResult, WhatsAppClient } from './client';
-import { inboundTextWebhook } from './simulated-payloads';
+import type { SampleName } from './sample-media';
+import { inboundTextWebhook, inboundWebhook } from './simulated-payloads';
 
 /** Delivers a webhook body to the gateway's own `POST /webhook`, signed like Meta would. */
 export type WebhookPoster = (body: unknown) => Promise<void>;
@@ -59,10 +60,10 @@ export function statusWebhookBody(
 const REPLIES = ['Thanks!', 'Great, thank you 🙏', 'Perfect.', 'Ok, I will check and come back to you.', 'Could you tell me more?', '👍'];
 
 /** Simulated customers who write in on a fresh sandbox, so a new user sees a living inbox. */
-export const SANDBOX_CUSTOMERS = [
-  { waId: '15550100001', name: 'Ana Souza', text: 'Hi! My order #1042 has not arrived yet. Can you check?' },
-  { waId: '15550100002', name: 'Ben Carter', text: 'Do you ship to Canada?' },
-  { waId: '15550100003', name: 'Chiara Rossi', text: 'Is the blue model back in stock? 💙' },
+export const SANDBOX_CUSTOMERS: readonly { waId: string; name: string; text: string; media: { sample: SampleName; caption?: string } }[] = [
+  { waId: '15550100001', name: 'Ana Souza', text: 'Hi! My order #1042 has not arrived yet. Can you check?', media: { sample: 'photo', caption: 'This is the label on the box' } },
+  { waId: '15550100002', name: 'Ben Carter', text: 'Do you ship to Canada?', media: { sample: 'voice' } },
+  { waId: '15550100003', name: 'Chiara Rossi', text: 'Is the blue model back in stock? 💙', media: { sample: 'leaflet', caption: 'The order form' } },
 ];
 
 const UNDELIVERABLE = [{ code: 131026, title: 'Message undeliverable', message: 'Message undeliverable', error_data: { details: 'Sandbox: the simulated customer could not be reached.' } }];
@@ -113,9 +114,12 @@ export class SandboxClient implements WhatsAppClient {
 
   /** Simulated customers write in (a fresh sandbox's first start). */
   seed(phoneNumberId: string): void {
-    SANDBOX_CUSTOMERS.forEach((customer, index) =>
-      this.later(this.behaviour.delayMs * (index + 1), () => inboundTextWebhook({ phoneNumberId, from: customer.waId, name: customer.name, text: customer.text, atMs: this.now() }).body),
-    );
+    SANDBOX_CUSTOMERS.forEach((customer, index) => {
+      const from = { phoneNumberId, from: customer.waId, name: customer.name };
+      this.later(this.behaviour.delayMs * (index + 1), () => inboundTextWebhook({ ...from, text: customer.text, atMs: this.now() }).body);
+      // Then a file, so a new install shows a photo, a voice note and a document.
+      this.later(this.behaviour.delayMs * (index + 1 + SANDBOX_CUSTOMERS.length), () => inboundWebhook({ ...from, content: { type: 'media', ...customer.media }, atMs: this.now() }).body);
+    });
   }
 
   /** Cancels webhooks not yet posted (on shutdown). */

@@ -1,11 +1,13 @@
 import type { MessageStatus } from '../../shared/contract';
 import { randomBytes } from 'node:crypto';
+import { SAMPLE_MEDIA, sampleSha256Base64, type SampleName } from './sample-media';
 import { statusWebhookBody } from './sandbox';
 
 /** What a simulated customer sends, as the message object's type-specific part. */
 export type SimulatedContent =
   | { type: 'text'; text: string }
   | { type: 'image'; caption: string }
+  | { type: 'media'; sample: SampleName; caption?: string }
   | { type: 'location'; latitude: number; longitude: number; name?: string }
   | { type: 'reaction'; targetWamid: string; emoji: string }
   | { type: 'button_reply'; title: string };
@@ -15,7 +17,20 @@ function messageBody(content: SimulatedContent): Record<string, unknown> {
     case 'text':
       return { type: 'text', text: { body: content.text } };
     case 'image':
-      return { type: 'image', image: { caption: content.caption, mime_type: 'image/jpeg', sha256: randomBytes(32).toString('base64'), id: String(Date.now()) } };
+      return messageBody({ type: 'media', sample: 'photo', caption: content.caption });
+    case 'media': {
+      // A real file the sandbox's media source serves, with its real sha256: it archives as a live one would.
+      const sample = SAMPLE_MEDIA[content.sample];
+      const media = {
+        id: sample.id,
+        mime_type: sample.mimeType,
+        sha256: sampleSha256Base64(content.sample),
+        ...(content.caption && sample.type !== 'audio' ? { caption: content.caption } : {}),
+        ...(sample.type === 'document' ? { filename: sample.file } : {}),
+        ...(sample.type === 'audio' ? { voice: true } : {}),
+      };
+      return { type: sample.type, [sample.type]: media };
+    }
     case 'location':
       return { type: 'location', location: { latitude: content.latitude, longitude: content.longitude, ...(content.name ? { name: content.name } : {}) } };
     case 'reaction':

@@ -177,26 +177,31 @@ describe('switchboard simulate', () => {
     await serve.exited;
   });
 
-  it('injects an image, a location, a button reply and a reaction that the gateway stores', async () => {
+  it('injects an image, a voice note, a location, a button reply and a reaction that the gateway stores (and archives)', async () => {
     const serve = startCli(['serve', '--port', '0', '--data', dataDir]);
     const url = await waitForListening(serve);
     const token = /^token (\S+)$/m.exec(serve.stdout())?.[1] ?? '';
     const common = ['--from', '15551234567', '--name', 'Ana', '--url', url, '--data', dataDir];
     const text = await runCli(['simulate', '--text', 'first', ...common]);
     const wamid = /^delivered (\S+)$/.exec(text.stdout.trim())?.[1] ?? '';
-    for (const args of [['--image', 'my receipt'], ['--location', '40.4168,-3.7038'], ['--button-reply', 'Yes please'], ['--reaction', '👍', '--wamid', wamid]]) {
+    for (const args of [['--image', 'my receipt'], ['--media', 'voice'], ['--location', '40.4168,-3.7038'], ['--button-reply', 'Yes please'], ['--reaction', '👍', '--wamid', wamid]]) {
       const result = await runCli(['simulate', ...args, ...common]);
       expect(result.stderr).toBe('');
     }
     await vi.waitFor(async () => {
-      const page = (await (await fetch(`${url}/api/conversations/1/messages`, { headers: { authorization: `Bearer ${token}` } })).json()) as { messages: { type: string; text: string; reactions: unknown[] }[] };
+      const page = (await (await fetch(`${url}/api/conversations/1/messages`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+        messages: { type: string; text: string; reactions: unknown[]; media_file?: { state: string } }[];
+      };
       expect(page.messages.map((m) => [m.type, m.text])).toEqual([
         ['text', 'first'],
         ['image', 'my receipt'],
+        ['audio', '🎤 Voice message'],
         ['location', '📍 40.4168, -3.7038'],
         ['interactive', 'Yes please'],
       ]);
       expect(page.messages[0]?.reactions).toEqual([{ emoji: '👍', from: 'customer' }]);
+      // The sandbox serves its real sample files: both archived.
+      expect(page.messages.filter((m) => m.media_file).map((m) => m.media_file?.state)).toEqual(['stored', 'stored']);
     });
     serve.child.kill('SIGTERM');
     await serve.exited;
@@ -204,7 +209,10 @@ describe('switchboard simulate', () => {
 
   it('refuses ambiguous or malformed simulated content with one line', async () => {
     const common = ['--from', '15551234567', '--url', 'http://127.0.0.1:1', '--data', dataDir];
-    expect((await runCli(['simulate', '--text', 'a', '--image', 'b', ...common])).stderr).toBe('switchboard: simulate needs exactly one of --text, --image, --location, --reaction, --button-reply (or --status)\n');
+    expect((await runCli(['simulate', '--text', 'a', '--image', 'b', ...common])).stderr).toBe(
+      'switchboard: simulate needs exactly one of --text, --image, --media, --location, --reaction, --button-reply (or --status)\n',
+    );
+    expect((await runCli(['simulate', '--media', 'selfie', ...common])).stderr).toBe('switchboard: --media must be one of the sample files: photo, voice, leaflet, clip\n');
     expect((await runCli(['simulate', '--location', 'Madrid', ...common])).stderr).toBe('switchboard: --location must be latitude,longitude (e.g. 40.4168,-3.7038)\n');
     expect((await runCli(['simulate', '--reaction', '👍', ...common])).stderr).toBe('switchboard: --reaction needs --wamid, the message it reacts to\n');
   });

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { SAMPLE_MEDIA, sampleSha256Base64 } from '../../../main/whatsapp/sample-media';
 import { SANDBOX_CUSTOMERS, SandboxClient, type SandboxBehaviour } from '../../../main/whatsapp/sandbox';
 import { parseWebhook } from '../../../main/whatsapp/webhook-parser';
 
@@ -64,11 +65,19 @@ describe('SandboxClient', () => {
     expect(statuses()).toEqual(['sent']);
   });
 
-  it('seeds a living inbox with simulated customers', async () => {
+  it('seeds a living inbox with simulated customers: a text each, then a real photo, voice note and document', async () => {
     const { client, posted } = sandbox({});
     client.seed('1');
     await vi.advanceTimersByTimeAsync(1_000);
-    expect(posted.flatMap((body) => parseWebhook(body, 0).messages.map((m) => m.customer.name))).toEqual(SANDBOX_CUSTOMERS.map((c) => c.name));
+    const messages = posted.flatMap((body) => parseWebhook(body, 0).messages);
+    const names = SANDBOX_CUSTOMERS.map((c) => c.name);
+    expect(messages.map((m) => m.customer.name)).toEqual([...names, ...names]);
+    expect(messages.map((m) => m.type)).toEqual(['text', 'text', 'text', 'image', 'audio', 'document']);
+    expect(messages.slice(3).map((m) => m.content.media)).toEqual([
+      { id: SAMPLE_MEDIA.photo.id, mime_type: 'image/jpeg', sha256: sampleSha256Base64('photo'), caption: 'This is the label on the box' },
+      { id: SAMPLE_MEDIA.voice.id, mime_type: SAMPLE_MEDIA.voice.mimeType, sha256: sampleSha256Base64('voice'), voice: true },
+      { id: SAMPLE_MEDIA.leaflet.id, mime_type: 'application/pdf', sha256: sampleSha256Base64('leaflet'), caption: 'The order form', filename: 'leaflet.pdf' },
+    ]);
   });
 
   it('posts nothing after stop', async () => {
