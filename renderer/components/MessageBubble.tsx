@@ -57,7 +57,10 @@ export function MessageBubble({
       ) : (
         <>
           <MessageContentView message={message} />
-          <p className={`bubble-text${unsupported ? ' bubble-unsupported' : ''}`}>{message.text}</p>
+          {/* A file's card names it: only its caption is text (the stored text of a captionless file is a label). */}
+          {(message.content.media ? message.content.media.caption : message.text) && (
+            <p className={`bubble-text${unsupported ? ' bubble-unsupported' : ''}`}>{message.content.media ? message.content.media.caption : message.text}</p>
+          )}
         </>
       )}
       {message.reactions.length > 0 && (

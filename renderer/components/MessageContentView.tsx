@@ -1,20 +1,10 @@
 import type { Message } from '../../shared/contract';
-
-const MEDIA_LABELS: Record<string, string> = { image: 'Photo', video: 'Video', audio: 'Audio', document: 'Document', sticker: 'Sticker' };
+import { MediaAttachment } from './MediaAttachment';
 
 /** What a message carries besides text: attachment, place, contacts, the button or row tapped, an order. */
 export function MessageContentView({ message }: { message: Message }) {
   const { content } = message;
-  if (content.media) {
-    const label = content.media.voice ? 'Voice message' : (MEDIA_LABELS[message.type] ?? 'Attachment');
-    return (
-      <p className="content content-media" data-kind="media">
-        {label}
-        {content.media.filename ? `: ${content.media.filename}` : ''}
-        {content.media.mime_type ? <span className="content-meta"> ({content.media.mime_type})</span> : null}
-      </p>
-    );
-  }
+  if (content.media) return <MediaAttachment message={message} />;
   if (content.location) {
     const { latitude, longitude, name, address } = content.location;
     return (

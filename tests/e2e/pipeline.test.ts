@@ -120,6 +120,36 @@ describe('the pipeline in a real browser (sandbox)', () => {
   });
 });
 
+describe('what customers send, in a real browser (sandbox with real sample files)', () => {
+  beforeEach(async () => {
+    gateway = await serve({ SWITCHBOARD_SANDBOX_DELAY_MS: '400' });
+  });
+
+  it('shows a photo, a voice note, a video and a document from the archive, each playable or openable', async () => {
+    if (!gateway) throw new Error('no gateway');
+    const from = ['--from', '15557770000', '--name', 'Dara'];
+    await simulate(['--text', 'files coming', ...from]);
+    for (const sample of ['photo', 'voice', 'clip', 'leaflet']) await simulate(['--media', sample, ...from]);
+    const { page: inbox } = await openInbox(gateway);
+    await inbox.getByTestId('conversation').filter({ hasText: 'Dara' }).click();
+    const stored = inbox.locator('[data-kind="media"][data-state="stored"]');
+    await expect.poll(() => stored.count(), { timeout: 10_000 }).toBe(4);
+    // The bytes really arrive and decode: the photo has its pixels, the players their durations.
+    await inbox.waitForFunction('[...document.querySelectorAll(".media-image img")].every((img) => img.complete && img.naturalWidth === 640)');
+    await inbox.waitForFunction('(() => { const a = document.querySelector(".media-audio audio"); return a && a.readyState >= 1 && Math.round(a.duration) === 4; })()');
+    await inbox.waitForFunction('(() => { const v = document.querySelector(".media-video video"); return v && v.readyState >= 1 && v.videoWidth === 320; })()');
+    const card = inbox.locator('.file-card');
+    expect(await card.textContent()).toContain('leaflet.pdf');
+    expect(await card.textContent()).toContain('PDF · 1 KB');
+    // The document link answers the PDF, as a download.
+    const href = (await card.getAttribute('href')) ?? '';
+    const pdf = await fetch(href);
+    expect(pdf.headers.get('content-type')).toBe('application/pdf');
+    expect(pdf.headers.get('content-disposition')).toContain('attachment');
+    await inbox.screenshot({ path: path.join(os.tmpdir(), 'switchboard-e2e-media.png'), fullPage: true });
+  });
+});
+
 describe('failures in a real browser (sandbox that always fails)', () => {
   it('shows a failed send with Meta’s reason, and Retry sends it again', async () => {
     gateway = await serve({ SWITCHBOARD_SANDBOX_DELAY_MS: '50', SWITCHBOARD_SANDBOX_FAILURE_RATE: '1' });

@@ -1,0 +1,147 @@
+import { useCallback, useEffect, useState } from 'react';
+import { formatFileSize, mediaKindOf, type MediaKind, type Message } from '../../shared/contract';
+import { useBridge } from '../stores/inbox-stores';
+
+const NOUNS: Record<MediaKind, string> = { image: 'photo', video: 'video', audio: 'audio', document: 'document', sticker: 'sticker' };
+
+/** Meta's file types, as people name them. */
+function typeName(mimeType: string | undefined): string {
+  const base = (mimeType ?? '').split(';')[0]?.trim() ?? '';
+  if (base === 'application/pdf') return 'PDF';
+  return base.split('/')[1]?.toUpperCase() ?? 'File';
+}
+
+/**
+ * The address of a message's archived file, once it is stored: a media link from the gateway,
+ * loaded where the bridge says. `renew` asks for a new link (an element failed to load: the link
+ * expired, or the gateway restarted); `failed` says why none could be had.
+ */
+function useMediaSrc(messageId: number, stored: boolean): { src: string | null; failed: string | null; renew: () => void } {
+  const bridge = useBridge();
+  const [src, setSrc] = useState<string | null>(null);
+  const [failed, setFailed] = useState<string | null>(null);
+  const [round, setRound] = useState(0);
+  useEffect(() => {
+    if (!stored) return;
+    let current = true;
+    void bridge.getMediaLink({ message_id: messageId }).then(async (link) => {
+      if (!current) return;
+      if (!link.ok) {
+        setFailed(link.error.message);
+        return;
+      }
+      const resolved = await bridge.mediaSrc(link.value.url).catch(() => null);
+      if (!current) return;
+      if (resolved) {
+        setSrc(resolved);
+        setFailed(null);
+      } else {
+        setFailed('the gateway cannot be reached');
+      }
+    });
+    return () => {
+      current = false;
+    };
+  }, [bridge, messageId, stored, round]);
+  // One renewal per failed load: an element that fails again with a fresh link shows the failure.
+  const [renewedFor, setRenewedFor] = useState<string | null>(null);
+  const renew = useCallback(() => {
+    if (renewedFor === src) {
+      setFailed('the file could not be loaded');
+      return;
+    }
+    setRenewedFor(src);
+    setRound((n) => n + 1);
+  }, [renewedFor, src]);
+  return { src, failed, renew };
+}
+
+/**
+ * A file a customer sent, as they see it: a photo or sticker (opens full size), a voice note or
+ * audio with a player, a video with a player, a document as a card that opens or saves. While the
+ * archive downloads it, a placeholder of the same size holds its place (nothing jumps); a failed
+ * download says why and offers to try again.
+ */
+export function MediaAttachment({ message }: { message: Message }) {
+  const bridge = useBridge();
+  const media = message.content.media;
+  const file = message.media_file;
+  const kind = mediaKindOf(message.type) ?? 'document';
+  const noun = media?.voice ? 'voice message' : NOUNS[kind];
+  const { src, failed, renew } = useMediaSrc(message.id, file?.state === 'stored');
+  const [retrying, setRetrying] = useState(false);
+  if (!media) return null;
+  const frame = `media media-${kind}${media.voice ? ' media-voice' : ''}`;
+  if (!file) {
+    // A file this gateway does not archive (one sent from here): named, not shown.
+    return (
+      <p className="content content-media" data-kind="media">
+        {noun[0]?.toUpperCase()}
+        {noun.slice(1)}
+        {media.filename ? `: ${media.filename}` : ''}
+      </p>
+    );
+  }
+  if (file.state === 'failed' || failed) {
+    const retry = async () => {
+      setRetrying(true);
+      await bridge.retryMediaDownload({ message_id: message.id });
+      setRetrying(false);
+    };
+    return (
+      <div className={`${frame} media-failed`} role="alert" data-kind="media" data-state="failed">
+        <span>
+          The {noun} could not be downloaded: {failed ?? file.error ?? 'unknown reason'}
+        </span>
+        {file.state === 'failed' && (
+          <button type="button" onClick={() => void retry()} disabled={retrying}>
+            Try again
+          </button>
+        )}
+      </div>
+    );
+  }
+  if (file.state === 'pending' || !src) {
+    const retryingNote = file.state === 'pending' && file.attempts > 0 && file.error ? ` (retrying: ${file.error})` : '';
+    return (
+      <div className={`${frame} media-pending`} role="status" data-kind="media" data-state="pending">
+        Downloading {noun}…{retryingNote}
+      </div>
+    );
+  }
+  const alt = media.caption ?? `${noun[0]?.toUpperCase()}${noun.slice(1)}`;
+  switch (kind) {
+    case 'image':
+    case 'sticker':
+      return (
+        <a className={frame} href={src} target="_blank" rel="noreferrer" data-kind="media" data-state="stored" aria-label={`Open ${noun} full size`}>
+          <img src={src} alt={alt} onError={renew} loading="lazy" decoding="async" />
+        </a>
+      );
+    case 'audio':
+      return (
+        <div className={frame} data-kind="media" data-state="stored">
+          <audio controls preload="metadata" src={src} onError={renew} aria-label={noun} />
+        </div>
+      );
+    case 'video':
+      return (
+        <div className={frame} data-kind="media" data-state="stored">
+          <video controls preload="metadata" src={src} onError={renew} aria-label={alt} />
+        </div>
+      );
+    case 'document':
+      return (
+        <a className={`${frame} file-card`} href={src} download={media.filename ?? true} data-kind="media" data-state="stored">
+          <span className="file-icon" aria-hidden="true">
+            📄
+          </span>
+          <span className="file-name">{media.filename ?? 'Document'}</span>
+          <span className="file-meta">
+            {typeName(file.mime_type ?? media.mime_type)}
+            {file.size !== undefined ? ` · ${formatFileSize(file.size)}` : ''}
+          </span>
+        </a>
+      );
+  }
+}

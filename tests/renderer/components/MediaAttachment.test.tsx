@@ -1,0 +1,83 @@
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { MessageBubble } from '../../../renderer/components/MessageBubble';
+import { createInboxStores, InboxStoresContext } from '../../../renderer/stores/inbox-stores';
+import type { Message } from '../../../shared/contract';
+import { FakeBridge, message } from '../fake-bridge';
+
+afterEach(cleanup);
+
+function renderBubble(bridge: FakeBridge, shown: Message) {
+  return render(
+    <InboxStoresContext.Provider value={createInboxStores(bridge)}>
+      <ul>
+        <MessageBubble message={shown} />
+      </ul>
+    </InboxStoresContext.Provider>,
+  );
+}
+
+const photo = (overrides: Partial<Message> = {}) =>
+  message({ id: 5, type: 'image', text: '📷 Photo', content: { media: { id: 'm5', mime_type: 'image/jpeg', caption: 'the box' } }, ...overrides });
+
+describe('MediaAttachment', () => {
+  it('holds the place of a file still downloading, and says why when a try failed', () => {
+    const bridge = new FakeBridge();
+    renderBubble(bridge, photo({ media_file: { state: 'pending', attempts: 2, error: 'WhatsApp answered HTTP 503', next_attempt_at: '2026-11-30T10:00:00.000Z' } }));
+    expect(screen.getByRole('status').textContent).toBe('Downloading photo… (retrying: WhatsApp answered HTTP 503)');
+    expect(screen.getByText('the box')).toBeTruthy();
+    expect(bridge.calls.some((call) => call.name === 'getMediaLink')).toBe(false);
+  });
+
+  it('shows a stored photo from its media link, opening full size', async () => {
+    const bridge = new FakeBridge();
+    bridge.mediaLinks[5] = { ok: true, value: { url: '/api/media/5?expires=1&signature=s', expires_at: '2026-11-30T11:00:00.000Z', media_file: { state: 'stored', attempts: 1 } } };
+    renderBubble(bridge, photo({ media_file: { state: 'stored', attempts: 1, size: 18_079, mime_type: 'image/jpeg', sha256: 'ab' } }));
+    const image = await screen.findByRole('img', { name: 'the box' });
+    expect(image.getAttribute('src')).toBe('http://127.0.0.1:8787/api/media/5?expires=1&signature=s');
+    expect(screen.getByRole('link', { name: 'Open photo full size' }).getAttribute('target')).toBe('_blank');
+    // The label the gateway stores for a captionless file is not shown as text under its card.
+    expect(screen.queryByText('📷 Photo')).toBeNull();
+  });
+
+  it('asks for a new link once when the file fails to load, then shows the failure', async () => {
+    const bridge = new FakeBridge();
+    bridge.mediaLinks[5] = { ok: true, value: { url: '/api/media/5?expires=1&signature=s', expires_at: '2026-11-30T11:00:00.000Z', media_file: { state: 'stored', attempts: 1 } } };
+    renderBubble(bridge, photo({ media_file: { state: 'stored', attempts: 1 } }));
+    fireEvent.error(await screen.findByRole('img', { name: 'the box' }));
+    await waitFor(() => expect(bridge.calls.filter((call) => call.name === 'getMediaLink')).toHaveLength(2));
+    fireEvent.error(await screen.findByRole('img', { name: 'the box' }));
+    expect((await screen.findByRole('alert')).textContent).toContain('The photo could not be downloaded: the file could not be loaded');
+  });
+
+  it('shows a failed download with its reason, and Try again asks the gateway', async () => {
+    const bridge = new FakeBridge();
+    renderBubble(bridge, photo({ media_file: { state: 'failed', attempts: 1, error: 'WhatsApp no longer has this file' } }));
+    expect(screen.getByRole('alert').textContent).toContain('The photo could not be downloaded: WhatsApp no longer has this file');
+    fireEvent.click(screen.getByRole('button', { name: 'Try again' }));
+    await waitFor(() => expect(bridge.calls.some((call) => call.name === 'retryMediaDownload')).toBe(true));
+  });
+
+  it('shows a document as a card with its name, type and size, saved under its name', async () => {
+    const bridge = new FakeBridge();
+    bridge.mediaLinks[6] = { ok: true, value: { url: '/api/media/6?expires=1&signature=s', expires_at: '2026-11-30T11:00:00.000Z', media_file: { state: 'stored', attempts: 1 } } };
+    renderBubble(
+      bridge,
+      message({ id: 6, type: 'document', text: '📄 factura.pdf', content: { media: { id: 'm6', filename: 'factura.pdf', mime_type: 'application/pdf' } }, media_file: { state: 'stored', attempts: 1, size: 245_000, mime_type: 'application/pdf' } }),
+    );
+    const card = await screen.findByRole('link');
+    expect(card.textContent).toBe('📄factura.pdfPDF · 239 KB');
+    expect(card.getAttribute('download')).toBe('factura.pdf');
+  });
+
+  it('names a voice note and plays it from its link', async () => {
+    const bridge = new FakeBridge();
+    bridge.mediaLinks[7] = { ok: true, value: { url: '/api/media/7?x', expires_at: '2026-11-30T11:00:00.000Z', media_file: { state: 'stored', attempts: 1 } } };
+    const { container } = renderBubble(
+      bridge,
+      message({ id: 7, type: 'audio', text: '🎤 Voice message', content: { media: { id: 'm7', voice: true, mime_type: 'audio/ogg; codecs=opus' } }, media_file: { state: 'stored', attempts: 1 } }),
+    );
+    await waitFor(() => expect(container.querySelector('audio')?.getAttribute('src')).toBe('http://127.0.0.1:8787/api/media/7?x'));
+    expect(container.querySelector('audio')?.getAttribute('aria-label')).toBe('voice message');
+  });
+});
