@@ -18,7 +18,7 @@ import { Search } from './services/search';
 import { SearchIndexer } from './services/search-indexer';
 import { DEFAULT_MEDIA_ARCHIVE, MediaArchive, type MediaArchiveOptions } from './services/media-archive';
 import { mediaFolder } from './store/media-files';
-import { MediaLinks } from './services/media-links';
+import { exportResource, mediaResource, SignedLinks } from './services/signed-links';
 import { Outbox, type OutboxOptions } from './services/outbox';
 import { RejectionCounter, WebhookAdmin } from './services/webhook-admin';
 import { createStore, type Store } from './store';
@@ -131,7 +131,7 @@ export async function bootGateway(config: GatewayConfig, options: BootOptions): 
   // The sandbox serves real sample files through the archive's real path.
   const mediaSource: MediaSource = graph ?? new SampleMediaSource(options.sampleMediaDir ?? sampleMediaFolder());
   const media = new MediaArchive(store, bus, mediaSource, mediaFolder(config.dataDir), options.log, { ...DEFAULT_MEDIA_ARCHIVE, ...options.mediaArchive });
-  const mediaLinks = new MediaLinks();
+  const links = new SignedLinks();
   const outbox = new Outbox(store, bus, client, Date.now, options.log, {
     readReceipts: config.readReceipts,
     // A small bucket paces sends evenly, so no one-second window exceeds the number's limit.
@@ -149,7 +149,7 @@ export async function bootGateway(config: GatewayConfig, options: BootOptions): 
     version: APP_VERSION,
     url,
   });
-  const handlers = createOperationHandlers({ history, search: new Search(store), outbox, webhooks: webhookAdmin, presence, media, mediaLinks, info });
+  const handlers = createOperationHandlers({ history, search: new Search(store), outbox, webhooks: webhookAdmin, presence, media, links, info });
   const indexer = new SearchIndexer(store, bus, options.log);
   const access = {
     apiToken: config.apiToken,
@@ -185,7 +185,13 @@ export async function bootGateway(config: GatewayConfig, options: BootOptions): 
     handlers,
     hub,
     access,
-    media: { fileOf: (id) => media.fileOf(id), linkOpens: (id, expires, signature) => mediaLinks.verify(id, expires, signature) },
+    media: { fileOf: (id) => media.fileOf(id), linkOpens: (id, query) => links.verify(mediaResource(id), query) },
+    exports: {
+      conversation: (id) => history.conversation(id),
+      messages: (id) => history.allMessages(id),
+      linkOpens: (id, format, query) => links.verify(exportResource(id, format), query),
+      now: Date.now,
+    },
     rendererDir: options.rendererDir,
     health: () => ({ mode: config.whatsapp.mode, version: APP_VERSION }),
   });

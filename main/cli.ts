@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { MESSAGE_STATUSES, type MessageStatus } from '../shared/contract';
+import { EXPORT_FORMATS, MESSAGE_STATUSES, type MessageStatus } from '../shared/contract';
 import { bootGateway } from './boot';
 import { ConfigError, ensureDataDir, resolveConfig, SANDBOX_PHONE_NUMBER_ID } from './config';
 import { databasePath, defaultDataDir } from './paths';
@@ -10,7 +10,7 @@ import { DataDirInUseError, lockDataDir } from './store/data-dir-lock';
 import { ErasureDeferredError, eraseCustomer } from './store/erasure';
 import { exportEverything, ExportRefusedError, HistoryReader } from './store/export';
 import { mediaFolder } from './store/media-files';
-import { transcriptHtml, transcriptText } from './services/transcript';
+import { transcript } from './services/transcript';
 import { APP_VERSION } from './version';
 import { HistoryNotEmptyError, seedDemoHistory } from './store/demo-history';
 import { DatabaseUnreadableError, openDatabase } from './store/database';
@@ -325,7 +325,6 @@ async function erase(args: string[]): Promise<void> {
   }
 }
 
-const EXPORT_FORMATS = ['json', 'text', 'html'] as const;
 
 async function exportHistory(args: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -355,13 +354,7 @@ async function exportHistory(args: string[]): Promise<void> {
     if (existsSync(out)) throw new UsageError(`${out} already exists: choose a new file name`);
     const exportedAt = new Date(nowMs).toISOString();
     const messages = [...reader.messagesOf(id)];
-    const text =
-      format === 'html'
-        ? transcriptHtml(conversation, messages, exportedAt)
-        : format === 'text'
-          ? transcriptText(conversation, messages, exportedAt)
-          : `${JSON.stringify({ format: 'switchboard-conversation', version: 1, exported_at: exportedAt, conversation, messages }, null, 2)}\n`;
-    writeFileSync(out, text);
+    writeFileSync(out, transcript(format as (typeof EXPORT_FORMATS)[number], conversation, messages, exportedAt));
     process.stdout.write(`exported conversation ${id} (${messages.length} messages) as ${format} to ${out}\n`);
   } finally {
     reader.close();

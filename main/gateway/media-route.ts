@@ -9,7 +9,7 @@ export type ServedFile = { file: string; mimeType: string; size: number; sha256:
 /** What the media route reads: the archive's file of a message, and whether a signed link opens it. */
 export type MediaRouteDeps = {
   fileOf: (messageId: number) => Result<ServedFile>;
-  linkOpens: (messageId: number, expires: string | null, signature: string | null) => boolean;
+  linkOpens: (messageId: number, query: URLSearchParams) => boolean;
 };
 
 /** `/api/media/<message_id>`, the one path this route answers. */
@@ -48,7 +48,7 @@ export function handleMediaRequest(req: IncomingMessage, res: ServerResponse, ur
     return sendError(res, 'method_not_allowed', `${req.method ?? '?'} is not allowed on ${url.pathname} (allowed: GET, HEAD)`, { allow: 'GET, HEAD' });
   }
   const signed = url.searchParams.has('signature');
-  if (signed ? !deps.linkOpens(messageId, url.searchParams.get('expires'), url.searchParams.get('signature')) : user === null) {
+  if (signed ? !deps.linkOpens(messageId, url.searchParams) : user === null) {
     return signed
       ? sendError(res, 'forbidden', 'this media link is expired or not valid: ask for a new one (getMediaLink)')
       : sendError(res, 'unauthorized', 'a valid token is required: Authorization: Bearer <token>, or a media link', { 'www-authenticate': 'Bearer' });

@@ -3,6 +3,7 @@ import type { GatewayMode } from '../../shared/contract';
 import type { OperationHandlers } from '../services/operations';
 import { authenticate, isAllowedHost, presentedToken, type AccessPolicy } from './access';
 import { handleApiRequest } from './api-routes';
+import { EXPORT_PATH_PATTERN, handleExportRequest, type ExportRouteDeps } from './export-route';
 import { handleMediaRequest, MEDIA_PATH_PATTERN, type MediaRouteDeps } from './media-route';
 import { sendError, sendJson } from './http-responses';
 import { serveStatic } from './static-route';
@@ -16,6 +17,7 @@ export type GatewayServerDeps = {
   hub: WsHub;
   access: AccessPolicy;
   media: MediaRouteDeps;
+  exports: ExportRouteDeps;
   rendererDir: string | null;
   health: () => { mode: GatewayMode; version: string };
 };
@@ -36,6 +38,8 @@ async function route(req: IncomingMessage, res: ServerResponse, url: URL, deps: 
     const user = authenticate(presentedToken(req, url, false), deps.access);
     const media = MEDIA_PATH_PATTERN.exec(pathname);
     if (media) return handleMediaRequest(req, res, url, Number(media[1]), user, deps.media);
+    const exported = EXPORT_PATH_PATTERN.exec(pathname);
+    if (exported) return handleExportRequest(req, res, url, Number(exported[1]), user, deps.exports);
     if (!user) return sendError(res, 'unauthorized', 'a valid token is required: Authorization: Bearer <token>', { 'www-authenticate': 'Bearer' });
     return handleApiRequest(req, res, url, deps.handlers, { user });
   }

@@ -68,6 +68,28 @@ export class History {
     };
   }
 
+  /** One conversation, or why there is none. */
+  conversation(conversationId: number): Result<Conversation> {
+    const found = this.store.conversations.get(conversationId);
+    return found ? ok(found) : fail('not_found', `conversation ${conversationId} does not exist`);
+  }
+
+  /**
+   * A conversation's messages, oldest first, a page at a time, yielding to the event loop between
+   * pages: an export of a long thread never holds up ingest or the window for long.
+   */
+  async *allMessages(conversationId: number, pageSize = 500): AsyncGenerator<Message[]> {
+    let cursor = { timestampMs: -1, id: -1 };
+    for (;;) {
+      const page = this.store.messages.pageAfter(conversationId, cursor, pageSize);
+      if (page.length > 0) yield page;
+      const last = page.at(-1);
+      if (!last || page.length < pageSize) return;
+      cursor = cursorOf(last);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
   getMessageInfo(request: ValidOperationRequest<'getMessageInfo'>): Result<MessageInfo> {
     const message = this.store.messages.get(request.message_id);
     if (!message) return fail('not_found', `message ${request.message_id} does not exist`);

@@ -1,5 +1,8 @@
 import {
   describeSchemaError,
+  EXPORT_PATH,
+  fillPath,
+  MEDIA_FILE_PATH,
   fail,
   ok,
   operations,
@@ -11,7 +14,7 @@ import {
 } from '../../shared/contract';
 import type { History } from './history';
 import type { MediaArchive } from './media-archive';
-import type { MediaLinks } from './media-links';
+import { exportResource, mediaResource, type SignedLinks } from './signed-links';
 import type { Outbox } from './outbox';
 import type { Presence } from './presence';
 import type { Search } from './search';
@@ -33,10 +36,10 @@ export function createOperationHandlers(services: {
   webhooks: WebhookAdmin;
   presence: Presence;
   media: MediaArchive;
-  mediaLinks: MediaLinks;
+  links: SignedLinks;
   info: (caller: Caller) => GatewayInfo;
 }): OperationHandlers {
-  const { history, search, outbox, webhooks, presence, media, mediaLinks, info } = services;
+  const { history, search, outbox, webhooks, presence, media, links, info } = services;
   return {
     getInfo: (_request, caller) => ok(info(caller)),
     listConversations: (request) => history.listConversations(request),
@@ -55,10 +58,17 @@ export function createOperationHandlers(services: {
     getMediaLink: (request) => {
       const file = media.fileOf(request.message_id);
       if (!file.ok) return file;
-      const { url, expiresAtMs } = mediaLinks.link(request.message_id);
+      const { url, expiresAtMs } = links.link(fillPath(MEDIA_FILE_PATH, request), mediaResource(request.message_id));
       return ok({ url, expires_at: new Date(expiresAtMs).toISOString(), media_file: file.value.mediaFile });
     },
     retryMediaDownload: (request) => media.retry(request),
+    getExportLink: (request) => {
+      const found = history.conversation(request.conversation_id);
+      if (!found.ok) return found;
+      const path = `${fillPath(EXPORT_PATH, request)}?format=${request.format}`;
+      const { url, expiresAtMs } = links.link(path, exportResource(request.conversation_id, request.format));
+      return ok({ url, expires_at: new Date(expiresAtMs).toISOString() });
+    },
     listWebhooks: (request) => ok(webhooks.list(request)),
     replayWebhook: (request) => webhooks.replay(request),
     getTeam: () => ok(presence.team()),

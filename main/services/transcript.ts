@@ -35,13 +35,6 @@ function stamp(iso: string): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
 }
 
-/** A conversation as plain text: a header, then one line per message, times in UTC. */
-export function transcriptText(conversation: Conversation, messages: Iterable<Message>, exportedAt: string): string {
-  const lines = [`Conversation with ${conversation.name} (${conversation.wa_id ?? 'no number'}) on ${conversation.phone_number_id}`, `Exported ${exportedAt}; times in UTC`, ''];
-  for (const message of messages) lines.push(`[${stamp(message.timestamp)}] ${author(message, conversation)}: ${body(message)}${extras(message)}`);
-  return `${lines.join('\n')}\n`;
-}
-
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 function escapeHtml(text: string): string {
@@ -49,26 +42,34 @@ function escapeHtml(text: string): string {
 }
 
 /**
- * A conversation as a printable HTML transcript: self-contained (no script, no outside resource),
- * a day heading whenever the date changes, each message with its time, author, content, ticks and
- * reactions; every piece of text escaped.
+ * A conversation's export written a piece at a time: `head`, then `piece` for each message in
+ * order, then `tail`. A long thread streams without ever being held whole in memory.
  */
-export function transcriptHtml(conversation: Conversation, messages: Iterable<Message>, exportedAt: string): string {
+export type TranscriptWriter = { contentType: string; extension: string; head: string; piece(message: Message): string; tail: string };
+
+/** Plain text: a header, then one line per message, times in UTC. */
+function textWriter(conversation: Conversation, exportedAt: string): TranscriptWriter {
+  return {
+    contentType: 'text/plain; charset=utf-8',
+    extension: 'txt',
+    head: `Conversation with ${conversation.name} (${conversation.wa_id ?? 'no number'}) on ${conversation.phone_number_id}\nExported ${exportedAt}; times in UTC\n\n`,
+    piece: (message) => `[${stamp(message.timestamp)}] ${author(message, conversation)}: ${body(message)}${extras(message)}\n`,
+    tail: '',
+  };
+}
+
+/**
+ * A printable HTML transcript: self-contained (no script, no outside resource), a day heading
+ * whenever the date changes, each message with its time, author, content, ticks and reactions;
+ * every piece of text escaped.
+ */
+function htmlWriter(conversation: Conversation, exportedAt: string): TranscriptWriter {
   const title = `Conversation with ${conversation.name}`;
-  const rows: string[] = [];
   let day = '';
-  for (const message of messages) {
-    const date = message.timestamp.slice(0, 10);
-    if (date !== day) {
-      day = date;
-      rows.push(`<h2>${date}</h2>`);
-    }
-    rows.push(
-      `<div class="message ${message.direction}"><span class="time">${message.timestamp.slice(11, 16)}</span> <span class="author">${escapeHtml(author(message, conversation))}</span>` +
-        `<p>${escapeHtml(body(message)).replaceAll('\n', '<br>')}</p>${extras(message) ? `<span class="meta">${escapeHtml(extras(message).trim())}</span>` : ''}</div>`,
-    );
-  }
-  return `<!doctype html>
+  return {
+    contentType: 'text/html; charset=utf-8',
+    extension: 'html',
+    head: `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
 <style>
@@ -82,7 +83,46 @@ h2 { font-size: 0.9rem; color: #555; border-bottom: 1px solid #ccc; margin-top: 
 </style></head>
 <body><h1>${escapeHtml(title)}</h1>
 <p class="sub">${escapeHtml(conversation.wa_id ?? 'no number')} on business number ${escapeHtml(conversation.phone_number_id)} · exported ${escapeHtml(exportedAt)} · times in UTC</p>
-${rows.join('\n')}
-</body></html>
-`;
+`,
+    piece: (message) => {
+      const date = message.timestamp.slice(0, 10);
+      const heading = date !== day ? `<h2>${date}</h2>\n` : '';
+      day = date;
+      const meta = extras(message) ? `<span class="meta">${escapeHtml(extras(message).trim())}</span>` : '';
+      return (
+        `${heading}<div class="message ${message.direction}"><span class="time">${message.timestamp.slice(11, 16)}</span> <span class="author">${escapeHtml(author(message, conversation))}</span>` +
+        `<p>${escapeHtml(body(message)).replaceAll('\n', '<br>')}</p>${meta}</div>\n`
+      );
+    },
+    tail: '</body></html>\n',
+  };
+}
+
+/** JSON a program can read back: the conversation and every message in the API's shape. */
+function jsonWriter(conversation: Conversation, exportedAt: string): TranscriptWriter {
+  let first = true;
+  return {
+    contentType: 'application/json; charset=utf-8',
+    extension: 'json',
+    head: `{"format":"switchboard-conversation","version":1,"exported_at":${JSON.stringify(exportedAt)},"conversation":${JSON.stringify(conversation)},"messages":[\n`,
+    piece: (message) => {
+      const separator = first ? '' : ',\n';
+      first = false;
+      return `${separator}${JSON.stringify(message)}`;
+    },
+    tail: '\n]}\n',
+  };
+}
+
+/** The writer of one export format. */
+export function transcriptWriter(format: 'json' | 'text' | 'html', conversation: Conversation, exportedAt: string): TranscriptWriter {
+  return format === 'html' ? htmlWriter(conversation, exportedAt) : format === 'text' ? textWriter(conversation, exportedAt) : jsonWriter(conversation, exportedAt);
+}
+
+/** A whole export as one string (a command writing a file). */
+export function transcript(format: 'json' | 'text' | 'html', conversation: Conversation, messages: Iterable<Message>, exportedAt: string): string {
+  const writer = transcriptWriter(format, conversation, exportedAt);
+  let text = writer.head;
+  for (const message of messages) text += writer.piece(message);
+  return text + writer.tail;
 }

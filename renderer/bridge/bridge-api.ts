@@ -27,8 +27,11 @@ export interface BridgeApi extends OperationFunctions {
    * browser mode, IPC calls on the desktop). They expire by themselves, so a lost one is harmless.
    */
   signal(signal: AgentSignal): void;
-  /** The address an `<img>`, `<audio>` or `<video>` loads a media link's `url` (a gateway path) from. */
-  mediaSrc(url: string): Promise<string>;
+  /**
+   * The full address of a link the gateway gave as a path (a media link, an export link): where an
+   * `<img>`, `<audio>`, `<video>` or a download loads it from.
+   */
+  gatewayUrl(url: string): Promise<string>;
 }
 
 /** What an agent tells the others: typing in a conversation, viewing one (or none), away or back. */

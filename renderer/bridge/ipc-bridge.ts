@@ -8,13 +8,13 @@ import { SeqGate } from './seq-gate';
  * IPC. Resuming after a renderer reload reads the missed events from the log before live ones.
  */
 export function createIpcBridge(preload: PreloadApi): BridgeApi {
-  const operations = Object.fromEntries(OPERATION_NAMES.map((name) => [name, preload[name]])) as unknown as Omit<BridgeApi, 'transport' | 'stream' | 'signal' | 'mediaSrc'>;
+  const operations = Object.fromEntries(OPERATION_NAMES.map((name) => [name, preload[name]])) as unknown as Omit<BridgeApi, 'transport' | 'stream' | 'signal' | 'gatewayUrl'>;
   let gatewayUrl: Promise<string> | null = null;
   return {
     ...operations,
     transport: 'ipc',
     // The window is a file page: media links are loaded from the gateway this app runs.
-    mediaSrc(url: string) {
+    gatewayUrl(url: string) {
       gatewayUrl ??= preload.getInfo({}).then((info) => {
         if (!info.ok) {
           gatewayUrl = null;

@@ -210,6 +210,6 @@ export function createWsBridge(options: WsBridgeOptions): BridgeApi {
   }
 
   // Media links are gateway paths: the page reaches the gateway where it reaches the API.
-  const mediaSrc = (url: string) => Promise.resolve(new URL(url, `${base}/`).href);
-  return { ...operations, transport: 'websocket', stream, signal, mediaSrc };
+  const gatewayUrl = (url: string) => Promise.resolve(new URL(url, `${base}/`).href);
+  return { ...operations, transport: 'websocket', stream, signal, gatewayUrl };
 }

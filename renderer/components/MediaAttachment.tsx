@@ -30,7 +30,7 @@ function useMediaSrc(messageId: number, stored: boolean): { src: string | null; 
         setFailed(link.error.message);
         return;
       }
-      const resolved = await bridge.mediaSrc(link.value.url).catch(() => null);
+      const resolved = await bridge.gatewayUrl(link.value.url).catch(() => null);
       if (!current) return;
       if (resolved) {
         setSrc(resolved);

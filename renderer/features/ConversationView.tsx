@@ -6,6 +6,7 @@ import { TemplateForm } from '../components/TemplateForm';
 import { windowLeft } from '../components/WindowNotice';
 import { MessageBubble } from '../components/MessageBubble';
 import { ActivityLine } from '../components/ActivityLine';
+import { ExportMenu } from '../components/ExportMenu';
 import { MessageInfoPanel } from '../components/MessageInfoPanel';
 import { typingIn, viewersOf } from '../stores/team-store';
 import { useConversations, useMessages, useTeam } from '../stores/inbox-stores';
@@ -45,6 +46,7 @@ export function ConversationView({ conversationId }: { conversationId: number })
         <h2>{conversation?.name}</h2>
         {conversation?.wa_id && <span className="conversation-number">+{conversation.wa_id}</span>}
         <ActivityLine typing={typing} viewers={viewers} />
+        <ExportMenu conversationId={conversationId} />
       </header>
       {thread?.error && (
         <p className="load-error" role="alert">

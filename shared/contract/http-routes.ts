@@ -32,6 +32,7 @@ export const HTTP_ROUTES = {
   getMessageInfo: { method: 'GET', path: '/api/messages/:message_id/info', status: 200 },
   getMediaLink: { method: 'GET', path: '/api/messages/:message_id/media-link', status: 200 },
   retryMediaDownload: { method: 'POST', path: '/api/messages/:message_id/media/retry', status: 200 },
+  getExportLink: { method: 'GET', path: '/api/conversations/:conversation_id/export-link', query: ['format'], status: 200 },
   listWebhooks: { method: 'GET', path: '/api/webhooks', query: ['before', 'limit'], status: 200 },
   replayWebhook: { method: 'POST', path: '/api/webhooks/:id/replay', status: 200 },
   getTeam: { method: 'GET', path: '/api/team', status: 200 },
@@ -47,6 +48,12 @@ export const HTTP_ROUTES = {
  * Not an operation: its answer is the file, not JSON.
  */
 export const MEDIA_FILE_PATH = '/api/media/:message_id';
+
+/**
+ * One conversation as a file (`?format=json|text|html`), streamed as a download. Authorised like
+ * the media path: a bearer token, or an export link's `expires` and `signature`.
+ */
+export const EXPORT_PATH = '/api/conversations/:conversation_id/export';
 
 /** The names of a path template's parameters, in order. */
 export function pathParameters(template: string): string[] {

@@ -74,6 +74,12 @@ export const MediaLinkSchema = z.object({
 /** A media link. */
 export type MediaLink = z.infer<typeof MediaLinkSchema>;
 
+/** The formats one conversation exports to: JSON (every field), plain text, a printable HTML transcript. */
+export const EXPORT_FORMATS = ['json', 'text', 'html'] as const;
+
+/** A link that downloads one conversation's export until `expires_at` (see EXPORT_PATH). */
+export const ExportLinkSchema = z.object({ url: z.string(), expires_at: z.iso.datetime() });
+
 /** A message with its status history, for a "message info" view. */
 export const MessageInfoSchema = z.object({
   message: MessageSchema,
@@ -221,6 +227,11 @@ export const operations = {
     // `upstream_error` (the download failed for good), with the reason.
     request: z.object({ message_id: z.coerce.number().int().positive() }).strict(),
     result: MediaLinkSchema,
+  },
+  getExportLink: {
+    // The export itself streams from the link, a page at a time, as a download.
+    request: z.object({ conversation_id: conversationId, format: z.enum(EXPORT_FORMATS) }).strict(),
+    result: ExportLinkSchema,
   },
   retryMediaDownload: {
     // Tries a failed download again at once (before Meta's 7-day deadline); the message's

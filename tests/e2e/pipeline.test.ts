@@ -147,6 +147,13 @@ describe('what customers send, in a real browser (sandbox with real sample files
     expect(pdf.headers.get('content-type')).toBe('application/pdf');
     expect(pdf.headers.get('content-disposition')).toContain('attachment');
     await inbox.screenshot({ path: path.join(os.tmpdir(), 'switchboard-e2e-media.png'), fullPage: true });
+    // Export from the conversation: a printable transcript arrives as a download.
+    await inbox.getByText('Export', { exact: true }).click();
+    const [download] = await Promise.all([inbox.waitForEvent('download'), inbox.getByRole('button', { name: 'Printable transcript (HTML)' }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^Dara-\d{4}-\d{2}-\d{2}\.html$/);
+    const saved = readFileSync((await download.path()) ?? '', 'utf8');
+    expect(saved).toContain('<h1>Conversation with Dara</h1>');
+    expect(saved).toContain('[Document leaflet.pdf]');
   });
 });
 

@@ -56,7 +56,12 @@ export class FakeBridge implements BridgeApi {
   getMediaLink = (request: { message_id: number }) =>
     this.record('getMediaLink', request, this.mediaLinks[request.message_id] ?? { ok: false as const, error: { code: 'not_found' as const, message: `message ${request.message_id} has no file` } });
   retryMediaDownload = (request: { message_id: number }) => this.record('retryMediaDownload', request, this.changeResult(request.message_id));
-  mediaSrc = (url: string) => Promise.resolve(`http://127.0.0.1:8787${url}`);
+  getExportLink = (request: { conversation_id: number; format: 'json' | 'text' | 'html' }) =>
+    this.record('getExportLink', request, {
+      ok: true as const,
+      value: { url: `/api/conversations/${request.conversation_id}/export?format=${request.format}&expires=1&signature=s`, expires_at: '2026-11-30T11:00:00.000Z' },
+    });
+  gatewayUrl = (url: string) => Promise.resolve(`http://127.0.0.1:8787${url}`);
   listEvents = (request: { since: number }) => this.record('listEvents', request, { ok: true, value: { events: [], resync: false } });
 
   stream(since: number, handlers: StreamHandlers): () => void {

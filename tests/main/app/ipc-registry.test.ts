@@ -15,7 +15,7 @@ import type { WebContents } from 'electron';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { MediaArchive } from '../../../main/services/media-archive';
-import { MediaLinks } from '../../../main/services/media-links';
+import { SignedLinks } from '../../../main/services/signed-links';
 import { SampleMediaSource, sampleMediaFolder } from '../../../main/whatsapp/sample-media';
 
 type FakeContents = WebContents & { sent: { channel: string; payload: unknown }[] };
@@ -45,7 +45,7 @@ beforeEach(() => {
     webhooks: new WebhookAdmin(memory.store, inbox, new RejectionCounter(), 30),
     presence: new Presence(memory.store, bus),
     media: new MediaArchive(memory.store, bus, new SampleMediaSource(sampleMediaFolder()), path.join(tmpdir(), 'switchboard-ipc-media'), () => {}),
-    mediaLinks: new MediaLinks(),
+    links: new SignedLinks(),
     info: (caller) => ({ mode: 'sandbox', user: caller.user, phone_number_id: '1', head_seq: 0, version: 'test', url: 'http://127.0.0.1:8787' }),
   });
   window = fakeContents(1);

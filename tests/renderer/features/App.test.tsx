@@ -71,6 +71,30 @@ describe('App', () => {
     expect(screen.queryAllByTestId('conversation')).toEqual([]);
   });
 
+  it('exports the open conversation through a link the page saves, and shows why when it cannot', async () => {
+    const bridge = new FakeBridge();
+    bridge.conversations = [conversation()];
+    bridge.messages[1] = [message()];
+    renderApp(bridge);
+    fireEvent.click(await screen.findByTestId('conversation'));
+    const saved: string[] = [];
+    const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+      saved.push(this.href);
+    });
+    try {
+      fireEvent.click(screen.getByText('Export'));
+      fireEvent.click(screen.getByRole('button', { name: 'Printable transcript (HTML)' }));
+      await vi.waitFor(() => expect(saved).toEqual(['http://127.0.0.1:8787/api/conversations/1/export?format=html&expires=1&signature=s']));
+      expect(bridge.calls.find((call) => call.name === 'getExportLink')?.request).toEqual({ conversation_id: 1, format: 'html' });
+      bridge.getExportLink = () => Promise.resolve({ ok: false as const, error: { code: 'unavailable' as const, message: 'the gateway cannot be reached' } });
+      fireEvent.click(screen.getByRole('button', { name: 'Plain text' }));
+      expect((await screen.findByText(/Could not export/)).textContent).toBe('Could not export: the gateway cannot be reached');
+      expect(saved).toHaveLength(1);
+    } finally {
+      click.mockRestore();
+    }
+  });
+
   it('shows a failed message with Meta’s reason', async () => {
     const bridge = new FakeBridge();
     bridge.conversations = [conversation()];
