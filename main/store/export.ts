@@ -123,18 +123,25 @@ export async function exportEverything(reader: HistoryReader, folder: string, me
   let mediaBytes = 0;
   const exportedMedia = path.join(folder, 'media');
   mkdirSync(exportedMedia);
-  // Copied as its message is written, so memory holds no list of files.
+  // Copied as its first message is written; each file is looked at once (a set of names, not a
+  // list of messages: a file sent a thousand times costs one entry).
+  const copied = new Map<string, boolean>();
   const withFile = (message: Message): string => {
     const name = exportedMediaName(message);
-    const source = name && message.media_file?.sha256 ? mediaFilePath(meta.mediaDir, message.media_file.sha256) : null;
-    if (!name || !source || !existsSync(source)) return JSON.stringify(message);
-    const target = path.join(exportedMedia, name);
-    if (!existsSync(target)) {
-      copyFileSync(source, target, constants.COPYFILE_FICLONE);
-      mediaFiles += 1;
-      mediaBytes += statSync(target).size;
+    if (!name || !message.media_file?.sha256) return JSON.stringify(message);
+    let present = copied.get(name);
+    if (present === undefined) {
+      const source = mediaFilePath(meta.mediaDir, message.media_file.sha256);
+      present = existsSync(source);
+      if (present) {
+        const target = path.join(exportedMedia, name);
+        copyFileSync(source, target, constants.COPYFILE_FICLONE);
+        mediaFiles += 1;
+        mediaBytes += statSync(target).size;
+      }
+      copied.set(name, present);
     }
-    return JSON.stringify({ ...message, media_path: `media/${name}` });
+    return present ? JSON.stringify({ ...message, media_path: `media/${name}` }) : JSON.stringify(message);
   };
   const conversationBytes = await writeLines(path.join(folder, 'conversations.jsonl'), conversations.map((c) => JSON.stringify(c)));
   const messageBytes = await writeLines(
