@@ -1,5 +1,5 @@
 import type { Message } from '../../shared/contract';
-import { formatTime } from './format-time';
+import { formatClock } from './format-time';
 import { MessageContentView } from './MessageContentView';
 import { Ticks } from './Ticks';
 
@@ -40,7 +40,7 @@ export function MessageBubble({
   const outgoing = message.direction === 'out';
   const unsupported = message.content.unsupported_type !== undefined;
   return (
-    <li className={`bubble bubble-${message.direction}${message.revoked ? ' bubble-revoked' : ''}`} data-message-id={message.id} data-testid="message">
+    <div className={`bubble bubble-${message.direction}${message.revoked ? ' bubble-revoked' : ''}`} data-message-id={message.id} data-testid="message">
       {message.content.forwarded && (
         <span className="bubble-label">{message.content.forwarded === 'frequently_forwarded' ? 'Forwarded many times' : 'Forwarded'}</span>
       )}
@@ -72,10 +72,10 @@ export function MessageBubble({
         {message.edited_at && <span className="bubble-edited">edited</span>}
         {message.timestamp_source === 'received' ? (
           <time dateTime={message.timestamp} title="WhatsApp sent no usable time for this message: this is when it arrived">
-            ≈ {formatTime(message.timestamp)}
+            ≈ {formatClock(message.timestamp)}
           </time>
         ) : (
-          <time dateTime={message.timestamp}>{formatTime(message.timestamp)}</time>
+          <time dateTime={message.timestamp}>{formatClock(message.timestamp)}</time>
         )}
         {outgoing &&
           (onShowInfo ? (
@@ -109,6 +109,6 @@ export function MessageBubble({
           })}
         </span>
       )}
-    </li>
+    </div>
   );
 }

@@ -1,6 +1,5 @@
-import { useEffect, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { Message } from '../../shared/contract';
 import { Composer, type Quote } from '../components/Composer';
 import { TemplateForm } from '../components/TemplateForm';
 import { windowLeft } from '../components/WindowNotice';
@@ -8,38 +7,178 @@ import { MessageBubble } from '../components/MessageBubble';
 import { ActivityLine } from '../components/ActivityLine';
 import { ExportMenu } from '../components/ExportMenu';
 import { MessageInfoPanel } from '../components/MessageInfoPanel';
+import { VirtualTimeline, type TimelineEvents, type TimelineFocus, type TimelinePlace } from '../components/VirtualTimeline';
+import { formatDay } from '../components/format-time';
 import { typingIn, viewersOf } from '../stores/team-store';
-import { useConversations, useMessages, useTeam } from '../stores/inbox-stores';
+import { useConversations, useMessages, useMessagesStore, useTeam } from '../stores/inbox-stores';
+import { timelineKeys } from './timeline-keys';
 import { useAgentSignals } from './use-agent-signals';
 import { useExpiringNow } from './use-expiring-now';
+import { useReadWhenSeen } from './use-read-when-seen';
 
-/** One conversation: its history (older pages on demand), live messages and the composer. */
+// Where each conversation was left, so switching back returns to the same message.
+const places = new Map<number, TimelinePlace>();
+
+// The row sizes measured when the conversation was left, while it still has the same rows.
+function sizesOf(conversationId: number, rows: number) {
+  const place = places.get(conversationId);
+  return place && !place.stuck && place.rows === rows ? place.sizes : undefined;
+}
+
+type RowActions = {
+  showInfo: (messageId: number) => void;
+  retry: (messageId: number) => void;
+  react?: (messageId: number, emoji: string) => void;
+  quote?: (quote: Quote) => void;
+};
+
+/** One message row: it selects its own message, so a tick on another message never renders it. */
+const MessageRow = memo(function MessageRow({ conversationId, messageId, actions }: { conversationId: number; messageId: number; actions: RowActions }) {
+  const message = useMessages((state) => state.threads[conversationId]?.byId[messageId]);
+  const quoted = useMessages((state) => {
+    const replyTo = message?.reply_to;
+    if (!replyTo) return null;
+    const thread = state.threads[conversationId];
+    const id = thread?.wamidIndex[replyTo];
+    return id === undefined ? null : (thread?.byId[id]?.text ?? null);
+  });
+  if (!message) return null;
+  return (
+    <MessageBubble
+      message={message}
+      onShowInfo={actions.showInfo}
+      onRetry={actions.retry}
+      onReact={actions.react}
+      onQuote={actions.quote ? (quotedMessage) => actions.quote?.({ wamid: quotedMessage.wamid ?? '', text: quotedMessage.text }) : undefined}
+      quoted={quoted}
+    />
+  );
+});
+
+/**
+ * One conversation: a virtual timeline of its history that opens at the first unread message (or
+ * the newest), follows new messages while the agent is at the bottom and offers a "new messages"
+ * button otherwise, loads pages by itself at either end, and comes back to where it was left.
+ */
 export function ConversationView({ conversationId }: { conversationId: number }) {
   const conversation = useConversations((state) => state.byId[conversationId]);
-  const thread = useMessages((state) => state.threads[conversationId]);
-  const load = useMessages((state) => state.load);
-  const loadOlder = useMessages((state) => state.loadOlder);
-  const send = useMessages((state) => state.send);
-  const sendTemplate = useMessages((state) => state.sendTemplate);
-  const retry = useMessages((state) => state.retry);
-  const react = useMessages((state) => state.react);
+  const thread = useMessages(
+    useShallow((state) => {
+      const found = state.threads[conversationId];
+      return {
+        ids: found?.ids,
+        unreadFromId: found?.unreadFromId ?? null,
+        focus: found?.focus,
+        nextBefore: found?.nextBefore ?? null,
+        nextAfter: found?.nextAfter ?? null,
+        loading: found?.loading ?? false,
+        error: found?.error ?? null,
+        sendError: found?.sendError ?? null,
+        missed: found?.missed ?? 0,
+      };
+    }),
+  );
+  const store = useMessagesStore();
+  const { open, load, loadOlder, loadNewer, send, sendTemplate, retry, react, showInfo, hideInfo } = store.getState();
   const info = useMessages((state) => state.info);
-  const showInfo = useMessages((state) => state.showInfo);
-  const hideInfo = useMessages((state) => state.hideInfo);
   const onTyping = useAgentSignals(conversationId);
   const [quote, setQuote] = useState<Quote | null>(null);
-  useEffect(() => setQuote(null), [conversationId]);
   const now = useExpiringNow();
   const typing = useTeam(useShallow((state) => typingIn(state, conversationId, now)));
   const viewers = useTeam(useShallow((state) => viewersOf(state, conversationId, now)));
+  const [stuck, setStuck] = useState(true);
+  // The newest message when the agent scrolled away from the bottom: those after it are new to them.
+  const [lastSeenId, setLastSeenId] = useState<number | null>(null);
+  const [bottomRequests, setBottomRequests] = useState(0);
+  const bottomSeq = useRef(-1);
 
   useEffect(() => {
-    void load(conversationId);
-  }, [conversationId, load]);
+    void open(conversationId, conversation?.unread_count ?? 0);
+    // Opening decides the window once; later unread counts are read marks, not reasons to reload.
+  }, [conversationId, open]);
+
+  const ids = thread.ids;
+  const keys = useMemo(() => (ids ? timelineKeys(ids, store.getState().threads[conversationId]?.byId ?? {}, thread.unreadFromId) : []), [ids, thread.unreadFromId, store, conversationId]);
+  const atTail = thread.nextAfter === null;
+
+  // The focus of the window as loaded: a jump target centred, else a place left earlier, else the
+  // unread divider at the top, else the bottom. It changes only when a new window loads, or when
+  // the agent asks for the newest message.
+  const focusSeq = thread.focus?.seq ?? 0;
+  const focusTarget = thread.focus?.messageId ?? null;
+  const focus = useMemo((): TimelineFocus => {
+    if (bottomRequests > 0 && focusSeq === bottomSeq.current) return { index: null, align: 'start', seq: focusSeq };
+    if (focusTarget !== null) return { index: keys.indexOf(`m:${focusTarget}`), align: 'center', seq: focusSeq };
+    const place = places.get(conversationId);
+    if (place && !place.stuck && keys.includes(place.key as (typeof keys)[number])) {
+      return { index: keys.indexOf(place.key as (typeof keys)[number]), align: 'start', offset: place.offset, seq: focusSeq };
+    }
+    if (thread.unreadFromId !== null && keys.includes('unread')) return { index: keys.indexOf('unread'), align: 'start', seq: focusSeq };
+    return { index: null, align: 'start', seq: focusSeq };
+    // Only a new window moves the view: later keys (new messages, older pages) must not.
+  }, [focusSeq, conversationId, keys.length > 0, bottomRequests]);
+
+  const events = useMemo(
+    (): TimelineEvents => ({
+      onNearStart: () => void loadOlder(conversationId),
+      onNearEnd: () => void loadNewer(conversationId),
+      onStuckChange: (value) => {
+        setStuck(value);
+        setLastSeenId(value ? null : (store.getState().threads[conversationId]?.ids.at(-1) ?? null));
+      },
+      onLeave: (place) => places.set(conversationId, place),
+    }),
+    [conversationId, loadOlder, loadNewer, store],
+  );
 
   const window = windowLeft(conversation?.window_expires_at ?? null, now);
-  const messages = (thread?.ids ?? []).map((id) => thread?.byId[id]).filter((m): m is Message => m !== undefined);
-  const textOf = new Map(messages.flatMap((m) => (m.wamid ? [[m.wamid, m.text] as const] : [])));
+  const windowOpen = window.open;
+  const actions = useMemo(
+    (): RowActions => ({
+      showInfo: (id) => void showInfo(id),
+      retry: (id) => void retry(conversationId, id),
+      ...(windowOpen ? { react: (id: number, emoji: string) => void react(conversationId, id, emoji), quote: setQuote } : {}),
+    }),
+    [conversationId, windowOpen, showInfo, retry, react],
+  );
+
+  const renderItem = useCallback(
+    (key: string) => {
+      if (key === 'unread') {
+        return (
+          <p key={key} className="unread-divider" role="separator">
+            Unread messages
+          </p>
+        );
+      }
+      if (key.startsWith('day:')) {
+        return (
+          <p key={key} className="day-separator" role="separator">
+            <span>{formatDay(key.slice(4))}</span>
+          </p>
+        );
+      }
+      return <MessageRow key={key} conversationId={conversationId} messageId={Number(key.slice(2))} actions={actions} />;
+    },
+    [conversationId, actions],
+  );
+
+  useReadWhenSeen(conversationId, stuck && atTail && (ids?.length ?? 0) > 0);
+  const seenIndex = lastSeenId === null || !ids ? -1 : ids.indexOf(lastSeenId);
+  const newBelow = (seenIndex >= 0 && ids ? ids.length - seenIndex - 1 : 0) + thread.missed;
+
+  // "Latest": at the tail, scroll there; in a detached window, load the newest page instead of
+  // paging through everything between.
+  const toLatest = () => {
+    places.delete(conversationId);
+    if (atTail) {
+      bottomSeq.current = focusSeq;
+      setBottomRequests((n) => n + 1);
+    } else {
+      void load(conversationId);
+    }
+  };
+
   return (
     <section className="conversation-view" aria-label={conversation?.name ?? 'Conversation'}>
       <header className="conversation-header">
@@ -48,29 +187,19 @@ export function ConversationView({ conversationId }: { conversationId: number })
         <ActivityLine typing={typing} viewers={viewers} />
         <ExportMenu conversationId={conversationId} />
       </header>
-      {thread?.error && (
+      {thread.error && (
         <p className="load-error" role="alert">
           Could not load messages: {thread.error}
         </p>
       )}
-      {thread?.nextBefore && (
-        <button type="button" className="load-older" disabled={thread.loading} onClick={() => void loadOlder(conversationId)}>
-          Load older messages
-        </button>
-      )}
-      <ol className="messages" aria-label="Messages">
-        {messages.map((message) => (
-          <MessageBubble
-            key={message.id}
-            message={message}
-            onShowInfo={(id) => void showInfo(id)}
-            onRetry={(id) => void retry(conversationId, id)}
-            onReact={window.open ? (id, emoji) => void react(conversationId, id, emoji) : undefined}
-            onQuote={window.open ? (quoted) => setQuote({ wamid: quoted.wamid ?? '', text: quoted.text }) : undefined}
-            quoted={message.reply_to ? (textOf.get(message.reply_to) ?? null) : null}
-          />
-        ))}
-      </ol>
+      <div className="timeline-frame" aria-busy={thread.loading}>
+        {ids && <VirtualTimeline keys={keys} renderItem={renderItem} focus={focus} atTail={atTail} label="Messages" events={events} sizes={sizesOf(conversationId, keys.length)} />}
+        {(!stuck || !atTail) && (
+          <button type="button" className="to-latest" onClick={toLatest}>
+            {newBelow > 0 ? `${newBelow} new ${newBelow === 1 ? 'message' : 'messages'} ↓` : 'Latest ↓'}
+          </button>
+        )}
+      </div>
       {info && <MessageInfoPanel info={info.value} error={info.error} onClose={hideInfo} />}
       <p className={`window-notice${window.open ? '' : ' window-closed'}`} role="status">
         {window.text}
@@ -85,10 +214,10 @@ export function ConversationView({ conversationId }: { conversationId: number })
           onTyping={onTyping}
           quote={quote}
           onCancelQuote={() => setQuote(null)}
-          error={thread?.sendError ?? null}
+          error={thread.sendError}
         />
       ) : (
-        <TemplateForm onSend={(template) => sendTemplate(conversationId, template)} error={thread?.sendError ?? null} />
+        <TemplateForm onSend={(template) => sendTemplate(conversationId, template)} error={thread.sendError} />
       )}
     </section>
   );

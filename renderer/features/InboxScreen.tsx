@@ -26,7 +26,7 @@ export function InboxScreen() {
         <ConversationList conversations={conversations} selectedId={selectedId} onSelect={select} />
       </nav>
       <main className="main-pane">
-        {selectedId === null ? <p className="empty">{removedNotice ?? 'Select a conversation.'}</p> : <ConversationView conversationId={selectedId} />}
+        {selectedId === null ? <p className="empty">{removedNotice ?? 'Select a conversation.'}</p> : <ConversationView key={selectedId} conversationId={selectedId} />}
       </main>
     </div>
   );

@@ -13,6 +13,8 @@ export type ConversationsState = {
   load(): Promise<void>;
   select(id: number): void;
   apply(event: ServerEvent): void;
+  /** Applies a frame's worth of events in one update. */
+  applyMany(events: readonly ServerEvent[]): void;
 };
 
 /** A copy of a record without one key. */
@@ -46,23 +48,31 @@ export function createConversationsStore(bridge: BridgeApi) {
       set({ byId: Object.fromEntries(result.value.map((c) => [c.id, c])), loaded: true, error: null });
     },
     select(id) {
+      // Read is marked by the open conversation once the agent can see it, not by selecting it.
       set({ selectedId: id, removedNotice: null });
-      if ((get().byId[id]?.unread_count ?? 0) > 0) void bridge.markRead({ conversation_id: id });
     },
     apply(event) {
-      if (event.type === 'conversation_removed') {
-        set((state) => {
-          const byId = withoutKey(state.byId, event.conversation_id);
-          if (state.selectedId !== event.conversation_id) return { byId };
-          const why = event.reason === 'erased' ? 'was erased at the customer’s request' : 'passed the history retention setting and was deleted';
-          return { byId, selectedId: null, removedNotice: `The conversation you had open ${why}.` };
-        });
-        return;
+      get().applyMany([event]);
+    },
+    applyMany(events) {
+      let byId: Record<number, Conversation> | null = null;
+      let selection: Pick<ConversationsState, 'selectedId' | 'removedNotice'> | null = null;
+      for (const event of events) {
+        if (event.type === 'conversation_removed') {
+          byId = withoutKey(byId ?? get().byId, event.conversation_id);
+          if ((selection?.selectedId ?? get().selectedId) === event.conversation_id) {
+            const why = event.reason === 'erased' ? 'was erased at the customer’s request' : 'passed the history retention setting and was deleted';
+            selection = { selectedId: null, removedNotice: `The conversation you had open ${why}.` };
+          }
+          continue;
+        }
+        // A new message carries its conversation's new preview, order and unread count.
+        const conversation = event.type === 'conversation_update' || event.type === 'new_message' ? event.conversation : undefined;
+        if (!conversation) continue;
+        byId ??= { ...get().byId };
+        byId[conversation.id] = conversation;
       }
-      // A new message carries its conversation's new preview, order and unread count.
-      const conversation = event.type === 'conversation_update' || event.type === 'new_message' ? event.conversation : undefined;
-      if (!conversation) return;
-      set((state) => ({ byId: { ...state.byId, [conversation.id]: conversation } }));
+      if (byId || selection) set({ ...(byId ? { byId } : {}), ...(selection ?? {}) });
     },
   }));
 }

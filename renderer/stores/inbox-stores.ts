@@ -39,6 +39,11 @@ export function useMessages<T>(select: (state: MessagesState) => T): T {
   return useStore(useInboxStores().messages, select);
 }
 
+/** The messages store itself, for its actions (stable: they never change). */
+export function useMessagesStore() {
+  return useInboxStores().messages;
+}
+
 /** Selects from the team store. */
 export function useTeam<T>(select: (state: TeamState) => T): T {
   return useStore(useInboxStores().team, select);

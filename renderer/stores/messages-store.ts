@@ -3,26 +3,48 @@ import { assertNever, canAdvanceStatus, type Message, type MessageInfo, type Res
 import { withoutKey } from './conversations-store';
 import type { BridgeApi } from '../bridge/bridge-api';
 
-/** One conversation's loaded messages, in display order, and its paging state. */
+/**
+ * One conversation's loaded window of messages, in display order, and its paging state. The window
+ * is either at the live tail (`nextAfter` null: new messages join it) or detached around an older
+ * message (a search result, a date): then new messages only count in `missed` until the agent
+ * returns to the latest, so nothing is ever inserted into a window it does not belong to.
+ */
 export type Thread = {
   ids: number[];
   byId: Record<number, Message>;
+  /** wamid → id of the loaded messages: a reply finds its quoted message without a scan. */
+  wamidIndex: Record<string, number>;
   nextBefore: string | null;
+  nextAfter: string | null;
   loading: boolean;
   error: string | null;
   sendError: string | null;
+  /** The first unread message when the thread was opened (its divider); fixed, not chasing reads. */
+  unreadFromId: number | null;
+  /** Where the view goes when `focus.seq` changes: a message centred, or the bottom (null). */
+  focus: { messageId: number | null; seq: number };
+  /** New messages that arrived while the window was detached from the tail. */
+  missed: number;
 };
 
 /** Messages per conversation, normalised by id. */
 export type MessagesState = {
   threads: Record<number, Thread>;
+  /** Opens a conversation: the window kept from last time, or the newest page with the unread divider. */
+  open(conversationId: number, unreadCount: number): Promise<void>;
+  /** Reloads the newest page (after a resync, or "jump to latest"). */
   load(conversationId: number): Promise<void>;
   loadOlder(conversationId: number): Promise<void>;
+  loadNewer(conversationId: number): Promise<void>;
+  /** A window centred on one message (a search result, a quote), detached from the tail when it is older. */
+  jumpTo(conversationId: number, messageId: number): Promise<void>;
   send(conversationId: number, text: string, options?: { replyTo: string | null; previewUrl: boolean }): Promise<boolean>;
   sendTemplate(conversationId: number, template: { name: string; language: string; parameters: string[] }): Promise<boolean>;
   retry(conversationId: number, messageId: number): Promise<void>;
   react(conversationId: number, messageId: number, emoji: string): Promise<void>;
   apply(event: ServerEvent): void;
+  /** Applies a frame's worth of events in one update. */
+  applyMany(events: readonly ServerEvent[]): void;
   /** Reloads every open thread (after a resync). */
   reloadAll(): Promise<void>;
   /** The "message info" panel: a message's status history with Meta's timestamps. */
@@ -31,6 +53,9 @@ export type MessagesState = {
   hideInfo(): void;
 };
 
+/** How many messages a page holds. */
+export const PAGE_SIZE = 50;
+
 // getRandomValues, unlike randomUUID, also exists on pages not served from a secure context (a
 // team server reached over plain http).
 function newClientMessageId(): string {
@@ -38,7 +63,33 @@ function newClientMessageId(): string {
   return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
-const EMPTY_THREAD: Thread = { ids: [], byId: {}, nextBefore: null, loading: false, error: null, sendError: null };
+const EMPTY_THREAD: Thread = {
+  ids: [],
+  byId: {},
+  wamidIndex: {},
+  nextBefore: null,
+  nextAfter: null,
+  loading: false,
+  error: null,
+  sendError: null,
+  unreadFromId: null,
+  focus: { messageId: null, seq: 0 },
+  missed: 0,
+};
+
+// The first of the newest `unread` inbound messages: where the "unread messages" divider goes.
+function firstUnread(messages: readonly Message[], unread: number): number | null {
+  if (unread <= 0) return null;
+  let seen = 0;
+  for (let index = messages.length - 1; index >= 0; index -= 1) {
+    const message = messages[index];
+    if (message?.direction !== 'in') continue;
+    seen += 1;
+    if (seen === unread) return message.id;
+  }
+  // More unread than loaded: the divider sits at the top of what is loaded.
+  return messages.find((message) => message.direction === 'in')?.id ?? null;
+}
 
 function byTimeThenId(byId: Record<number, Message>) {
   return (a: number, b: number) => {
@@ -51,9 +102,16 @@ function byTimeThenId(byId: Record<number, Message>) {
 
 function withMessages(thread: Thread, messages: Message[]): Thread {
   const byId = { ...thread.byId };
-  for (const message of messages) byId[message.id] = message;
-  const ids = Object.keys(byId).map(Number).sort(byTimeThenId(byId));
-  return { ...thread, byId, ids };
+  const wamidIndex = { ...thread.wamidIndex };
+  let added = false;
+  for (const message of messages) {
+    if (!byId[message.id]) added = true;
+    byId[message.id] = message;
+    if (message.wamid) wamidIndex[message.wamid] = message.id;
+  }
+  // The order only changes when a message joins: an edit or a reaction keeps the same ids array.
+  const ids = added ? Object.keys(byId).map(Number).sort(byTimeThenId(byId)) : thread.ids;
+  return { ...thread, byId, wamidIndex, ids };
 }
 
 /** The message store; a thread only receives live events once it has been loaded. */
@@ -62,18 +120,35 @@ export function createMessagesStore(bridge: BridgeApi) {
     const update = (conversationId: number, change: (thread: Thread) => Thread) =>
       set((state) => ({ threads: { ...state.threads, [conversationId]: change(state.threads[conversationId] ?? EMPTY_THREAD) } }));
 
-    const fetchPage = async (conversationId: number, before: string | undefined, replace: boolean) => {
+    type PageRequest = { before?: string; after?: string; around?: number; limit?: number };
+    // One page into the window: `replace` starts a new window (open, jump, latest), otherwise it
+    // extends the current one at one end. The answer is dropped if the window changed meanwhile.
+    const fetchPage = async (conversationId: number, request: PageRequest, replace: { focus: number | null; unread?: number } | null) => {
+      const before = get().threads[conversationId];
       update(conversationId, (thread) => ({ ...thread, loading: true, error: null }));
-      const result = await bridge.listMessages({ conversation_id: conversationId, ...(before ? { before } : {}) });
+      const result = await bridge.listMessages({ conversation_id: conversationId, ...request });
       if (!result.ok) {
         update(conversationId, (thread) => ({ ...thread, loading: false, error: result.error.message }));
         return;
       }
-      update(conversationId, (thread) => ({
-        ...withMessages(replace ? { ...EMPTY_THREAD, sendError: thread.sendError } : thread, result.value.messages),
-        nextBefore: result.value.next_before,
-        loading: false,
-      }));
+      const page = result.value;
+      update(conversationId, (thread) => {
+        if (replace) {
+          return {
+            ...withMessages({ ...EMPTY_THREAD, sendError: thread.sendError }, page.messages),
+            nextBefore: page.next_before,
+            nextAfter: page.next_after,
+            unreadFromId: firstUnread(page.messages, replace.unread ?? 0),
+            focus: { messageId: replace.focus, seq: thread.focus.seq + 1 },
+          };
+        }
+        // Another window replaced this one while the page was on its way.
+        if (before && thread.ids[0] !== before.ids[0] && thread.ids.at(-1) !== before.ids.at(-1)) return { ...thread, loading: false };
+        const extended = withMessages(thread, page.messages);
+        return request.before
+          ? { ...extended, nextBefore: page.next_before, loading: false }
+          : { ...extended, nextAfter: page.next_after, loading: false, missed: page.next_after === null ? 0 : thread.missed };
+      });
     };
 
     // The answer to a send: shows the error, or makes sure a new message is on screen. Changes to
@@ -99,11 +174,24 @@ export function createMessagesStore(bridge: BridgeApi) {
         set({ info: result.ok ? { messageId, value: result.value, error: null } : { messageId, value: null, error: result.error.message } });
       },
       hideInfo: () => set({ info: null }),
-      load: (conversationId) => fetchPage(conversationId, undefined, true),
-      async loadOlder(conversationId) {
-        const before = get().threads[conversationId]?.nextBefore;
-        if (before) await fetchPage(conversationId, before, false);
+      async open(conversationId, unreadCount) {
+        const kept = get().threads[conversationId];
+        // A conversation opened before keeps its window and place, unless it missed messages.
+        if (kept && kept.ids.length > 0 && !kept.error && unreadCount === 0) return;
+        // Enough of the newest history to reach the first unread message, up to a page's limit.
+        const limit = Math.min(200, Math.max(PAGE_SIZE, unreadCount + 10));
+        await fetchPage(conversationId, { limit }, { focus: null, unread: unreadCount });
       },
+      load: (conversationId) => fetchPage(conversationId, {}, { focus: null }),
+      async loadOlder(conversationId) {
+        const thread = get().threads[conversationId];
+        if (thread?.nextBefore && !thread.loading) await fetchPage(conversationId, { before: thread.nextBefore }, null);
+      },
+      async loadNewer(conversationId) {
+        const thread = get().threads[conversationId];
+        if (thread?.nextAfter && !thread.loading) await fetchPage(conversationId, { after: thread.nextAfter }, null);
+      },
+      jumpTo: (conversationId, messageId) => fetchPage(conversationId, { around: messageId }, { focus: messageId }),
       async send(conversationId, text, options) {
         // One id per press of Send: if the request is repeated, the gateway sends it only once.
         const request = {
@@ -125,37 +213,56 @@ export function createMessagesStore(bridge: BridgeApi) {
         await accept(conversationId, await bridge.reactToMessage({ message_id: messageId, emoji }));
       },
       apply(event) {
-        switch (event.type) {
-          case 'new_message':
-          case 'message_update':
-            if (!get().threads[event.conversation_id]) return;
-            update(event.conversation_id, (thread) => withMessages(thread, [event.message]));
-            return;
-          case 'status_update':
-            if (!get().threads[event.conversation_id]) return;
-            update(event.conversation_id, (thread) => {
-              const message = thread.byId[event.message_id];
-              // Replays and late events never move a tick backwards, here as in the gateway.
-              if (!message || !canAdvanceStatus(message.status, event.status)) return thread;
-              const changed: Message = { ...message, status: event.status, wamid: event.wamid ?? message.wamid };
-              if (event.error) changed.error = event.error;
-              return { ...thread, byId: { ...thread.byId, [message.id]: changed } };
-            });
-            return;
-          case 'conversation_removed':
-            set((state) => ({ threads: withoutKey(state.threads, event.conversation_id) }));
-            return;
-          case 'conversation_update':
-          case 'presence':
-          case 'typing':
-          case 'viewing':
-            return;
-          default:
-            assertNever(event);
+        get().applyMany([event]);
+      },
+      applyMany(events) {
+        const threads = get().threads;
+        let next: Record<number, Thread> | null = null;
+        const change = (conversationId: number, changeThread: (thread: Thread) => Thread) => {
+          const current = (next ?? threads)[conversationId];
+          if (!current) return;
+          next ??= { ...threads };
+          next[conversationId] = changeThread(current);
+        };
+        for (const event of events) {
+          switch (event.type) {
+            case 'new_message':
+              change(event.conversation_id, (thread) => {
+                if (thread.byId[event.message.id]) return withMessages(thread, [event.message]);
+                // A detached window (an older page) never takes live messages: they are counted.
+                return thread.nextAfter === null ? withMessages(thread, [event.message]) : { ...thread, missed: thread.missed + 1 };
+              });
+              break;
+            case 'message_update':
+              change(event.conversation_id, (thread) => (thread.byId[event.message.id] ? withMessages(thread, [event.message]) : thread));
+              break;
+            case 'status_update':
+              change(event.conversation_id, (thread) => {
+                const message = thread.byId[event.message_id];
+                // Replays and late events never move a tick backwards, here as in the gateway.
+                if (!message || !canAdvanceStatus(message.status, event.status)) return thread;
+                const changed: Message = { ...message, status: event.status, wamid: event.wamid ?? message.wamid };
+                if (event.error) changed.error = event.error;
+                // Only this message's record changes: its row re-renders, no other.
+                return { ...thread, byId: { ...thread.byId, [message.id]: changed } };
+              });
+              break;
+            case 'conversation_removed':
+              if ((next ?? threads)[event.conversation_id]) next = withoutKey(next ?? threads, event.conversation_id);
+              break;
+            case 'conversation_update':
+            case 'presence':
+            case 'typing':
+            case 'viewing':
+              break;
+            default:
+              assertNever(event);
+          }
         }
+        if (next) set({ threads: next });
       },
       async reloadAll() {
-        await Promise.all(Object.keys(get().threads).map((id) => fetchPage(Number(id), undefined, true)));
+        await Promise.all(Object.keys(get().threads).map((id) => fetchPage(Number(id), {}, { focus: null })));
       },
     };
   });

@@ -1,3 +1,4 @@
+import { createEventBatcher, PAGE_FRAMES, type FrameScheduler } from './event-batcher';
 import type { InboxStores } from './inbox-stores';
 
 /**
@@ -5,7 +6,7 @@ import type { InboxStores } from './inbox-stores';
  * event after that seq. Events that raced the load are replayed and applied idempotently, so
  * nothing between the load and the stream is lost.
  */
-export async function startSession(stores: InboxStores): Promise<() => void> {
+export async function startSession(stores: InboxStores, frames: FrameScheduler = PAGE_FRAMES): Promise<() => void> {
   const { bridge, conversations, messages, connection, team } = stores;
   const info = await bridge.getInfo({});
   if (!info.ok) {
@@ -16,17 +17,19 @@ export async function startSession(stores: InboxStores): Promise<() => void> {
   await conversations.getState().load();
   const snapshot = await bridge.getTeam({});
   if (snapshot.ok) team.getState().load(info.value.user, snapshot.value);
-  return bridge.stream(info.value.head_seq, {
+  // A frame's events in one update per store. Nothing is marked read here: only what the agent
+  // can see is (ConversationView), never a message that arrives while the window is hidden.
+  const batcher = createEventBatcher((events) => {
+    conversations.getState().applyMany(events);
+    messages.getState().applyMany(events);
+    for (const event of events) team.getState().apply(event);
+  }, frames);
+  const stop = bridge.stream(info.value.head_seq, {
     onEvent(event) {
-      conversations.getState().apply(event);
-      messages.getState().apply(event);
-      team.getState().apply(event);
-      const selected = conversations.getState().selectedId;
-      if (event.type === 'new_message' && event.message.direction === 'in' && event.conversation_id === selected) {
-        void bridge.markRead({ conversation_id: selected });
-      }
+      batcher.push(event);
     },
     onResync() {
+      batcher.flush();
       void conversations.getState().load();
       void messages.getState().reloadAll();
       void bridge.getTeam({}).then((result) => {
@@ -40,4 +43,8 @@ export async function startSession(stores: InboxStores): Promise<() => void> {
       connection.setState({ state: 'offline', unauthorized: true, error: 'the gateway refused the token' });
     },
   });
+  return () => {
+    stop();
+    batcher.stop();
+  };
 }

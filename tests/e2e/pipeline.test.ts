@@ -1,11 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { runCli, startCli, waitForListening, type CliProcess } from '../helpers/cli-process';
 import { startFakeGraph } from '../helpers/fake-graph';
 import { launchChromium } from './chromium';
+import { E2E_APP_SECRET, openInbox as openE2eInbox, serve, simulateOn, stopGateway, type E2eGateway } from './e2e-gateway';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -13,45 +13,26 @@ beforeAll(async () => {
 });
 afterAll(() => browser?.close());
 
-type Gateway = { cli: CliProcess; url: string; token: string; dataDir: string };
-
-async function serve(env: Record<string, string> = {}): Promise<Gateway> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'switchboard-e2e-'));
-  const cli = startCli(['serve', '--port', '0', '--data', dataDir], env);
-  const url = await waitForListening(cli);
-  const token = /^token (\S+)$/m.exec(cli.stdout())?.[1] ?? '';
-  return { cli, url, token, dataDir };
-}
+type Gateway = E2eGateway;
 
 let gateway: Gateway | null = null;
 let page: Page | null = null;
 afterEach(async () => {
   await page?.close();
   page = null;
-  if (gateway) {
-    gateway.cli.child.kill('SIGTERM');
-    await gateway.cli.exited;
-    rmSync(gateway.dataDir, { recursive: true, force: true });
-    gateway = null;
-  }
+  if (gateway) await stopGateway(gateway);
+  gateway = null;
 });
 
 async function simulate(args: string[], env: Record<string, string> = {}): Promise<string> {
   if (!gateway) throw new Error('no gateway');
-  const result = await runCli(['simulate', ...args, '--url', gateway.url, '--data', gateway.dataDir], env);
-  expect(result.stderr).toBe('');
-  return result.stdout;
+  return simulateOn(gateway, args, env);
 }
 
 async function openInbox(g: Gateway): Promise<{ page: Page; apiRequests: string[] }> {
-  const opened = await browser.newPage();
-  const apiRequests: string[] = [];
-  opened.on('request', (request) => {
-    if (new URL(request.url()).pathname.startsWith('/api/')) apiRequests.push(`${request.method()} ${new URL(request.url()).pathname}`);
-  });
-  await opened.goto(`${g.url}/#token=${g.token}`);
-  page = opened;
-  return { page: opened, apiRequests };
+  const opened = await openE2eInbox(browser, g);
+  page = opened.page;
+  return opened;
 }
 
 // Runs in the page (as a string: this file is typechecked without DOM types). Records every status
@@ -178,7 +159,7 @@ describe('failures in a real browser (sandbox that always fails)', () => {
 describe('the pipeline in a real browser (live mode against a fake Graph API)', () => {
   it('sends through the Graph API and moves the tick on each signed status webhook, never backwards', async () => {
     const graph = await startFakeGraph();
-    const secret = 'e2e-app-secret';
+    const secret = E2E_APP_SECRET;
     gateway = await serve({ WHATSAPP_ACCESS_TOKEN: 'EAAG-e2e', WHATSAPP_PHONE_NUMBER_ID: '200300400500', WHATSAPP_APP_SECRET: secret, WHATSAPP_GRAPH_URL: graph.url });
     try {
       const env = { WHATSAPP_APP_SECRET: secret, WHATSAPP_PHONE_NUMBER_ID: '200300400500' };
@@ -194,12 +175,15 @@ describe('the pipeline in a real browser (live mode against a fake Graph API)', 
       const textIndex = () => graph.requests.findIndex((r) => (r.body as { type?: string }).type === 'text');
       await vi.waitFor(() => expect(textIndex()).toBeGreaterThanOrEqual(0));
       expect(graph.requests[textIndex()]).toMatchObject({ path: '/v26.0/200300400500/messages', authorization: 'Bearer EAAG-e2e', body: { to: '+34600111222', text: { body: 'Yes, today.' } } });
-      // Opening the conversation sent a read receipt, typing showed the typing indicator (on_open policy).
-      expect(graph.requests.map((r) => r.body)).toEqual(
-        expect.arrayContaining([
-          { messaging_product: 'whatsapp', status: 'read', message_id: expect.stringMatching(/^wamid\./) },
-          { messaging_product: 'whatsapp', status: 'read', message_id: expect.stringMatching(/^wamid\./), typing_indicator: { type: 'text' } },
-        ]),
+      // Seeing the conversation (open, focused, at its newest message) sent a read receipt, and
+      // typing showed the typing indicator (on_open policy).
+      await vi.waitFor(() =>
+        expect(graph.requests.map((r) => r.body)).toEqual(
+          expect.arrayContaining([
+            { messaging_product: 'whatsapp', status: 'read', message_id: expect.stringMatching(/^wamid\./) },
+            { messaging_product: 'whatsapp', status: 'read', message_id: expect.stringMatching(/^wamid\./), typing_indicator: { type: 'text' } },
+          ]),
+        ),
       );
       // The fake Graph API numbers its answers in order.
       const wamid = `wamid.FAKE${textIndex() + 1}`;

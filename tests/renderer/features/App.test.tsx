@@ -5,6 +5,12 @@ import { conversation, FakeBridge, message } from '../fake-bridge';
 
 afterEach(cleanup);
 
+/** Live events are applied once per animation frame: sends them, then lets that frame run. */
+async function emitting(send: () => void): Promise<void> {
+  act(send);
+  await act(() => new Promise<void>((resolve) => requestAnimationFrame(() => resolve())));
+}
+
 function renderApp(bridge: FakeBridge | null, login = vi.fn(), logout = vi.fn()) {
   render(<App initialBridge={bridge} login={login} logout={logout} />);
   return { login, logout };
@@ -25,7 +31,7 @@ describe('App', () => {
     const bridge = new FakeBridge();
     renderApp(bridge);
     await screen.findByText('No conversations yet. Messages customers send appear here.');
-    act(() => bridge.emit({ type: 'conversation_update', seq: 11, conversation_id: 2, conversation: conversation({ id: 2, name: 'Ben', preview: 'hi there' }) }));
+    await emitting(() => bridge.emit({ type: 'conversation_update', seq: 11, conversation_id: 2, conversation: conversation({ id: 2, name: 'Ben', preview: 'hi there' }) }));
     expect(screen.getByTestId('conversation').textContent).toContain('hi there');
   });
 
@@ -35,24 +41,50 @@ describe('App', () => {
     renderApp(bridge);
     await screen.findByText('Sandbox');
     const incoming = message({ id: 7, text: 'are you open today?' });
-    act(() => bridge.emit({ type: 'new_message', seq: 11, conversation_id: 1, message: incoming, conversation: conversation({ preview: 'are you open today?', unread_count: 3 }) }));
+    await emitting(() => bridge.emit({ type: 'new_message', seq: 11, conversation_id: 1, message: incoming, conversation: conversation({ preview: 'are you open today?', unread_count: 3 }) }));
     expect(screen.getByTestId('conversation').textContent).toContain('are you open today?');
     expect(screen.getByTestId('conversation').textContent).toContain('3');
   });
 
-  it('opens a conversation, marks it read, and moves ticks as status events arrive', async () => {
+  it('opens a conversation, marks it read once the agent can see it, and moves ticks as status events arrive', async () => {
     const bridge = new FakeBridge();
-    bridge.conversations = [conversation()];
+    bridge.conversations = [conversation({ unread_count: 1 })];
+    vi.spyOn(document, 'hasFocus').mockReturnValue(true);
     bridge.messages[1] = [message(), message({ id: 2, direction: 'out', status: 'pending', wamid: null, text: 'on its way', timestamp: '2026-11-26T10:01:00.000Z' })];
     renderApp(bridge);
     fireEvent.click(await screen.findByTestId('conversation'));
     const bubble = (await screen.findByText('on its way')).closest('li') as HTMLElement;
     expect(within(bubble).getByRole('img').getAttribute('data-status')).toBe('pending');
-    expect(bridge.calls.some((call) => call.name === 'markRead')).toBe(true);
-    act(() => bridge.emit({ type: 'status_update', seq: 11, conversation_id: 1, message_id: 2, wamid: 'wamid.X', status: 'read' }));
+    await vi.waitFor(() => expect(bridge.calls.some((call) => call.name === 'markRead')).toBe(true));
+    vi.restoreAllMocks();
+    await emitting(() => bridge.emit({ type: 'status_update', seq: 11, conversation_id: 1, message_id: 2, wamid: 'wamid.X', status: 'read' }));
     expect(within(bubble).getByRole('img', { name: 'Read' })).toBeTruthy();
-    act(() => bridge.emit({ type: 'status_update', seq: 12, conversation_id: 1, message_id: 2, wamid: 'wamid.X', status: 'delivered' }));
+    await emitting(() => bridge.emit({ type: 'status_update', seq: 12, conversation_id: 1, message_id: 2, wamid: 'wamid.X', status: 'delivered' }));
     expect(within(bubble).getByRole('img', { name: 'Read' })).toBeTruthy();
+  });
+
+  it('never marks read while the window is not focused, and does once it is', async () => {
+    const bridge = new FakeBridge();
+    bridge.conversations = [conversation({ unread_count: 2 })];
+    bridge.messages[1] = [message({ text: 'first' }), message({ id: 2, text: 'second', timestamp: '2026-11-26T10:01:00.000Z' })];
+    const focused = vi.spyOn(document, 'hasFocus').mockReturnValue(false);
+    try {
+      renderApp(bridge);
+      fireEvent.click(await screen.findByTestId('conversation'));
+      await screen.findByText('second');
+      // The divider sits before the first of the two unread messages.
+      const rows = [...document.querySelectorAll('.timeline-item')].map((row) => row.textContent ?? '');
+      expect(rows.findIndex((row) => row === 'Unread messages')).toBe(rows.findIndex((row) => row.startsWith('first')) - 1);
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      expect(bridge.calls.some((call) => call.name === 'markRead')).toBe(false);
+      focused.mockReturnValue(true);
+      act(() => {
+        window.dispatchEvent(new Event('focus'));
+      });
+      await vi.waitFor(() => expect(bridge.calls.filter((call) => call.name === 'markRead')).toEqual([{ name: 'markRead', request: { conversation_id: 1 } }]));
+    } finally {
+      focused.mockRestore();
+    }
   });
 
   it('drops an erased conversation from the list and, if it was open, says why', async () => {
@@ -63,11 +95,11 @@ describe('App', () => {
     const rows = await screen.findAllByTestId('conversation');
     fireEvent.click(rows.find((row) => row.textContent?.includes('Ana')) as HTMLElement);
     await screen.findByText('my address is Calle Mayor 1');
-    act(() => bridge.emit({ type: 'conversation_removed', seq: 11, conversation_id: 1, reason: 'erased' }));
+    await emitting(() => bridge.emit({ type: 'conversation_removed', seq: 11, conversation_id: 1, reason: 'erased' }));
     expect(screen.queryByText('my address is Calle Mayor 1')).toBeNull();
     expect(screen.getAllByTestId('conversation').map((row) => row.textContent)).toEqual([expect.stringContaining('Ben')]);
     expect(screen.getByText('The conversation you had open was erased at the customer’s request.')).toBeTruthy();
-    act(() => bridge.emit({ type: 'conversation_removed', seq: 12, conversation_id: 2, reason: 'retention' }));
+    await emitting(() => bridge.emit({ type: 'conversation_removed', seq: 12, conversation_id: 2, reason: 'retention' }));
     expect(screen.queryAllByTestId('conversation')).toEqual([]);
   });
 
@@ -137,10 +169,10 @@ describe('App', () => {
     expect(screen.getByText('Forwarded')).toBeTruthy();
     expect(screen.getByText('From ad: Summer sale')).toBeTruthy();
     expect(screen.getByRole('alert').textContent).toBe('Message type unknown (131051)');
-    act(() => bridge.emit({ type: 'message_update', seq: 11, conversation_id: 1, message: { ...bridge.messages[1]![1]!, reactions: [{ emoji: '❤️', from: 'customer' }], edited_at: '2026-11-26T10:05:00.000Z' } }));
+    await emitting(() => bridge.emit({ type: 'message_update', seq: 11, conversation_id: 1, message: { ...bridge.messages[1]![1]!, reactions: [{ emoji: '❤️', from: 'customer' }], edited_at: '2026-11-26T10:05:00.000Z' } }));
     expect(screen.getByLabelText('Reactions').textContent).toBe('❤️');
     expect(screen.getByText('edited')).toBeTruthy();
-    act(() => bridge.emit({ type: 'message_update', seq: 12, conversation_id: 1, message: { ...bridge.messages[1]![1]!, text: '', content: {}, revoked: true } }));
+    await emitting(() => bridge.emit({ type: 'message_update', seq: 12, conversation_id: 1, message: { ...bridge.messages[1]![1]!, text: '', content: {}, revoked: true } }));
     expect(screen.getByText('This message was deleted')).toBeTruthy();
     expect(screen.queryByText('I saw your ad')).toBeNull();
   });
@@ -167,7 +199,7 @@ describe('App', () => {
       fireEvent.click(await screen.findByTestId('conversation'));
       await vi.waitFor(() => expect(bridge.signals).toContainEqual({ type: 'viewing', conversation_id: 1 }));
       const soon = (ms: number) => new Date(Date.now() + ms).toISOString();
-      act(() => {
+      await emitting(() => {
         bridge.emit({ type: 'presence', seq: 11, user: 'ana', state: 'online' });
         bridge.emit({ type: 'viewing', seq: 12, user: 'ana', conversation_id: 1, expires_at: soon(20_000) });
         bridge.emit({ type: 'typing', seq: 13, user: 'ana', conversation_id: 1, expires_at: soon(6_000) });
@@ -181,9 +213,9 @@ describe('App', () => {
       });
       expect(screen.queryByText('ana is typing…')).toBeNull();
       expect(screen.getByText('ana is also viewing')).toBeTruthy();
-      act(() => bridge.emit({ type: 'viewing', seq: 15, user: 'ana', conversation_id: null, expires_at: soon(20_000) }));
+      await emitting(() => bridge.emit({ type: 'viewing', seq: 15, user: 'ana', conversation_id: null, expires_at: soon(20_000) }));
       expect(screen.queryByText('ana is also viewing')).toBeNull();
-      act(() => bridge.emit({ type: 'presence', seq: 16, user: 'ana', state: 'offline' }));
+      await emitting(() => bridge.emit({ type: 'presence', seq: 16, user: 'ana', state: 'offline' }));
       expect(within(screen.getByRole('list', { name: 'Agents' })).queryByText('ana')).toBeNull();
     } finally {
       vi.useRealTimers();

@@ -1,0 +1,197 @@
+import { useCallback, useLayoutEffect, useMemo, useRef, type ReactElement } from 'react';
+import { Virtualizer, type CacheSnapshot, type CustomContainerComponentProps, type CustomItemComponentProps, type VirtualizerHandle } from 'virtua';
+
+/**
+ * Where the view goes when a new focus is given (a new object): an item (centred, or at the top,
+ * `offset` pixels into it), or the bottom (`index` null). `seq` names the window it belongs to.
+ */
+export type TimelineFocus = { index: number | null; align: 'center' | 'start'; offset?: number; seq: number };
+
+/**
+ * Where a timeline was left: the key at the top of the view and how far into it, with the row
+ * sizes measured then (so coming back lands on the same pixel), or the bottom.
+ */
+export type TimelinePlace = { stuck: true } | { stuck: false; key: string; offset: number; sizes: CacheSnapshot; rows: number };
+
+/** What the timeline tells its owner. */
+export type TimelineEvents = {
+  /** Less than a screen of loaded history remains above. */
+  onNearStart(): void;
+  /** Less than a screen remains below, in a window detached from the tail. */
+  onNearEnd(): void;
+  /** The agent is (or stopped being) at the newest message of the tail: new messages follow only then. */
+  onStuckChange(stuck: boolean): void;
+  /** The timeline is going away (another conversation opens): where it was, to come back to. */
+  onLeave(place: TimelinePlace): void;
+};
+
+/** Pixels from an end at which the next page is fetched: about a screen, so it arrives before it shows. */
+const FETCH_MARGIN_PX = 800;
+/** How long after the agent's own wheel, touch or key scroll the view is left alone. */
+const HAND_SETTLE_MS = 700;
+/** Sub-pixel sums under browser zoom: "at the bottom" allows this much. */
+const BOTTOM_SLACK_PX = 2;
+
+/**
+ * The one virtual list of the app's timelines (virtua): only the rows near the viewport are
+ * mounted, each measured as it renders and remembered by key, so a row that grows (a photo that
+ * loads) moves nothing above it. Anchoring follows one rule at a time: a focus (jump target,
+ * unread divider, or the bottom) when it changes; otherwise a prepend keeps the view where it is
+ * (virtua's `shift`, only on the render that inserts at the start), and a view stuck at the bottom
+ * of the live tail follows new rows. Pages load by themselves near either end.
+ */
+export function VirtualTimeline(props: {
+  keys: readonly string[];
+  /** The row of a key: an element keyed by it (sizes are remembered by key). */
+  renderItem: (key: string, index: number) => ReactElement;
+  focus: TimelineFocus;
+  /** Whether the window holds the newest message (a detached window never sticks to the bottom). */
+  atTail: boolean;
+  label: string;
+  events: TimelineEvents;
+  /** Row sizes measured when the same rows were last shown (a conversation opened again). */
+  sizes?: CacheSnapshot;
+}) {
+  const { keys, renderItem, focus, atTail, label, events, sizes } = props;
+  const handle = useRef<VirtualizerHandle>(null);
+  const scroller = useRef<HTMLDivElement>(null);
+  const stuck = useRef(focus.index === null);
+  // When the agent last moved the view by hand: following the bottom waits for that to settle.
+  const handledAt = useRef(0);
+  const appliedFocus = useRef<TimelineFocus | null>(null);
+  const previousKeys = useRef<readonly string[]>([]);
+
+  // Rows came in above and none below (an older page; its day separator may stay first): keep the
+  // view's distance from the end, so what is on screen does not move.
+  const previous = previousKeys.current;
+  const shift = previous.length > 0 && keys.length > previous.length && keys.at(-1) === previous.at(-1) && keys[0] !== previous[1];
+
+  const setStuck = useCallback(
+    (value: boolean) => {
+      if (stuck.current === value) return;
+      stuck.current = value;
+      events.onStuckChange(value);
+    },
+    [events],
+  );
+
+  useLayoutEffect(() => {
+    const list = handle.current;
+    const last = keys.length - 1;
+    previousKeys.current = keys;
+    if (!list || last < 0) return;
+    if (appliedFocus.current !== focus) {
+      appliedFocus.current = focus;
+      if (focus.index === null) {
+        list.scrollToIndex(last, { align: 'end' });
+        setStuck(atTail);
+      } else {
+        list.scrollToIndex(focus.index, { align: focus.align, ...(focus.offset ? { offset: focus.offset } : {}) });
+        setStuck(false);
+        // A short thread shows its newest message wherever the focus is: then it is at the bottom.
+        requestAnimationFrame(() => checkBottom());
+      }
+      return;
+    }
+    if (stuck.current && atTail && !recentlyHandled()) list.scrollToIndex(last, { align: 'end' });
+    // Still near the start after a page came in (or the view is shorter than a screen): the next.
+    else if (list.scrollOffset < FETCH_MARGIN_PX) requestAnimationFrame(() => events.onNearStart());
+  }, [keys, focus, atTail, setStuck, events]);
+
+  // Remember the place when leaving: the row at the top of the view, by key, not by pixels.
+  const latest = useRef({ keys, events });
+  latest.current = { keys, events };
+  useLayoutEffect(
+    () => () => {
+      const list = handle.current;
+      const { keys: shown, events: owner } = latest.current;
+      if (!list || stuck.current || shown.length === 0) {
+        owner.onLeave({ stuck: true });
+        return;
+      }
+      const index = list.findItemIndex(list.scrollOffset);
+      owner.onLeave({ stuck: false, key: shown[index] ?? shown[0] ?? '', offset: list.scrollOffset - list.getItemOffset(index), sizes: list.cache, rows: shown.length });
+    },
+    [],
+  );
+
+  const distanceFromBottom = (offset: number): number => {
+    const list = handle.current;
+    return list ? list.scrollSize - list.viewportSize - offset : Infinity;
+  };
+  function checkBottom(): void {
+    const list = handle.current;
+    if (list) setStuck(atTail && distanceFromBottom(list.scrollOffset) <= BOTTOM_SLACK_PX);
+  }
+
+  const onScroll = (offset: number) => {
+    const fromBottom = distanceFromBottom(offset);
+    // Mid-gesture, passing the bottom does not re-attach it; the gesture's end decides.
+    if (!recentlyHandled() || fromBottom > BOTTOM_SLACK_PX) setStuck(atTail && fromBottom <= BOTTOM_SLACK_PX);
+  };
+
+  // Pages are asked for once a scroll comes to rest: a page inserted while the browser still
+  // animates a wheel or fling would be compensated against a position the animation then overrides.
+  const onScrollEnd = () => {
+    const list = handle.current;
+    if (!list) return;
+    checkBottom();
+    if (list.scrollOffset < FETCH_MARGIN_PX) events.onNearStart();
+    if (!atTail && distanceFromBottom(list.scrollOffset) < FETCH_MARGIN_PX) events.onNearEnd();
+  };
+
+  // A row that grew or shrank (media, an edit) while stuck: stay on the newest. Not stuck: the
+  // newest may have come into view (a short thread), which counts as at the bottom.
+  const onResize = () => {
+    if (stuck.current && atTail && keys.length > 0 && !recentlyHandled()) handle.current?.scrollToIndex(keys.length - 1, { align: 'end' });
+    else checkBottom();
+  };
+
+  // A list with its name; rows are its items (only the mounted ones exist: aria-setsize is unknown).
+  const List = useMemo(
+    () =>
+      function TimelineList({ style, children, ref }: CustomContainerComponentProps) {
+        return (
+          <ol ref={ref} style={style} className="timeline-list" aria-label={label}>
+            {children}
+          </ol>
+        );
+      },
+    [label],
+  );
+
+  // The agent reaching for older messages lets go of the bottom at once, before the scroll event
+  // arrives: otherwise a row that resizes meanwhile (a tick, a photo) would pull the view back down.
+  const letGo = (upward: boolean) => {
+    handledAt.current = performance.now();
+    if (upward) setStuck(false);
+  };
+  // A wheel scroll animates for a while after its event: no automatic scroll may cut across it.
+  function recentlyHandled(): boolean {
+    return performance.now() - handledAt.current < HAND_SETTLE_MS;
+  }
+
+  return (
+    <div
+      className="timeline"
+      ref={scroller}
+      onWheel={(event) => letGo(event.deltaY < 0)}
+      onTouchMove={() => letGo(true)}
+      onKeyDown={(event) => letGo(['ArrowUp', 'PageUp', 'Home'].includes(event.key))}
+    >
+      {/* Pushes a short thread to the bottom, where chats start. */}
+      <div className="timeline-spacer" />
+      <Virtualizer ref={handle} scrollRef={scroller} data={keys} cache={sizes} shift={shift} onScroll={onScroll} onScrollEnd={onScrollEnd} onResize={onResize} as={List} item={TimelineItem} bufferSize={400}>
+        {renderItem}
+      </Virtualizer>
+    </div>
+  );
+}
+
+function TimelineItem({ style, children, ref }: CustomItemComponentProps) {
+  return (
+    <li ref={ref} style={style} className="timeline-item">
+      {children}
+    </li>
+  );
+}

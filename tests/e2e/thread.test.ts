@@ -1,0 +1,167 @@
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from './chromium';
+import { callApi, openInbox, postWebhook, serve, stopGateway, type E2eGateway } from './e2e-gateway';
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(() => browser?.close());
+
+let gateway: E2eGateway | null = null;
+let page: Page | null = null;
+afterEach(async () => {
+  await page?.close();
+  page = null;
+  if (gateway) await stopGateway(gateway);
+  gateway = null;
+});
+
+const PHONE = '200300400500';
+const DAY_S = 24 * 60 * 60;
+
+/** `count` inbound texts from one customer, `perDay` a day ending now, in webhooks of 100 messages. */
+async function history(g: E2eGateway, from: string, name: string, count: number, perDay = 400): Promise<void> {
+  const now = Math.floor(Date.now() / 1000);
+  const start = now - Math.ceil(count / perDay) * DAY_S;
+  const step = Math.floor(DAY_S / perDay);
+  for (let first = 0; first < count; first += 100) {
+    const messages = Array.from({ length: Math.min(100, count - first) }, (_, offset) => {
+      const n = first + offset;
+      return { from, id: `wamid.${from}.${n}`, timestamp: String(start + n * step), type: 'text', text: { body: `message ${n} from ${name}` } };
+    });
+    await postWebhook(g, {
+      object: 'whatsapp_business_account',
+      entry: [{ id: 'waba', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { phone_number_id: PHONE }, contacts: [{ profile: { name }, wa_id: from }], messages } }] }],
+    });
+  }
+}
+
+async function markAllRead(g: E2eGateway): Promise<void> {
+  const conversations = (await (await callApi(g, '/api/conversations')).json()) as { id: number }[];
+  for (const { id } of conversations) await callApi(g, `/api/conversations/${id}/read`, { method: 'POST' });
+}
+
+async function say(g: E2eGateway, from: string, name: string, text: string): Promise<void> {
+  await postWebhook(g, {
+    object: 'whatsapp_business_account',
+    entry: [
+      {
+        id: 'waba',
+        changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { phone_number_id: PHONE }, contacts: [{ profile: { name }, wa_id: from }], messages: [{ from, id: `wamid.${from}.${text}`, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body: text } }] } }],
+      },
+    ],
+  });
+}
+
+// Where a message's bubble is relative to the timeline's viewport: inside it, above or below (or absent).
+async function placeOf(p: Page, text: string): Promise<'visible' | 'above' | 'below' | 'absent'> {
+  return p.evaluate(`(() => {
+    const bubble = [...document.querySelectorAll('[data-testid="message"]')].find((el) => el.querySelector('.bubble-text')?.textContent === ${JSON.stringify(text)});
+    if (!bubble) return 'absent';
+    const view = document.querySelector('.timeline').getBoundingClientRect();
+    const box = bubble.getBoundingClientRect();
+    if (box.bottom <= view.top) return 'above';
+    if (box.top >= view.bottom) return 'below';
+    return 'visible';
+  })()`);
+}
+
+// The text and top of the first message fully in view.
+async function firstInView(p: Page): Promise<{ text: string; top: number }> {
+  return p.evaluate(`(() => {
+    const view = document.querySelector('.timeline').getBoundingClientRect();
+    const bubble = [...document.querySelectorAll('[data-testid="message"]')].find((el) => el.getBoundingClientRect().top >= view.top);
+    return { text: bubble.querySelector('.bubble-text').textContent, top: Math.round(bubble.getBoundingClientRect().top) };
+  })()`);
+}
+
+describe('the thread in a real browser', () => {
+  it('opens a long thread at its newest message and stays pinned as messages arrive; scrolled up, a pill counts them instead', async () => {
+    gateway = await serve({ SWITCHBOARD_SANDBOX_SEED: '0' });
+    await history(gateway, '34611000001', 'Ana', 2_400);
+    await markAllRead(gateway);
+    ({ page } = await openInbox(browser, gateway));
+    await page.getByTestId('conversation').filter({ hasText: 'Ana' }).click();
+    await expect.poll(() => placeOf(page as Page, 'message 2399 from Ana')).toBe('visible');
+    // Every bubble has its time (the day is a separator row above each day's first message).
+    const bubbles = page.locator('[data-testid="message"]');
+    expect(await bubbles.count()).toBe(await bubbles.locator('time').count());
+    // Not 2,400 rows in the page: only those near the viewport are mounted.
+    expect(await page.locator('[data-testid="message"]').count()).toBeLessThan(80);
+
+    await say(gateway, '34611000001', 'Ana', 'are you there?');
+    await expect.poll(() => placeOf(page as Page, 'are you there?')).toBe('visible');
+    await page.getByRole('textbox', { name: 'Reply' }).fill('Yes, here.');
+    await page.getByRole('textbox', { name: 'Reply' }).press('Enter');
+    await expect.poll(() => placeOf(page as Page, 'Yes, here.')).toBe('visible');
+
+    // The agent scrolls up with the wheel while the reply's ticks still change.
+    await page.locator('.timeline').hover();
+    await page.mouse.wheel(0, -1_500);
+    await page.waitForTimeout(300);
+    await say(gateway, '34611000001', 'Ana', 'hello again');
+    await page.getByRole('button', { name: '1 new message ↓' }).waitFor();
+    expect(await placeOf(page, 'hello again')).not.toBe('visible');
+    await page.screenshot({ path: path.join(os.tmpdir(), 'switchboard-e2e-thread-pill.png') });
+    await page.getByRole('button', { name: '1 new message ↓' }).click();
+    await expect.poll(() => placeOf(page as Page, 'hello again')).toBe('visible');
+  });
+
+  it('loads older history by itself as the agent scrolls up, without moving what is on screen', async () => {
+    gateway = await serve({ SWITCHBOARD_SANDBOX_SEED: '0' });
+    await history(gateway, '34611000002', 'Bea', 1_000);
+    await markAllRead(gateway);
+    ({ page } = await openInbox(browser, gateway));
+    await page.getByTestId('conversation').filter({ hasText: 'Bea' }).click();
+    await expect.poll(() => placeOf(page as Page, 'message 999 from Bea')).toBe('visible');
+    // Scroll up step by step; each time a page lands above, the first message in view stays put.
+    for (let step = 0; step < 25; step += 1) {
+      const before = await firstInView(page);
+      const requests = await page.evaluate('performance.getEntriesByType("resource").length');
+      await page.locator('.timeline').evaluate((el) => el.scrollBy(0, -300));
+      await page.waitForTimeout(150);
+      const after = await firstInView(page);
+      const loaded = (await page.evaluate('performance.getEntriesByType("resource").length')) !== requests;
+      if (loaded) {
+        // The message that was first in view is where the scroll put it, not pushed by the new page.
+        const again = await page.evaluate(`(() => {
+          const bubble = [...document.querySelectorAll('[data-testid="message"]')].find((el) => el.querySelector('.bubble-text')?.textContent === ${JSON.stringify(before.text)});
+          return bubble ? Math.round(bubble.getBoundingClientRect().top) : null;
+        })()`);
+        expect(again).toBe(before.top + 300);
+      }
+      expect(after.text).not.toBe('');
+    }
+    // About 170 messages further up than where it opened, all of them loaded on the way.
+    expect(Number(/message (\d+)/.exec((await firstInView(page)).text)?.[1])).toBeLessThan(850);
+    await page.screenshot({ path: path.join(os.tmpdir(), 'switchboard-e2e-thread-older.png') });
+  });
+
+  it('opens at the first unread message under an "Unread messages" divider, and keeps each conversation’s place', async () => {
+    gateway = await serve({ SWITCHBOARD_SANDBOX_SEED: '0' });
+    await history(gateway, '34611000003', 'Caro', 600);
+    await history(gateway, '34611000004', 'Dani', 300);
+    await markAllRead(gateway);
+    for (const text of ['unread one', 'unread two', 'unread three']) await say(gateway, '34611000003', 'Caro', text);
+    ({ page } = await openInbox(browser, gateway));
+    await page.getByTestId('conversation').filter({ hasText: 'Caro' }).click();
+    await page.getByRole('separator').filter({ hasText: 'Unread messages' }).waitFor();
+    await expect.poll(() => placeOf(page as Page, 'unread one')).toBe('visible');
+    await page.screenshot({ path: path.join(os.tmpdir(), 'switchboard-e2e-thread-unread.png') });
+    // Seen (focused, newest on screen): marked read, the badge goes.
+    await expect.poll(() => (page as Page).getByTestId('conversation').filter({ hasText: 'Caro' }).locator('.unread').count()).toBe(0);
+
+    await page.locator('.timeline').evaluate((el) => el.scrollBy(0, -2_000));
+    await page.waitForTimeout(300);
+    const left = await firstInView(page);
+    await page.getByTestId('conversation').filter({ hasText: 'Dani' }).click();
+    await expect.poll(() => placeOf(page as Page, 'message 299 from Dani')).toBe('visible');
+    await page.getByTestId('conversation').filter({ hasText: 'Caro' }).click();
+    const number = (text: string) => Number(/message (\d+)/.exec(text)?.[1]);
+    await expect.poll(async () => Math.abs(number((await firstInView(page as Page)).text) - number(left.text))).toBeLessThanOrEqual(1);
+  });
+});
