@@ -26,8 +26,11 @@ export function MessageBubble({
   onReact,
   onQuote,
   quoted,
+  target = false,
 }: {
   message: Message;
+  /** The message a search result or a quote opened. */
+  target?: boolean;
   /** Quote this message in the reply (it needs a wamid). */
   onQuote?: (message: Message) => void;
   /** The text of the message this one replies to, when it is loaded. */
@@ -40,7 +43,11 @@ export function MessageBubble({
   const outgoing = message.direction === 'out';
   const unsupported = message.content.unsupported_type !== undefined;
   return (
-    <div className={`bubble bubble-${message.direction}${message.revoked ? ' bubble-revoked' : ''}`} data-message-id={message.id} data-testid="message">
+    <div
+      className={`bubble bubble-${message.direction}${message.revoked ? ' bubble-revoked' : ''}${target ? ' bubble-target' : ''}`}
+      data-message-id={message.id}
+      data-testid="message"
+    >
       {message.content.forwarded && (
         <span className="bubble-label">{message.content.forwarded === 'frequently_forwarded' ? 'Forwarded many times' : 'Forwarded'}</span>
       )}

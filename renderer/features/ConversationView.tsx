@@ -15,6 +15,8 @@ import { timelineKeys } from './timeline-keys';
 import { useAgentSignals } from './use-agent-signals';
 import { useExpiringNow } from './use-expiring-now';
 import { useReadWhenSeen } from './use-read-when-seen';
+import { isCommandKey, useWindowKeys } from './use-shortcut';
+import { ThreadSearch } from '../components/ThreadSearch';
 
 // Where each conversation was left, so switching back returns to the same message.
 const places = new Map<number, TimelinePlace>();
@@ -35,6 +37,8 @@ type RowActions = {
 /** One message row: it selects its own message, so a tick on another message never renders it. */
 const MessageRow = memo(function MessageRow({ conversationId, messageId, actions }: { conversationId: number; messageId: number; actions: RowActions }) {
   const message = useMessages((state) => state.threads[conversationId]?.byId[messageId]);
+  // The message a search result or a quote opened: marked so the eye finds it.
+  const target = useMessages((state) => state.threads[conversationId]?.focus.messageId === messageId);
   const quoted = useMessages((state) => {
     const replyTo = message?.reply_to;
     if (!replyTo) return null;
@@ -45,6 +49,7 @@ const MessageRow = memo(function MessageRow({ conversationId, messageId, actions
   if (!message) return null;
   return (
     <MessageBubble
+      target={target}
       message={message}
       onShowInfo={actions.showInfo}
       onRetry={actions.retry}
@@ -87,6 +92,13 @@ export function ConversationView({ conversationId }: { conversationId: number })
   const typing = useTeam(useShallow((state) => typingIn(state, conversationId, now)));
   const viewers = useTeam(useShallow((state) => viewersOf(state, conversationId, now)));
   const [stuck, setStuck] = useState(true);
+  const [finding, setFinding] = useState(false);
+  // Ctrl/Cmd+F searches this conversation (instead of the browser's find, which sees only the mounted rows).
+  useWindowKeys((event) => {
+    if (!isCommandKey(event, 'f')) return;
+    event.preventDefault();
+    setFinding(true);
+  });
   // The newest message when the agent scrolled away from the bottom: those after it are new to them.
   const [lastSeenId, setLastSeenId] = useState<number | null>(null);
   const [bottomRequests, setBottomRequests] = useState(0);
@@ -187,6 +199,16 @@ export function ConversationView({ conversationId }: { conversationId: number })
         <ActivityLine typing={typing} viewers={viewers} />
         <ExportMenu conversationId={conversationId} />
       </header>
+      {finding && (
+        <ThreadSearch
+          conversationId={conversationId}
+          onGoTo={(messageId) => {
+            places.delete(conversationId);
+            void store.getState().jumpTo(conversationId, messageId);
+          }}
+          onClose={() => setFinding(false)}
+        />
+      )}
       {thread.error && (
         <p className="load-error" role="alert">
           Could not load messages: {thread.error}

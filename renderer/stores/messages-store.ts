@@ -176,7 +176,9 @@ export function createMessagesStore(bridge: BridgeApi) {
       hideInfo: () => set({ info: null }),
       async open(conversationId, unreadCount) {
         const kept = get().threads[conversationId];
-        // A conversation opened before keeps its window and place, unless it missed messages.
+        // A conversation opened before keeps its window and place, unless it missed messages; a
+        // window just opened on a search result or a quote stays, whatever is unread.
+        if (kept && (kept.loading || kept.focus.messageId !== null)) return;
         if (kept && kept.ids.length > 0 && !kept.error && unreadCount === 0) return;
         // Enough of the newest history to reach the first unread message, up to a page's limit.
         const limit = Math.min(200, Math.max(PAGE_SIZE, unreadCount + 10));

@@ -23,15 +23,15 @@ afterEach(async () => {
 const PHONE = '200300400500';
 const DAY_S = 24 * 60 * 60;
 
-/** `count` inbound texts from one customer, `perDay` a day ending now, in webhooks of 100 messages. */
-async function history(g: E2eGateway, from: string, name: string, count: number, perDay = 400): Promise<void> {
+/** `count` inbound texts from one customer, `perDay` a day ending now, in webhooks of 100 messages; `extra` adds words to some. */
+async function history(g: E2eGateway, from: string, name: string, count: number, perDay = 400, extra: Record<number, string> = {}): Promise<void> {
   const now = Math.floor(Date.now() / 1000);
   const start = now - Math.ceil(count / perDay) * DAY_S;
   const step = Math.floor(DAY_S / perDay);
   for (let first = 0; first < count; first += 100) {
     const messages = Array.from({ length: Math.min(100, count - first) }, (_, offset) => {
       const n = first + offset;
-      return { from, id: `wamid.${from}.${n}`, timestamp: String(start + n * step), type: 'text', text: { body: `message ${n} from ${name}` } };
+      return { from, id: `wamid.${from}.${n}`, timestamp: String(start + n * step), type: 'text', text: { body: `message ${n} from ${name}${extra[n] ?? ''}` } };
     });
     await postWebhook(g, {
       object: 'whatsapp_business_account',
@@ -163,5 +163,40 @@ describe('the thread in a real browser', () => {
     await page.getByTestId('conversation').filter({ hasText: 'Caro' }).click();
     const number = (text: string) => Number(/message (\d+)/.exec(text)?.[1]);
     await expect.poll(async () => Math.abs(number((await firstInView(page as Page)).text) - number(left.text))).toBeLessThanOrEqual(1);
+  });
+
+  it('finds a message anywhere with Ctrl+K and opens the thread centred on it, then Ctrl+F steps through matches in the thread', async () => {
+    gateway = await serve({ SWITCHBOARD_SANDBOX_SEED: '0' });
+    await history(gateway, '34611000005', 'Eva', 2_000, 400, { 120: ', parcel ZX4471' });
+    await history(gateway, '34611000006', 'Fede', 50);
+    await markAllRead(gateway);
+    ({ page } = await openInbox(browser, gateway));
+    await page.getByTestId('conversation').first().waitFor();
+    await page.keyboard.press('Control+k');
+    const box = page.getByRole('combobox', { name: 'Search conversations and messages' });
+    await box.fill('zx44');
+    const hit = page.getByRole('option').filter({ hasText: 'message 120 from Eva, parcel ZX4471' });
+    await hit.waitFor();
+    expect(await hit.locator('mark').first().textContent()).toBe('ZX44');
+    await page.screenshot({ path: path.join(os.tmpdir(), 'switchboard-e2e-search.png') });
+    await box.press('Enter');
+    // Far back in a long thread, opened on it, marked, older and newer messages around it.
+    await expect.poll(() => placeOf(page as Page, 'message 120 from Eva, parcel ZX4471')).toBe('visible');
+    expect(await page.locator('.bubble-target .bubble-text').textContent()).toBe('message 120 from Eva, parcel ZX4471');
+    expect(await placeOf(page, 'message 1999 from Eva')).toBe('absent');
+    await page.getByRole('button', { name: 'Latest ↓' }).waitFor();
+    await page.screenshot({ path: path.join(os.tmpdir(), 'switchboard-e2e-search-opened.png') });
+
+    await page.keyboard.press('Control+f');
+    const inThread = page.getByRole('searchbox', { name: 'Search this conversation' });
+    await inThread.fill('from Eva');
+    await inThread.press('Enter');
+    await page.getByRole('status').filter({ hasText: /^1 of 100\+$/ }).waitFor();
+    await expect.poll(() => placeOf(page as Page, 'message 1999 from Eva')).toBe('visible');
+    await page.getByRole('button', { name: 'Older match' }).click();
+    await expect.poll(() => placeOf(page as Page, 'message 1998 from Eva')).toBe('visible');
+    expect(await page.locator('.bubble-target .bubble-text').textContent()).toBe('message 1998 from Eva');
+    // "Latest" leaves the found message for the newest page.
+    await page.keyboard.press('Escape');
   });
 });

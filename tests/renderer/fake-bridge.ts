@@ -1,5 +1,5 @@
 import type { AgentSignal, BridgeApi, StreamHandlers } from '../../renderer/bridge/bridge-api';
-import type { Conversation, MediaLink, Message, Result, ServerEvent, Team } from '../../shared/contract';
+import type { Conversation, MediaLink, Message, Result, SearchHit, ServerEvent, Team } from '../../shared/contract';
 
 /** An in-memory BridgeApi: tests set its data, push events and read what was called. */
 export class FakeBridge implements BridgeApi {
@@ -29,7 +29,8 @@ export class FakeBridge implements BridgeApi {
   listConversations = () => this.record('listConversations', {}, { ok: true, value: this.conversations });
   listMessages = (request: { conversation_id: number }) =>
     this.record('listMessages', request, { ok: true, value: { messages: this.messages[request.conversation_id] ?? [], next_before: null, next_after: null } });
-  searchMessages = (request: { q: string }) => this.record('searchMessages', request, { ok: true, value: { hits: [], next_before: null } });
+  searchHits: SearchHit[] = [];
+  searchMessages = (request: { q: string }) => this.record('searchMessages', request, { ok: true, value: { hits: this.searchHits, next_before: null } });
   sendMessage = (request: { conversation_id: number; text: string }) => this.record('sendMessage', request, this.sendResult(request.text));
   markRead = (request: { conversation_id: number }) => {
     const conversation = this.conversations.find((c) => c.id === request.conversation_id);
