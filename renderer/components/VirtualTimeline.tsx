@@ -93,7 +93,7 @@ export function VirtualTimeline(props: {
       }
       return;
     }
-    if (stuck.current && atTail && !recentlyHandled()) list.scrollToIndex(last, { align: 'end' });
+    if (stuck.current && atTail && !recentlyHandled()) followBottom();
     // Still near the start after a page came in (or the view is shorter than a screen): the next.
     else if (list.scrollOffset < FETCH_MARGIN_PX) requestAnimationFrame(() => events.onNearStart());
   }, [keys, focus, atTail, setStuck, events]);
@@ -115,6 +115,11 @@ export function VirtualTimeline(props: {
     [],
   );
 
+  // To the newest row; virtua re-aims while the rows it lands on are measured.
+  function followBottom(): void {
+    if (keys.length > 0) handle.current?.scrollToIndex(keys.length - 1, { align: 'end' });
+  }
+
   const distanceFromBottom = (offset: number): number => {
     const list = handle.current;
     return list ? list.scrollSize - list.viewportSize - offset : Infinity;
@@ -125,6 +130,13 @@ export function VirtualTimeline(props: {
   }
 
   const onScroll = (offset: number) => {
+    const list = handle.current;
+    // The agent's own scroll: whatever virtua was still aiming at (a follow of the bottom, re-aimed
+    // as rows are measured) now aims at the row the agent has on top, so it holds still.
+    if (list && recentlyHandled()) {
+      const index = list.findItemIndex(offset);
+      list.scrollToIndex(index, { align: 'start', offset: offset - list.getItemOffset(index) });
+    }
     const fromBottom = distanceFromBottom(offset);
     // Mid-gesture, passing the bottom does not re-attach it; the gesture's end decides.
     if (!recentlyHandled() || fromBottom > BOTTOM_SLACK_PX) setStuck(atTail && fromBottom <= BOTTOM_SLACK_PX);
@@ -143,7 +155,7 @@ export function VirtualTimeline(props: {
   // A row that grew or shrank (media, an edit) while stuck: stay on the newest. Not stuck: the
   // newest may have come into view (a short thread), which counts as at the bottom.
   const onResize = () => {
-    if (stuck.current && atTail && keys.length > 0 && !recentlyHandled()) handle.current?.scrollToIndex(keys.length - 1, { align: 'end' });
+    if (stuck.current && atTail && keys.length > 0 && !recentlyHandled()) followBottom();
     else checkBottom();
   };
 

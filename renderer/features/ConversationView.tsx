@@ -80,6 +80,7 @@ export function ConversationView({ conversationId }: { conversationId: number })
         error: found?.error ?? null,
         sendError: found?.sendError ?? null,
         missed: found?.missed ?? 0,
+        arrivals: found?.arrivals ?? 0,
       };
     }),
   );
@@ -99,8 +100,8 @@ export function ConversationView({ conversationId }: { conversationId: number })
     event.preventDefault();
     setFinding(true);
   });
-  // The newest message when the agent scrolled away from the bottom: those after it are new to them.
-  const [lastSeenId, setLastSeenId] = useState<number | null>(null);
+  // How many customer messages had arrived when the agent scrolled away: those since are new to them.
+  const [arrivalsSeen, setArrivalsSeen] = useState<number | null>(null);
   const [bottomRequests, setBottomRequests] = useState(0);
   const bottomSeq = useRef(-1);
 
@@ -136,7 +137,7 @@ export function ConversationView({ conversationId }: { conversationId: number })
       onNearEnd: () => void loadNewer(conversationId),
       onStuckChange: (value) => {
         setStuck(value);
-        setLastSeenId(value ? null : (store.getState().threads[conversationId]?.ids.at(-1) ?? null));
+        setArrivalsSeen(value ? null : (store.getState().threads[conversationId]?.arrivals ?? 0));
       },
       onLeave: (place) => places.set(conversationId, place),
     }),
@@ -176,8 +177,7 @@ export function ConversationView({ conversationId }: { conversationId: number })
   );
 
   useReadWhenSeen(conversationId, stuck && atTail && (ids?.length ?? 0) > 0);
-  const seenIndex = lastSeenId === null || !ids ? -1 : ids.indexOf(lastSeenId);
-  const newBelow = (seenIndex >= 0 && ids ? ids.length - seenIndex - 1 : 0) + thread.missed;
+  const newBelow = arrivalsSeen === null ? thread.missed : thread.arrivals - arrivalsSeen;
 
   // "Latest": at the tail, scroll there; in a detached window, load the newest page instead of
   // paging through everything between.

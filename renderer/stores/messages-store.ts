@@ -25,6 +25,8 @@ export type Thread = {
   focus: { messageId: number | null; seq: number };
   /** New messages that arrived while the window was detached from the tail. */
   missed: number;
+  /** Customer messages that arrived live since the thread was loaded (a "new messages" count starts from it). */
+  arrivals: number;
 };
 
 /** Messages per conversation, normalised by id. */
@@ -75,6 +77,7 @@ const EMPTY_THREAD: Thread = {
   unreadFromId: null,
   focus: { messageId: null, seq: 0 },
   missed: 0,
+  arrivals: 0,
 };
 
 // The first of the newest `unread` inbound messages: where the "unread messages" divider goes.
@@ -135,7 +138,7 @@ export function createMessagesStore(bridge: BridgeApi) {
       update(conversationId, (thread) => {
         if (replace) {
           return {
-            ...withMessages({ ...EMPTY_THREAD, sendError: thread.sendError }, page.messages),
+            ...withMessages({ ...EMPTY_THREAD, sendError: thread.sendError, arrivals: thread.arrivals }, page.messages),
             nextBefore: page.next_before,
             nextAfter: page.next_after,
             unreadFromId: firstUnread(page.messages, replace.unread ?? 0),
@@ -231,8 +234,9 @@ export function createMessagesStore(bridge: BridgeApi) {
             case 'new_message':
               change(event.conversation_id, (thread) => {
                 if (thread.byId[event.message.id]) return withMessages(thread, [event.message]);
+                const arrivals = thread.arrivals + (event.message.direction === 'in' ? 1 : 0);
                 // A detached window (an older page) never takes live messages: they are counted.
-                return thread.nextAfter === null ? withMessages(thread, [event.message]) : { ...thread, missed: thread.missed + 1 };
+                return thread.nextAfter === null ? { ...withMessages(thread, [event.message]), arrivals } : { ...thread, missed: thread.missed + 1, arrivals };
               });
               break;
             case 'message_update':

@@ -99,9 +99,13 @@ describe('the thread in a real browser', () => {
     await page.getByRole('textbox', { name: 'Reply' }).press('Enter');
     await expect.poll(() => placeOf(page as Page, 'Yes, here.')).toBe('visible');
 
-    // The agent scrolls up with the wheel while the reply's ticks still change.
-    await page.locator('.timeline').hover();
-    await page.mouse.wheel(0, -1_500);
+    // The agent scrolls up with the wheel while the reply's ticks still change: the wheel event,
+    // then the scroll it makes (dispatched together, so a loaded machine cannot drop the gesture).
+    await page.evaluate(`(() => {
+      const timeline = document.querySelector('.timeline');
+      timeline.dispatchEvent(new WheelEvent('wheel', { deltaY: -1500, bubbles: true }));
+      timeline.scrollBy(0, -1500);
+    })()`);
     await page.waitForTimeout(300);
     await say(gateway, '34611000001', 'Ana', 'hello again');
     await page.getByRole('button', { name: '1 new message ↓' }).waitFor();
@@ -182,7 +186,7 @@ describe('the thread in a real browser', () => {
     await box.press('Enter');
     // Far back in a long thread, opened on it, marked, older and newer messages around it.
     await expect.poll(() => placeOf(page as Page, 'message 120 from Eva, parcel ZX4471')).toBe('visible');
-    expect(await page.locator('.bubble-target .bubble-text').textContent()).toBe('message 120 from Eva, parcel ZX4471');
+    await expect.poll(() => (page as Page).locator('.bubble-target .bubble-text').textContent()).toBe('message 120 from Eva, parcel ZX4471');
     expect(await placeOf(page, 'message 1999 from Eva')).toBe('absent');
     await page.getByRole('button', { name: 'Latest ↓' }).waitFor();
     await page.screenshot({ path: path.join(os.tmpdir(), 'switchboard-e2e-search-opened.png') });
@@ -195,7 +199,7 @@ describe('the thread in a real browser', () => {
     await expect.poll(() => placeOf(page as Page, 'message 1999 from Eva')).toBe('visible');
     await page.getByRole('button', { name: 'Older match' }).click();
     await expect.poll(() => placeOf(page as Page, 'message 1998 from Eva')).toBe('visible');
-    expect(await page.locator('.bubble-target .bubble-text').textContent()).toBe('message 1998 from Eva');
+    await expect.poll(() => (page as Page).locator('.bubble-target .bubble-text').textContent()).toBe('message 1998 from Eva');
     // "Latest" leaves the found message for the newest page.
     await page.keyboard.press('Escape');
   });
