@@ -7,7 +7,7 @@ import { createInboxStores, InboxStoresContext } from './stores/inbox-stores';
 import { startSession } from './stores/session';
 
 /** A signed-in session: stores over one bridge, started once, stopped on unmount. */
-function Session({ bridge, onUnauthorized }: { bridge: BridgeApi; onUnauthorized: () => void }) {
+function Session({ bridge, onUnauthorized, onSignOut }: { bridge: BridgeApi; onUnauthorized: () => void; onSignOut: () => void }) {
   const stores = useMemo(() => createInboxStores(bridge), [bridge]);
   const unauthorized = useStore(stores.connection, (state) => state.unauthorized);
   useEffect(() => {
@@ -27,7 +27,8 @@ function Session({ bridge, onUnauthorized }: { bridge: BridgeApi; onUnauthorized
   }, [unauthorized, onUnauthorized]);
   return (
     <InboxStoresContext.Provider value={stores}>
-      <InboxScreen />
+      {/* The desktop app signs in as its install; only a browser holds a token to forget. */}
+      <InboxScreen onSignOut={bridge.transport === 'websocket' ? onSignOut : undefined} />
     </InboxStoresContext.Provider>
   );
 }
@@ -45,6 +46,11 @@ export function App(props: { initialBridge: BridgeApi | null; login: (token: str
     },
     [logout],
   );
+  const onSignOut = () => {
+    logout();
+    setRefused(false);
+    setBridge(null);
+  };
   if (!bridge) return <LoginScreen refused={refused} onToken={(token) => setBridge(props.login(token))} />;
-  return <Session bridge={bridge} onUnauthorized={onUnauthorized} />;
+  return <Session bridge={bridge} onUnauthorized={onUnauthorized} onSignOut={onSignOut} />;
 }

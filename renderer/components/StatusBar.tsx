@@ -16,6 +16,8 @@ export function StatusBar(props: {
   error: string | null;
   agents: Record<string, PresenceState>;
   me: string | null;
+  /** Browser mode: forget the token and return to the sign-in screen. */
+  onSignOut?: () => void;
 }) {
   return (
     <header className="status-bar">
@@ -30,6 +32,11 @@ export function StatusBar(props: {
         {CONNECTION_TEXT[props.connection]}
       </span>
       {props.error && <span className="status-error">{props.error}</span>}
+      {props.onSignOut && (
+        <button type="button" className="sign-out" onClick={props.onSignOut}>
+          Sign out
+        </button>
+      )}
     </header>
   );
 }

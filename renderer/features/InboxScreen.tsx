@@ -6,9 +6,10 @@ import { useConnection, useConversations, useTeam } from '../stores/inbox-stores
 import { ConversationView } from './ConversationView';
 import { SearchPalette } from './SearchPalette';
 import { isCommandKey, useWindowKeys } from './use-shortcut';
+import { useUnreadBadge } from './use-unread-badge';
 
 /** The main screen: status bar, conversation list, and the selected conversation. */
-export function InboxScreen() {
+export function InboxScreen({ onSignOut }: { onSignOut?: () => void }) {
   const byId = useConversations((state) => state.byId);
   const selectedId = useConversations((state) => state.selectedId);
   const removedNotice = useConversations((state) => state.removedNotice);
@@ -21,6 +22,7 @@ export function InboxScreen() {
   const agents = useTeam((state) => state.agents);
   const me = useTeam((state) => state.me);
   const [searching, setSearching] = useState(false);
+  useUnreadBadge();
 
   // Ctrl/Cmd+K finds anything, from anywhere in the inbox.
   useWindowKeys((event) => {
@@ -31,7 +33,7 @@ export function InboxScreen() {
 
   return (
     <div className={`inbox${mode === 'sandbox' ? ' inbox-sandbox' : ''}`}>
-      <StatusBar connection={connection} mode={mode} error={connectionError ?? listError} agents={agents} me={me} />
+      <StatusBar connection={connection} mode={mode} error={connectionError ?? listError} agents={agents} me={me} onSignOut={onSignOut} />
       <nav className="sidebar">
         <button type="button" className="search-open" onClick={() => setSearching(true)}>
           Search <kbd>Ctrl K</kbd>

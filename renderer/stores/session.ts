@@ -37,7 +37,9 @@ export async function startSession(stores: InboxStores, frames: FrameScheduler =
       });
     },
     onConnection(state) {
-      connection.setState({ state });
+      // Live again: an error from the outage no longer describes the screen.
+      connection.setState(state === 'live' ? { state, error: null } : { state });
+      if (state === 'live') conversations.setState({ error: null });
     },
     onUnauthorized() {
       connection.setState({ state: 'offline', unauthorized: true, error: 'the gateway refused the token' });

@@ -87,6 +87,31 @@ describe('App', () => {
     }
   });
 
+  it('shows the unread total in the page title, updated live', async () => {
+    const bridge = new FakeBridge();
+    bridge.conversations = [conversation({ unread_count: 2 }), conversation({ id: 2, name: 'Ben', unread_count: 1 })];
+    renderApp(bridge);
+    await vi.waitFor(() => expect(document.title).toBe('(3) Switchboard'));
+    await emitting(() => bridge.emit({ type: 'conversation_update', seq: 11, conversation_id: 2, conversation: conversation({ id: 2, name: 'Ben', unread_count: 0 }) }));
+    expect(document.title).toBe('(2) Switchboard');
+  });
+
+  it('signs out in browser mode: the token is forgotten and the sign-in screen shows, without a refusal', async () => {
+    const bridge = new FakeBridge();
+    Object.defineProperty(bridge, 'transport', { value: 'websocket' });
+    const { logout } = renderApp(bridge);
+    fireEvent.click(await screen.findByRole('button', { name: 'Sign out' }));
+    expect(logout).toHaveBeenCalledTimes(1);
+    expect(await screen.findByRole('button', { name: /sign in|connect/i })).toBeTruthy();
+    expect(screen.queryByText('The gateway refused that token.')).toBeNull();
+  });
+
+  it('offers no sign-out in the desktop app, which signs in as its install', async () => {
+    renderApp(new FakeBridge());
+    await screen.findByText('Sandbox');
+    expect(screen.queryByRole('button', { name: 'Sign out' })).toBeNull();
+  });
+
   it('drops an erased conversation from the list and, if it was open, says why', async () => {
     const bridge = new FakeBridge();
     bridge.conversations = [conversation(), conversation({ id: 2, name: 'Ben' })];
