@@ -57,7 +57,7 @@ export function VirtualTimeline(props: {
   const scroller = useRef<HTMLDivElement>(null);
   const stuck = useRef(focus.index === null);
   // When the agent last moved the view by hand: following the bottom waits for that to settle.
-  const handledAt = useRef(0);
+  const handledAt = useRef(Number.NEGATIVE_INFINITY);
   const appliedFocus = useRef<TimelineFocus | null>(null);
   const previousKeys = useRef<readonly string[]>([]);
 
@@ -83,8 +83,8 @@ export function VirtualTimeline(props: {
     if (appliedFocus.current !== focus) {
       appliedFocus.current = focus;
       if (focus.index === null) {
-        list.scrollToIndex(last, { align: 'end' });
         setStuck(atTail);
+        followBottom();
       } else {
         list.scrollToIndex(focus.index, { align: focus.align, ...(focus.offset ? { offset: focus.offset } : {}) });
         setStuck(false);
@@ -115,9 +115,15 @@ export function VirtualTimeline(props: {
     [],
   );
 
-  // To the newest row; virtua re-aims while the rows it lands on are measured.
+  // To the newest row; virtua re-aims while the rows it lands on are measured, and once they are,
+  // the last few pixels are closed directly (estimates can leave the view a row short of the end).
   function followBottom(): void {
     if (keys.length > 0) handle.current?.scrollToIndex(keys.length - 1, { align: 'end' });
+    requestAnimationFrame(snapToEnd);
+  }
+  function snapToEnd(): void {
+    const element = scroller.current;
+    if (element && stuck.current && atTail && !recentlyHandled()) element.scrollTop = element.scrollHeight - element.clientHeight;
   }
 
   const distanceFromBottom = (offset: number): number => {
@@ -147,6 +153,7 @@ export function VirtualTimeline(props: {
   const onScrollEnd = () => {
     const list = handle.current;
     if (!list) return;
+    snapToEnd();
     checkBottom();
     if (list.scrollOffset < FETCH_MARGIN_PX) events.onNearStart();
     if (!atTail && distanceFromBottom(list.scrollOffset) < FETCH_MARGIN_PX) events.onNearEnd();
@@ -155,7 +162,7 @@ export function VirtualTimeline(props: {
   // A row that grew or shrank (media, an edit) while stuck: stay on the newest. Not stuck: the
   // newest may have come into view (a short thread), which counts as at the bottom.
   const onResize = () => {
-    if (stuck.current && atTail && keys.length > 0 && !recentlyHandled()) followBottom();
+    if (stuck.current && atTail && keys.length > 0 && !recentlyHandled()) snapToEnd();
     else checkBottom();
   };
 
