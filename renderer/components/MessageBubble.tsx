@@ -3,6 +3,16 @@ import { formatClock } from './format-time';
 import { MessageContentView } from './MessageContentView';
 import { Ticks } from './Ticks';
 
+// The text under a message's content, when it adds something: a file's caption (the stored text
+// of a captionless file is a label), nothing for a place or a tapped button (their card says it
+// once), the text otherwise.
+function shownText(message: Message): string | undefined {
+  const { content } = message;
+  if (content.media) return content.media.caption;
+  if (content.location || content.interactive || content.button) return undefined;
+  return message.text;
+}
+
 function FailureReason({ error }: { error: NonNullable<Message['error']> }) {
   return (
     <p className="bubble-error" role="alert">
@@ -65,14 +75,19 @@ export function MessageBubble({
         <>
           <MessageContentView message={message} />
           {/* A file's card names it: only its caption is text (the stored text of a captionless file is a label). */}
-          {(message.content.media ? message.content.media.caption : message.text) && (
-            <p className={`bubble-text${unsupported ? ' bubble-unsupported' : ''}`}>{message.content.media ? message.content.media.caption : message.text}</p>
-          )}
+          {shownText(message) && <p className={`bubble-text${unsupported ? ' bubble-unsupported' : ''}`}>{shownText(message)}</p>}
         </>
       )}
       {message.reactions.length > 0 && (
         <span className="bubble-reactions" aria-label="Reactions">
-          {message.reactions.map((reaction) => reaction.emoji).join(' ')}
+          {message.reactions.map((reaction) => {
+            const who = reaction.from === 'business' ? 'You' : 'The customer';
+            return (
+              <span key={reaction.from} className="reaction" title={`${who} reacted ${reaction.emoji}`} aria-label={`${who} reacted ${reaction.emoji}`}>
+                {reaction.emoji}
+              </span>
+            );
+          })}
         </span>
       )}
       <span className="bubble-meta">

@@ -7,9 +7,21 @@ export function MessageContentView({ message }: { message: Message }) {
   if (content.media) return <MediaAttachment message={message} />;
   if (content.location) {
     const { latitude, longitude, name, address } = content.location;
+    // OpenStreetMap: a map link that needs no account or key (it opens in the system browser).
+    const map = `https://www.openstreetmap.org/?mlat=${latitude}&mlon=${longitude}#map=17/${latitude}/${longitude}`;
     return (
       <p className="content content-location" data-kind="location">
-        {[name, address].filter(Boolean).join(', ') || 'Location'} <span className="content-meta">{latitude.toFixed(5)}, {longitude.toFixed(5)}</span>
+        <span className="location-pin" aria-hidden="true">
+          📍
+        </span>
+        <span>
+          <strong>{name ?? 'Shared location'}</strong>
+          {address && <span className="content-meta"> {address}</span>}
+          <br />
+          <a href={map} target="_blank" rel="noreferrer">
+            Open in a map
+          </a>
+        </span>
       </p>
     );
   }
@@ -24,8 +36,22 @@ export function MessageContentView({ message }: { message: Message }) {
       </ul>
     );
   }
-  if (content.interactive) return <p className="content content-meta">Tapped: {content.interactive.title ?? content.interactive.id ?? content.interactive.kind}</p>;
-  if (content.button) return <p className="content content-meta">Tapped button: {content.button.text ?? content.button.payload}</p>;
+  if (content.interactive) {
+    return (
+      <p className="content content-choice" data-kind="choice">
+        <span className="content-meta">Chose </span>
+        <strong>{content.interactive.title ?? content.interactive.id ?? content.interactive.kind}</strong>
+      </p>
+    );
+  }
+  if (content.button) {
+    return (
+      <p className="content content-choice" data-kind="choice">
+        <span className="content-meta">Chose </span>
+        <strong>{content.button.text ?? content.button.payload}</strong>
+      </p>
+    );
+  }
   if (content.order) {
     return (
       <ul className="content content-order" data-kind="order">

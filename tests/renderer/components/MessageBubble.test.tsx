@@ -22,3 +22,38 @@ describe('MessageBubble', () => {
     expect(screen.queryByTitle(/no usable time/)).toBeNull();
   });
 });
+
+describe('MessageBubble content, shown once as the customer sent it', () => {
+  it('shows a place with its name, address and a map link, not its coordinates twice', () => {
+    render(
+      <MessageBubble
+        message={message({ type: 'location', text: '📍 Puerta del Sol', content: { location: { latitude: 40.4168, longitude: -3.7038, name: 'Puerta del Sol', address: 'Madrid' } } })}
+      />,
+    );
+    expect(screen.getByText('Puerta del Sol').tagName).toBe('STRONG');
+    expect(screen.getByText(/Madrid/)).toBeTruthy();
+    expect(screen.getByRole('link', { name: 'Open in a map' }).getAttribute('href')).toBe('https://www.openstreetmap.org/?mlat=40.4168&mlon=-3.7038#map=17/40.4168/-3.7038');
+    expect(screen.queryByText('📍 Puerta del Sol')).toBeNull();
+  });
+
+  it('shows a tapped button or list row once, as the customer’s choice', () => {
+    render(<MessageBubble message={message({ type: 'interactive', text: 'Yes please', content: { interactive: { kind: 'button_reply', id: 'yes', title: 'Yes please' } } })} />);
+    expect(screen.getAllByText('Yes please')).toHaveLength(1);
+    expect(screen.getByText('Chose')).toBeTruthy();
+  });
+
+  it('says who reacted with what', () => {
+    render(
+      <MessageBubble
+        message={message({
+          reactions: [
+            { emoji: '❤️', from: 'customer' },
+            { emoji: '👍', from: 'business' },
+          ],
+        })}
+      />,
+    );
+    expect(screen.getByLabelText('The customer reacted ❤️')).toBeTruthy();
+    expect(screen.getByLabelText('You reacted 👍')).toBeTruthy();
+  });
+});
