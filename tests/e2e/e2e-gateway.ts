@@ -27,6 +27,12 @@ export async function stopGateway(gateway: E2eGateway): Promise<void> {
   rmSync(gateway.dataDir, { recursive: true, force: true });
 }
 
+/** Ends one test's page and gateway, whichever it opened. */
+export async function closeTest(page: Page | null, gateway: E2eGateway | null): Promise<void> {
+  await page?.close();
+  if (gateway) await stopGateway(gateway);
+}
+
 /** `switchboard simulate …` against the gateway; returns its output. */
 export async function simulateOn(gateway: E2eGateway, args: string[], env: Record<string, string> = {}): Promise<string> {
   const result = await runCli(['simulate', ...args, '--url', gateway.url, '--data', gateway.dataDir], { WHATSAPP_APP_SECRET: E2E_APP_SECRET, ...env });

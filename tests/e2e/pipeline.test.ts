@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startFakeGraph } from '../helpers/fake-graph';
 import { launchChromium } from './chromium';
-import { E2E_APP_SECRET, openInbox as openE2eInbox, serve, simulateOn, stopGateway, type E2eGateway } from './e2e-gateway';
+import { closeTest, E2E_APP_SECRET, openInbox as openE2eInbox, serve, simulateOn, type E2eGateway } from './e2e-gateway';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -18,9 +18,8 @@ type Gateway = E2eGateway;
 let gateway: Gateway | null = null;
 let page: Page | null = null;
 afterEach(async () => {
-  await page?.close();
+  await closeTest(page, gateway);
   page = null;
-  if (gateway) await stopGateway(gateway);
   gateway = null;
 });
 

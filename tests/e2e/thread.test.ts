@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './chromium';
-import { callApi, openInbox, postWebhook, serve, stopGateway, type E2eGateway } from './e2e-gateway';
+import { callApi, closeTest, openInbox, postWebhook, serve, type E2eGateway } from './e2e-gateway';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -14,9 +14,8 @@ afterAll(() => browser?.close());
 let gateway: E2eGateway | null = null;
 let page: Page | null = null;
 afterEach(async () => {
-  await page?.close();
+  await closeTest(page, gateway);
   page = null;
-  if (gateway) await stopGateway(gateway);
   gateway = null;
 });
 
