@@ -52,6 +52,7 @@ export function MessageBubble({
 }) {
   const outgoing = message.direction === 'out';
   const unsupported = message.content.unsupported_type !== undefined;
+  const text = shownText(message);
   return (
     <div
       className={`bubble bubble-${message.direction}${message.revoked ? ' bubble-revoked' : ''}${target ? ' bubble-target' : ''}`}
@@ -75,7 +76,7 @@ export function MessageBubble({
         <>
           <MessageContentView message={message} />
           {/* A file's card names it: only its caption is text (the stored text of a captionless file is a label). */}
-          {shownText(message) && <p className={`bubble-text${unsupported ? ' bubble-unsupported' : ''}`}>{shownText(message)}</p>}
+          {text && <p className={`bubble-text${unsupported ? ' bubble-unsupported' : ''}`}>{text}</p>}
         </>
       )}
       {message.reactions.length > 0 && (

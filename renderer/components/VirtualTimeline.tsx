@@ -130,22 +130,27 @@ export function VirtualTimeline(props: {
     const list = handle.current;
     return list ? list.scrollSize - list.viewportSize - offset : Infinity;
   };
+  // The newest row in view at the end of the tail: attached again (this never lets go).
   function checkBottom(): void {
     const list = handle.current;
-    if (list) setStuck(atTail && distanceFromBottom(list.scrollOffset) <= BOTTOM_SLACK_PX);
+    if (list && atTail && distanceFromBottom(list.scrollOffset) <= BOTTOM_SLACK_PX) setStuck(true);
   }
 
+  // Only the agent lets go of the bottom (a wheel, touch, key or scrollbar scroll, or a jump they
+  // asked for): the list's own corrections while rows are measured or pages land may pass through
+  // positions short of the bottom, and must not be read as the agent leaving it.
   const onScroll = (offset: number) => {
     const list = handle.current;
-    // The agent's own scroll: whatever virtua was still aiming at (a follow of the bottom, re-aimed
-    // as rows are measured) now aims at the row the agent has on top, so it holds still.
-    if (list && recentlyHandled()) {
-      const index = list.findItemIndex(offset);
-      list.scrollToIndex(index, { align: 'start', offset: offset - list.getItemOffset(index) });
+    if (!list || !recentlyHandled()) {
+      checkBottom();
+      return;
     }
-    const fromBottom = distanceFromBottom(offset);
+    // Whatever virtua was still aiming at (a follow of the bottom, re-aimed as rows are measured)
+    // now aims at the row the agent has on top, so it holds still.
+    const index = list.findItemIndex(offset);
+    list.scrollToIndex(index, { align: 'start', offset: offset - list.getItemOffset(index) });
     // Mid-gesture, passing the bottom does not re-attach it; the gesture's end decides.
-    if (!recentlyHandled() || fromBottom > BOTTOM_SLACK_PX) setStuck(atTail && fromBottom <= BOTTOM_SLACK_PX);
+    if (distanceFromBottom(offset) > BOTTOM_SLACK_PX) setStuck(false);
   };
 
   // Pages are asked for once a scroll comes to rest: a page inserted while the browser still
@@ -160,7 +165,7 @@ export function VirtualTimeline(props: {
   };
 
   // A row that grew or shrank (media, an edit) while stuck: stay on the newest. Not stuck: the
-  // newest may have come into view (a short thread), which counts as at the bottom.
+  // newest may have come into view (a short thread), which attaches.
   const onResize = () => {
     if (stuck.current && atTail && keys.length > 0 && !recentlyHandled()) snapToEnd();
     else checkBottom();
@@ -197,6 +202,7 @@ export function VirtualTimeline(props: {
       onWheel={(event) => letGo(event.deltaY < 0)}
       onTouchMove={() => letGo(true)}
       onKeyDown={(event) => letGo(['ArrowUp', 'PageUp', 'Home'].includes(event.key))}
+      onPointerDown={() => letGo(false)}
     >
       {/* Pushes a short thread to the bottom, where chats start. */}
       <div className="timeline-spacer" />

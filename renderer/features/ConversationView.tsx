@@ -1,4 +1,4 @@
-import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { Composer, type Quote } from '../components/Composer';
 import { TemplateForm } from '../components/TemplateForm';
@@ -85,7 +85,7 @@ export function ConversationView({ conversationId }: { conversationId: number })
     }),
   );
   const store = useMessagesStore();
-  const { open, load, loadOlder, loadNewer, send, sendTemplate, retry, react, showInfo, hideInfo } = store.getState();
+  const { open, loadOlder, loadNewer, send, sendTemplate, retry, react, showInfo, hideInfo } = store.getState();
   const info = useMessages((state) => state.info);
   const onTyping = useAgentSignals(conversationId);
   const [quote, setQuote] = useState<Quote | null>(null);
@@ -102,8 +102,6 @@ export function ConversationView({ conversationId }: { conversationId: number })
   });
   // How many customer messages had arrived when the agent scrolled away: those since are new to them.
   const [arrivalsSeen, setArrivalsSeen] = useState<number | null>(null);
-  const [bottomRequests, setBottomRequests] = useState(0);
-  const bottomSeq = useRef(-1);
 
   useEffect(() => {
     void open(conversationId, conversation?.unread_count ?? 0);
@@ -120,7 +118,6 @@ export function ConversationView({ conversationId }: { conversationId: number })
   const focusSeq = thread.focus?.seq ?? 0;
   const focusTarget = thread.focus?.messageId ?? null;
   const focus = useMemo((): TimelineFocus => {
-    if (bottomRequests > 0 && focusSeq === bottomSeq.current) return { index: null, align: 'start', seq: focusSeq };
     if (focusTarget !== null) return { index: keys.indexOf(`m:${focusTarget}`), align: 'center', seq: focusSeq };
     const place = places.get(conversationId);
     if (place && !place.stuck && keys.includes(place.key as (typeof keys)[number])) {
@@ -129,7 +126,7 @@ export function ConversationView({ conversationId }: { conversationId: number })
     if (thread.unreadFromId !== null && keys.includes('unread')) return { index: keys.indexOf('unread'), align: 'start', seq: focusSeq };
     return { index: null, align: 'start', seq: focusSeq };
     // Only a new window moves the view: later keys (new messages, older pages) must not.
-  }, [focusSeq, conversationId, keys.length > 0, bottomRequests]);
+  }, [focusSeq, conversationId, keys.length > 0]);
 
   const events = useMemo(
     (): TimelineEvents => ({
@@ -183,13 +180,9 @@ export function ConversationView({ conversationId }: { conversationId: number })
   // paging through everything between.
   const toLatest = () => {
     places.delete(conversationId);
-    if (atTail) {
-      bottomSeq.current = focusSeq;
-      setBottomRequests((n) => n + 1);
-    } else {
-      void load(conversationId);
-    }
+    void store.getState().showLatest(conversationId);
   };
+
 
   return (
     <section className="conversation-view" aria-label={conversation?.name ?? 'Conversation'}>

@@ -38,6 +38,8 @@ export type MessagesState = {
   load(conversationId: number): Promise<void>;
   loadOlder(conversationId: number): Promise<void>;
   loadNewer(conversationId: number): Promise<void>;
+  /** The newest message: the view goes to the bottom (a detached window loads the newest page instead). */
+  showLatest(conversationId: number): Promise<void>;
   /** A window centred on one message (a search result, a quote), detached from the tail when it is older. */
   jumpTo(conversationId: number, messageId: number): Promise<void>;
   send(conversationId: number, text: string, options?: { replyTo: string | null; previewUrl: boolean }): Promise<boolean>;
@@ -195,6 +197,12 @@ export function createMessagesStore(bridge: BridgeApi) {
       async loadNewer(conversationId) {
         const thread = get().threads[conversationId];
         if (thread?.nextAfter && !thread.loading) await fetchPage(conversationId, { after: thread.nextAfter }, null);
+      },
+      async showLatest(conversationId) {
+        const thread = get().threads[conversationId];
+        if (!thread || thread.nextAfter !== null) return fetchPage(conversationId, {}, { focus: null });
+        // Already the tail: only a new focus, at the bottom (the divider has done its work).
+        update(conversationId, (current) => ({ ...current, unreadFromId: null, focus: { messageId: null, seq: current.focus.seq + 1 } }));
       },
       jumpTo: (conversationId, messageId) => fetchPage(conversationId, { around: messageId }, { focus: messageId }),
       async send(conversationId, text, options) {

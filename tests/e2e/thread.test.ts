@@ -56,6 +56,16 @@ async function say(g: E2eGateway, from: string, name: string, text: string): Pro
   });
 }
 
+// The agent scrolls the timeline with the wheel: the wheel event, then the scroll it makes,
+// dispatched together so that a loaded machine cannot drop or smooth the gesture.
+async function wheel(p: Page, pixels: number): Promise<void> {
+  await p.evaluate(`(() => {
+    const timeline = document.querySelector('.timeline');
+    timeline.dispatchEvent(new WheelEvent('wheel', { deltaY: ${pixels}, bubbles: true }));
+    timeline.scrollBy(0, ${pixels});
+  })()`);
+}
+
 // Where a message's bubble is relative to the timeline's viewport: inside it, above or below (or absent).
 async function placeOf(p: Page, text: string): Promise<'visible' | 'above' | 'below' | 'absent'> {
   return p.evaluate(`(() => {
@@ -98,13 +108,8 @@ describe('the thread in a real browser', () => {
     await page.getByRole('textbox', { name: 'Reply' }).press('Enter');
     await expect.poll(() => placeOf(page as Page, 'Yes, here.')).toBe('visible');
 
-    // The agent scrolls up with the wheel while the reply's ticks still change: the wheel event,
-    // then the scroll it makes (dispatched together, so a loaded machine cannot drop the gesture).
-    await page.evaluate(`(() => {
-      const timeline = document.querySelector('.timeline');
-      timeline.dispatchEvent(new WheelEvent('wheel', { deltaY: -1500, bubbles: true }));
-      timeline.scrollBy(0, -1500);
-    })()`);
+    // The agent scrolls up with the wheel while the reply's ticks still change.
+    await wheel(page, -1_500);
     await page.waitForTimeout(300);
     await say(gateway, '34611000001', 'Ana', 'hello again');
     await page.getByRole('button', { name: '1 new message ↓' }).waitFor();
@@ -125,7 +130,7 @@ describe('the thread in a real browser', () => {
     for (let step = 0; step < 25; step += 1) {
       const before = await firstInView(page);
       const requests = await page.evaluate('performance.getEntriesByType("resource").length');
-      await page.locator('.timeline').evaluate((el) => el.scrollBy(0, -300));
+      await wheel(page, -300);
       await page.waitForTimeout(150);
       const after = await firstInView(page);
       const loaded = (await page.evaluate('performance.getEntriesByType("resource").length')) !== requests;
@@ -158,7 +163,7 @@ describe('the thread in a real browser', () => {
     // Seen (focused, newest on screen): marked read, the badge goes.
     await expect.poll(() => (page as Page).getByTestId('conversation').filter({ hasText: 'Caro' }).locator('.unread').count()).toBe(0);
 
-    await page.locator('.timeline').evaluate((el) => el.scrollBy(0, -2_000));
+    await wheel(page, -2_000);
     await page.waitForTimeout(300);
     const left = await firstInView(page);
     await page.getByTestId('conversation').filter({ hasText: 'Dani' }).click();

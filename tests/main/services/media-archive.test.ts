@@ -193,6 +193,8 @@ describe('the media archive, in the sandbox', () => {
     expect(place.media_file).toBeUndefined();
     expect(await (await api(gateway.url, `/api/messages/${place.id}/media-link`)).json()).toEqual({ error: { code: 'not_found', message: `message ${place.id} has no file` } });
     expect((await api(gateway.url, `/api/media/${place.id}`)).status).toBe(404);
+    const retry = await api(gateway.url, `/api/messages/${place.id}/media/retry`, { method: 'POST' });
+    expect(await retry.json()).toEqual({ error: { code: 'not_found', message: `message ${place.id} has no file to download` } });
   });
 
   it('fails a file WhatsApp does not have with the reason on the message, and lets an agent try again', async () => {

@@ -61,4 +61,19 @@ describe('messages store', () => {
     await store.getState().load(1);
     expect(store.getState().threads[1]?.error).toBe('the gateway cannot be reached');
   });
+
+  it('shows the latest by moving the view at the tail, and by loading the newest page from a detached window', async () => {
+    const { bridge, store } = await loadedStore();
+    const before = store.getState().threads[1]?.focus.seq ?? 0;
+    const loads = () => bridge.calls.filter((call) => call.name === 'listMessages').length;
+    const loaded = loads();
+    await store.getState().showLatest(1);
+    expect(loads()).toBe(loaded);
+    expect(store.getState().threads[1]?.focus).toEqual({ messageId: null, seq: before + 1 });
+    await store.getState().jumpTo(1, 1);
+    store.setState((state) => ({ threads: { ...state.threads, 1: { ...state.threads[1]!, nextAfter: '1_1' } } }));
+    await store.getState().showLatest(1);
+    expect(bridge.calls.at(-1)).toEqual({ name: 'listMessages', request: { conversation_id: 1 } });
+    expect(store.getState().threads[1]?.focus.messageId).toBeNull();
+  });
 });
