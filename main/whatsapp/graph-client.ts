@@ -38,6 +38,7 @@ function bodyOf(body: OutgoingBody): Record<string, unknown> {
   }
 }
 
+/** Meta's error code and message from an error answer, when it has them. */
 function graphErrorOf(body: unknown): { code: number | null; message: string | null } {
   const error = (body as GraphErrorBody | null)?.error;
   return { code: typeof error?.code === 'number' ? error.code : null, message: typeof error?.message === 'string' ? error.message : null };
@@ -172,13 +173,12 @@ export class GraphClient implements WhatsAppClient, MediaSource {
     const parsed = (await response.json().catch(() => ({}))) as GraphErrorBody & GraphSendBody;
     if (response.ok) return { ok: true, body: parsed };
     // Meta appends "(#code) Title" to messages and documents titles as going away: keep the sentence, key on the code.
-    const error = parsed.error ?? {};
-    const code = typeof error.code === 'number' ? error.code : null;
-    const details = typeof error.error_data?.details === 'string' ? error.error_data.details : undefined;
+    const { code, message } = graphErrorOf(parsed);
+    const details = parsed.error?.error_data?.details;
     return {
       ok: false,
       retry: retryAdvice(code, response.status),
-      error: { code, title: typeof error.message === 'string' ? error.message : `Graph API answered HTTP ${response.status}`, ...(details ? { details } : {}) },
+      error: { code, title: message ?? `Graph API answered HTTP ${response.status}`, ...(typeof details === 'string' ? { details } : {}) },
     };
   }
 }
