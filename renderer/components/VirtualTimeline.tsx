@@ -58,6 +58,8 @@ export function VirtualTimeline(props: {
   const stuck = useRef(focus.index === null);
   // When the agent last moved the view by hand: following the bottom waits for that to settle.
   const handledAt = useRef(Number.NEGATIVE_INFINITY);
+  // The agent's gesture that started at the bottom, until the scroll comes to rest.
+  const leavingBottom = useRef(false);
   const appliedFocus = useRef<TimelineFocus | null>(null);
   const previousKeys = useRef<readonly string[]>([]);
 
@@ -145,10 +147,12 @@ export function VirtualTimeline(props: {
       checkBottom();
       return;
     }
-    // Whatever virtua was still aiming at (a follow of the bottom, re-aimed as rows are measured)
-    // now aims at the row the agent has on top, so it holds still.
-    const index = list.findItemIndex(offset);
-    list.scrollToIndex(index, { align: 'start', offset: offset - list.getItemOffset(index) });
+    // Leaving the bottom: a follow of it that virtua may still be re-aiming (as rows are measured)
+    // now aims at the row the agent has on top, so it holds still. Once let go, no follow runs.
+    if (leavingBottom.current) {
+      const index = list.findItemIndex(offset);
+      list.scrollToIndex(index, { align: 'start', offset: offset - list.getItemOffset(index) });
+    }
     // Mid-gesture, passing the bottom does not re-attach it; the gesture's end decides.
     if (distanceFromBottom(offset) > BOTTOM_SLACK_PX) setStuck(false);
   };
@@ -156,6 +160,7 @@ export function VirtualTimeline(props: {
   // Pages are asked for once a scroll comes to rest: a page inserted while the browser still
   // animates a wheel or fling would be compensated against a position the animation then overrides.
   const onScrollEnd = () => {
+    leavingBottom.current = false;
     const list = handle.current;
     if (!list) return;
     snapToEnd();
@@ -188,6 +193,7 @@ export function VirtualTimeline(props: {
   // arrives: otherwise a row that resizes meanwhile (a tick, a photo) would pull the view back down.
   const letGo = (upward: boolean) => {
     handledAt.current = performance.now();
+    if (upward && stuck.current) leavingBottom.current = true;
     if (upward) setStuck(false);
   };
   // A wheel scroll animates for a while after its event: no automatic scroll may cut across it.
