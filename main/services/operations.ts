@@ -44,8 +44,8 @@ export function createOperationHandlers(services: {
     getInfo: (_request, caller) => ok(info(caller)),
     listConversations: (request) => history.listConversations(request),
     listMessages: (request) => history.listMessages(request),
-    sendMessage: (request) => outbox.sendText(request),
-    sendTemplate: (request) => outbox.sendTemplate(request),
+    sendMessage: (request, caller) => outbox.sendText(request, caller.user),
+    sendTemplate: (request, caller) => outbox.sendTemplate(request, caller.user),
     reactToMessage: (request) => outbox.react(request),
     retryMessage: (request) => outbox.retry(request),
     markRead: (request) => {

@@ -123,7 +123,7 @@ export class Outbox {
     await this.settle();
   }
 
-  sendText(request: ValidOperationRequest<'sendMessage'>): Result<Message> {
+  sendText(request: ValidOperationRequest<'sendMessage'>, sentBy: string): Result<Message> {
     const existing = this.sameSend(request.client_message_id);
     if (existing) return ok(existing);
     const target = this.openConversation(request.conversation_id, true);
@@ -142,10 +142,11 @@ export class Outbox {
       body: { type: 'text', text: request.text, previewUrl: request.preview_url ?? false },
       replyTo: request.reply_to ?? null,
       clientMessageId: request.client_message_id,
+      sentBy,
     });
   }
 
-  sendTemplate(request: ValidOperationRequest<'sendTemplate'>): Result<Message> {
+  sendTemplate(request: ValidOperationRequest<'sendTemplate'>, sentBy: string): Result<Message> {
     const existing = this.sameSend(request.client_message_id);
     if (existing) return ok(existing);
     const target = this.openConversation(request.conversation_id, false);
@@ -158,6 +159,7 @@ export class Outbox {
       body: { type: 'template', name: request.name, language: request.language, parameters },
       replyTo: null,
       clientMessageId: request.client_message_id,
+      sentBy,
     });
   }
 
@@ -244,7 +246,7 @@ export class Outbox {
   private enqueueMessage(
     conversationId: number,
     to: Recipient,
-    send: { kind: OutboxKind; type: string; text: string; body: OutgoingBody; replyTo: string | null; clientMessageId: string | undefined },
+    send: { kind: OutboxKind; type: string; text: string; body: OutgoingBody; replyTo: string | null; clientMessageId: string | undefined; sentBy: string },
   ): Result<Message> {
     const nowMs = this.now();
     const clientMessageId = send.clientMessageId ?? randomUUID();
@@ -264,6 +266,7 @@ export class Outbox {
           error: undefined,
           raw: null,
           client_message_id: clientMessageId,
+          sent_by: send.sentBy,
         },
         nowMs,
       );

@@ -19,6 +19,13 @@ export type ConversationRow = {
   last_inbound_at: number | null;
 };
 
+/** A stored conversation as read, with its newest message (what the preview shows). */
+type ConversationReadRow = ConversationRow & { last_message_json: string | null };
+
+// The newest message by the conversation's own order: one seek of messages_by_conversation.
+export const SELECT_CONVERSATION = `SELECT c.*, (SELECT json_object('id', m.id, 'direction', m.direction, 'status', m.status, 'sent_by', m.sent_by)
+  FROM messages m WHERE m.conversation_id = c.id ORDER BY m.timestamp DESC, m.id DESC LIMIT 1) AS last_message_json FROM conversations c`;
+
 /** What the gateway needs to reply to a customer, beyond what clients see. */
 export type ConversationRouting = { wa_id: string | null; user_id: string | null; last_inbound_at: number | null };
 
@@ -40,8 +47,14 @@ function withActivity(row: ConversationRow, activity: Activity): ConversationRow
   };
 }
 
+function lastMessageOf(json: string | null): Conversation['last_message'] {
+  if (json === null) return null;
+  const { id, direction, status, sent_by } = JSON.parse(json) as Omit<NonNullable<Conversation['last_message']>, 'sent_by'> & { sent_by: string | null };
+  return { id, direction, status, ...(sent_by !== null ? { sent_by } : {}) };
+}
+
 /** The client's view of a stored conversation. */
-function toConversation(row: ConversationRow): Conversation {
+function toConversation(row: ConversationReadRow): Conversation {
   return {
     id: row.id,
     phone_number_id: row.phone_number_id,
@@ -50,19 +63,21 @@ function toConversation(row: ConversationRow): Conversation {
     last_message_at: row.last_message_at === null ? null : new Date(row.last_message_at).toISOString(),
     preview: row.preview,
     unread_count: row.unread_count,
+    last_message: lastMessageOf(row.last_message_json),
     window_expires_at: row.last_inbound_at === null ? null : new Date(row.last_inbound_at + WINDOW_MS).toISOString(),
   };
 }
 
 /** The list's order and its paging, named so that tests can assert their plans. */
 export const CONVERSATION_SQL = {
-  order: 'ORDER BY last_message_at DESC, id DESC',
-  after: 'WHERE coalesce(last_message_at, -1) < ? OR (coalesce(last_message_at, -1) = ? AND id < ?) ORDER BY last_message_at DESC, id DESC',
+  order: 'ORDER BY c.last_message_at DESC, c.id DESC',
+  after: 'WHERE coalesce(c.last_message_at, -1) < ? OR (coalesce(c.last_message_at, -1) = ? AND c.id < ?) ORDER BY c.last_message_at DESC, c.id DESC',
 } as const;
 
 /** Conversations: one per (business phone number, customer). */
 export class ConversationRepo {
   private readonly byId;
+  private readonly readById;
   private readonly byWaId;
   private readonly byUserId;
   private readonly byKey;
@@ -80,6 +95,7 @@ export class ConversationRepo {
 
   constructor(db: Database) {
     this.byId = db.prepare<[number], ConversationRow>('SELECT * FROM conversations WHERE id = ?');
+    this.readById = db.prepare<[number], ConversationReadRow>(`${SELECT_CONVERSATION} WHERE c.id = ?`);
     this.byWaId = db.prepare<[string, string], ConversationRow>(
       'SELECT * FROM conversations WHERE phone_number_id = ? AND wa_id = ?',
     );
@@ -95,9 +111,9 @@ export class ConversationRepo {
     );
     this.setReceiptRow = db.prepare<[string, number]>('UPDATE conversations SET read_receipt_wamid = ? WHERE id = ?');
     // NULL sorts lowest, so conversations without a message come last in descending order.
-    this.all = db.prepare<[], ConversationRow>(`SELECT * FROM conversations ${CONVERSATION_SQL.order}`);
-    this.firstPage = db.prepare<[number], ConversationRow>(`SELECT * FROM conversations ${CONVERSATION_SQL.order} LIMIT ?`);
-    this.pageAfter = db.prepare<[number, number, number, number], ConversationRow>(`SELECT * FROM conversations ${CONVERSATION_SQL.after} LIMIT ?`);
+    this.all = db.prepare<[], ConversationReadRow>(`${SELECT_CONVERSATION} ${CONVERSATION_SQL.order}`);
+    this.firstPage = db.prepare<[number], ConversationReadRow>(`${SELECT_CONVERSATION} ${CONVERSATION_SQL.order} LIMIT ?`);
+    this.pageAfter = db.prepare<[number, number, number, number], ConversationReadRow>(`${SELECT_CONVERSATION} ${CONVERSATION_SQL.after} LIMIT ?`);
     this.insertRow = db.prepare<[string, string, string | null, string | null, string]>(
       'INSERT INTO conversations (phone_number_id, customer_key, wa_id, user_id, name) VALUES (?, ?, ?, ?, ?)',
     );
@@ -130,7 +146,7 @@ export class ConversationRepo {
   }
 
   get(id: number): Conversation | undefined {
-    const row = this.byId.get(id);
+    const row = this.readById.get(id);
     return row && toConversation(row);
   }
 
@@ -207,7 +223,7 @@ export class ConversationRepo {
   recordActivity(current: ConversationRow | number, activity: Activity): Conversation {
     const next = withActivity(typeof current === 'number' ? this.mustGetRow(current) : current, activity);
     this.updateActivity.run(next.preview, next.last_message_at, next.unread_count, next.last_inbound_at, next.id);
-    return toConversation(next);
+    return this.mustGet(next.id);
   }
 
   markRead(id: number): Conversation {
@@ -216,7 +232,9 @@ export class ConversationRepo {
   }
 
   private mustGet(id: number): Conversation {
-    return toConversation(this.mustGetRow(id));
+    const row = this.readById.get(id);
+    if (!row) throw new Error(`conversation ${id} vanished inside its own transaction`);
+    return toConversation(row);
   }
 
   private mustGetRow(id: number): ConversationRow {

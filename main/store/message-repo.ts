@@ -27,6 +27,7 @@ export type MessageRow = {
   revoked_at: number | null;
   timestamp_source: TimestampSource | null;
   imported: number;
+  sent_by: string | null;
   reactions_json: string;
   media_json: string | null;
 };
@@ -57,6 +58,8 @@ export type NewMessage = Pick<MessageRow, 'conversation_id' | 'wamid' | 'directi
   timestamp_source?: TimestampSource;
   /** Synced from the WhatsApp Business app's history rather than received live. */
   imported?: boolean;
+  /** The agent who sent it from Switchboard (absent for received messages and echoes). */
+  sent_by?: string;
 };
 
 /** A status seen for a wamid, with Meta's timestamp. */
@@ -99,6 +102,7 @@ export function toMessage(row: MessageRow): Message {
     ...(row.timestamp_source === 'received' ? { timestamp_source: 'received' as const } : {}),
     ...(row.imported ? { imported: true as const } : {}),
     ...(row.media_json ? { media_file: toMediaFile(row.media_json) } : {}),
+    ...(row.sent_by !== null ? { sent_by: row.sent_by } : {}),
   };
 }
 
@@ -149,10 +153,10 @@ export class MessageRepo {
       "SELECT emoji, reactor AS 'from' FROM reactions WHERE target_wamid = ? AND emoji IS NOT NULL ORDER BY timestamp",
     );
     this.insertRow = db.prepare<
-      [number, string | null, string, string, string, number, MessageStatus, string | null, string | null, string, string, number, string | null, string | null, number, number]
+      [number, string | null, string, string, string, number, MessageStatus, string | null, string | null, string, string, number, string | null, string | null, number, number, string | null]
     >(
-      `INSERT INTO messages (conversation_id, wamid, direction, type, text, timestamp, status, error_json, reply_to, content_json, raw_json, received_at, client_message_id, timestamp_source, search_key, imported)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (wamid) DO NOTHING`,
+      `INSERT INTO messages (conversation_id, wamid, direction, type, text, timestamp, status, error_json, reply_to, content_json, raw_json, received_at, client_message_id, timestamp_source, search_key, imported, sent_by)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (wamid) DO NOTHING`,
     );
     this.newestKey = db.prepare<[], number | null>('SELECT max(search_key) FROM messages').pluck();
     this.byId = db.prepare<[number], MessageRow>(`${SELECT_MESSAGE} WHERE m.id = ?`);
@@ -228,6 +232,7 @@ export class MessageRepo {
       ...(message.timestamp_source === 'received' ? { timestamp_source: 'received' as const } : {}),
       ...(message.imported ? { imported: true as const } : {}),
       ...(archived ? { media_file: { state: 'pending' as const, attempts: 0, next_attempt_at: new Date(receivedAtMs).toISOString() } } : {}),
+      ...(message.sent_by !== undefined ? { sent_by: message.sent_by } : {}),
     };
   }
 
@@ -281,6 +286,7 @@ export class MessageRepo {
       message.timestamp_source === 'received' ? 'received' : null,
       searchKey,
       message.imported ? 1 : 0,
+      message.sent_by ?? null,
     );
   }
 

@@ -259,6 +259,18 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 11,
+    description: 'which agent sent each message sent from Switchboard',
+    up: (db) => {
+      db.exec(`
+        -- The agent's name; '' for sends made before agents were recorded; NULL for inbound
+        -- messages and for what the WhatsApp Business app sent (echoes, synced history).
+        ALTER TABLE messages ADD COLUMN sent_by TEXT;
+        UPDATE messages SET sent_by = '' WHERE direction = 'out' AND client_message_id IS NOT NULL;
+      `);
+    },
+  },
 ];
 
 /** How long Meta keeps a webhook's media downloadable: 7 days from the message. */

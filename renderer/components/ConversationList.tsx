@@ -1,33 +1,101 @@
+import { memo, useEffect, useRef, type KeyboardEvent } from 'react';
+import { VList, type VListHandle } from 'virtua';
 import type { Conversation } from '../../shared/contract';
 import { formatTime } from './format-time';
+import { Ticks } from './Ticks';
 
-/** The inbox list: name, last message, time and unread count, newest first. */
-export function ConversationList(props: { conversations: Conversation[]; selectedId: number | null; onSelect: (id: number) => void }) {
-  if (props.conversations.length === 0) {
-    return <p className="empty">No conversations yet. Messages customers send appear here.</p>;
-  }
+/** The DOM id of a conversation's row: what the list names as its active option. */
+export function conversationRowId(id: number): string {
+  return `conversation-${id}`;
+}
+
+/** Who wrote the newest message, as the list's preview prefix ("You: …"); empty for the customer. */
+export function previewAuthor(last: Conversation['last_message'], me: string | null): string {
+  if (!last || last.direction === 'in') return '';
+  if (last.sent_by === undefined) return 'Business app: ';
+  if (last.sent_by === '') return '';
+  return last.sent_by === me ? 'You: ' : `${last.sent_by}: `;
+}
+
+type RowProps = { conversation: Conversation; selected: boolean; me: string | null; onSelect: (id: number) => void };
+
+// One row, re-rendered only when its own conversation (or whether it is selected) changes.
+const ConversationRow = memo(function ConversationRow({ conversation, selected, me, onSelect }: RowProps) {
+  const last = conversation.last_message;
+  const failed = last?.direction === 'out' && last.status === 'failed';
+  const unread = conversation.unread_count > 0;
   return (
-    <ul className="conversation-list" aria-label="Conversations">
-      {props.conversations.map((conversation) => (
-        <li key={conversation.id}>
-          <button
-            type="button"
-            className={`conversation${conversation.id === props.selectedId ? ' selected' : ''}`}
-            aria-current={conversation.id === props.selectedId}
-            data-testid="conversation"
-            onClick={() => props.onSelect(conversation.id)}
-          >
-            <span className="conversation-name">{conversation.name}</span>
-            {conversation.last_message_at && <time className="conversation-time">{formatTime(conversation.last_message_at)}</time>}
-            <span className="conversation-preview">{conversation.preview}</span>
-            {conversation.unread_count > 0 && (
-              <span className="unread" aria-label={`${conversation.unread_count} unread`}>
-                {conversation.unread_count}
-              </span>
-            )}
-          </button>
-        </li>
-      ))}
-    </ul>
+    <div
+      id={conversationRowId(conversation.id)}
+      role="option"
+      aria-selected={selected}
+      className={`conversation${selected ? ' selected' : ''}${unread ? ' has-unread' : ''}${failed ? ' has-failed' : ''}`}
+      data-testid="conversation"
+      onClick={() => onSelect(conversation.id)}
+    >
+      <span className="conversation-name">{conversation.name}</span>
+      {conversation.last_message_at && <time className="conversation-time">{formatTime(conversation.last_message_at)}</time>}
+      <span className="conversation-preview">
+        {last?.direction === 'out' && <Ticks status={last.status} />}
+        {failed && <span className="preview-failed">Not sent · </span>}
+        {previewAuthor(last, me)}
+        {conversation.preview}
+      </span>
+      {unread && (
+        <span className="unread" aria-label={`${conversation.unread_count} unread`}>
+          {conversation.unread_count}
+        </span>
+      )}
+    </div>
+  );
+});
+
+/**
+ * The inbox list, newest first, virtualised: only the rows in view exist, so two thousand
+ * conversations cost what twenty do. One Tab stop (a listbox); arrow keys, Home and End move the
+ * selection, which opens the conversation.
+ */
+export function ConversationList(props: {
+  conversations: Conversation[];
+  selectedId: number | null;
+  me: string | null;
+  onSelect: (id: number) => void;
+  emptyText: string;
+}) {
+  const { conversations, selectedId, onSelect } = props;
+  const list = useRef<VListHandle>(null);
+  const selectedIndex = selectedId === null ? -1 : conversations.findIndex((c) => c.id === selectedId);
+
+  // The selection stays in view when it moves by keyboard, shortcut or search.
+  useEffect(() => {
+    if (selectedIndex >= 0) list.current?.scrollToIndex(selectedIndex, { align: 'nearest' });
+  }, [selectedIndex]);
+
+  if (conversations.length === 0) return <p className="empty">{props.emptyText}</p>;
+
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    const last = conversations.length - 1;
+    const target = { ArrowDown: Math.min(last, selectedIndex + 1), ArrowUp: Math.max(0, selectedIndex - 1), Home: 0, End: last }[event.key];
+    if (target === undefined) return;
+    event.preventDefault();
+    const conversation = conversations[target];
+    if (conversation) onSelect(conversation.id);
+  };
+
+  return (
+    <VList
+      ref={list}
+      className="conversation-list"
+      role="listbox"
+      aria-label="Conversations"
+      tabIndex={0}
+      aria-activedescendant={selectedIndex >= 0 ? conversationRowId(selectedId ?? 0) : undefined}
+      onKeyDown={onKeyDown}
+      data={conversations}
+    >
+      {(conversation) => (
+        <ConversationRow key={conversation.id} conversation={conversation} selected={conversation.id === selectedId} me={props.me} onSelect={onSelect} />
+      )}
+    </VList>
   );
 }

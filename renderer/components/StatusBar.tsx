@@ -1,5 +1,6 @@
 import type { ConnectionState } from '../bridge/bridge-api';
 import type { GatewayMode, PresenceState } from '../../shared/contract';
+import type { ThemeChoice } from '../features/use-theme';
 import { TeamList } from './TeamList';
 
 const CONNECTION_TEXT: Record<ConnectionState, string> = {
@@ -18,6 +19,8 @@ export function StatusBar(props: {
   me: string | null;
   /** Browser mode: forget the token and return to the sign-in screen. */
   onSignOut?: () => void;
+  theme: ThemeChoice;
+  onTheme: (choice: ThemeChoice) => void;
 }) {
   return (
     <header className="status-bar">
@@ -32,6 +35,11 @@ export function StatusBar(props: {
         {CONNECTION_TEXT[props.connection]}
       </span>
       {props.error && <span className="status-error">{props.error}</span>}
+      <select className="theme-choice" aria-label="Theme" value={props.theme} onChange={(event) => props.onTheme(event.target.value as ThemeChoice)}>
+        <option value="system">Theme: system</option>
+        <option value="light">Theme: light</option>
+        <option value="dark">Theme: dark</option>
+      </select>
       {props.onSignOut && (
         <button type="button" className="sign-out" onClick={props.onSignOut}>
           Sign out

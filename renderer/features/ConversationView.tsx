@@ -67,6 +67,7 @@ const MessageRow = memo(function MessageRow({ conversationId, messageId, actions
  */
 export function ConversationView({ conversationId }: { conversationId: number }) {
   const conversation = useConversations((state) => state.byId[conversationId]);
+  const closeConversation = useConversations((state) => state.close);
   const thread = useMessages(
     useShallow((state) => {
       const found = state.threads[conversationId];
@@ -187,6 +188,9 @@ export function ConversationView({ conversationId }: { conversationId: number })
   return (
     <section className="conversation-view" aria-label={conversation?.name ?? 'Conversation'}>
       <header className="conversation-header">
+        <button type="button" className="back-to-list" aria-label="Back to the conversation list" onClick={closeConversation}>
+          ←
+        </button>
         <h2>{conversation?.name}</h2>
         {conversation?.wa_id && <span className="conversation-number">+{conversation.wa_id}</span>}
         <ActivityLine typing={typing} viewers={viewers} />

@@ -1,11 +1,14 @@
 import { useMemo, useState } from 'react';
 import { ConversationList } from '../components/ConversationList';
 import { StatusBar } from '../components/StatusBar';
+import { visibleConversations } from '../stores/conversation-filter';
 import { sortConversations } from '../stores/conversations-store';
+import { ConversationFilters } from './ConversationFilters';
 import { useConnection, useConversations, useTeam } from '../stores/inbox-stores';
 import { ConversationView } from './ConversationView';
 import { SearchPalette } from './SearchPalette';
 import { isCommandKey, useWindowKeys } from './use-shortcut';
+import { useTheme } from './use-theme';
 import { useUnreadBadge } from './use-unread-badge';
 
 /** The main screen: status bar, conversation list, and the selected conversation. */
@@ -18,27 +21,48 @@ export function InboxScreen({ onSignOut }: { onSignOut?: () => void }) {
   const connection = useConnection((state) => state.state);
   const mode = useConnection((state) => state.info?.mode ?? null);
   const connectionError = useConnection((state) => state.error);
+  const filter = useConversations((state) => state.filter);
+  const textMatches = useConversations((state) => state.textMatches);
   const conversations = useMemo(() => sortConversations(byId), [byId]);
+  const visible = useMemo(() => visibleConversations(conversations, filter, textMatches, selectedId), [conversations, filter, textMatches, selectedId]);
   const agents = useTeam((state) => state.agents);
   const me = useTeam((state) => state.me);
   const [searching, setSearching] = useState(false);
+  const [theme, setTheme] = useTheme();
   useUnreadBadge();
 
-  // Ctrl/Cmd+K finds anything, from anywhere in the inbox.
   useWindowKeys((event) => {
-    if (!isCommandKey(event, 'k')) return;
+    // Ctrl/Cmd+K finds anything, from anywhere in the inbox.
+    if (isCommandKey(event, 'k')) {
+      event.preventDefault();
+      setSearching(true);
+      return;
+    }
+    // Alt+Up/Down (and Ctrl+Tab, where the browser lets it through) go to the previous or next conversation in the list.
+    const step = (event.altKey && event.key === 'ArrowDown') || (event.ctrlKey && event.key === 'Tab' && !event.shiftKey) ? 1
+      : (event.altKey && event.key === 'ArrowUp') || (event.ctrlKey && event.key === 'Tab' && event.shiftKey) ? -1 : 0;
+    if (step === 0 || visible.length === 0) return;
     event.preventDefault();
-    setSearching(true);
+    const index = visible.findIndex((conversation) => conversation.id === selectedId);
+    const next = visible[index < 0 ? 0 : Math.min(visible.length - 1, Math.max(0, index + step))];
+    if (next) select(next.id);
   });
 
   return (
-    <div className={`inbox${mode === 'sandbox' ? ' inbox-sandbox' : ''}`}>
-      <StatusBar connection={connection} mode={mode} error={connectionError ?? listError} agents={agents} me={me} onSignOut={onSignOut} />
+    <div className={`inbox${mode === 'sandbox' ? ' inbox-sandbox' : ''}${selectedId !== null ? ' inbox-open' : ''}`}>
+      <StatusBar connection={connection} mode={mode} error={connectionError ?? listError} agents={agents} me={me} onSignOut={onSignOut} theme={theme} onTheme={setTheme} />
       <nav className="sidebar">
         <button type="button" className="search-open" onClick={() => setSearching(true)}>
           Search <kbd>Ctrl K</kbd>
         </button>
-        <ConversationList conversations={conversations} selectedId={selectedId} onSelect={select} />
+        <ConversationFilters conversations={conversations} />
+        <ConversationList
+          conversations={visible}
+          selectedId={selectedId}
+          me={me}
+          onSelect={select}
+          emptyText={conversations.length === 0 ? 'No conversations yet. Messages customers send appear here.' : 'No conversation matches this filter.'}
+        />
       </nav>
       <main className="main-pane">
         {selectedId === null ? <p className="empty">{removedNotice ?? 'Select a conversation.'}</p> : <ConversationView key={selectedId} conversationId={selectedId} />}

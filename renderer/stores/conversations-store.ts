@@ -1,6 +1,7 @@
 import { createStore } from 'zustand/vanilla';
-import type { Conversation, ServerEvent } from '../../shared/contract';
+import { MAX_SEARCH_PAGE, type Conversation, type ServerEvent } from '../../shared/contract';
 import type { BridgeApi } from '../bridge/bridge-api';
+import { NO_FILTER, type ConversationFilter } from './conversation-filter';
 
 /** Conversations normalised by id, the selection, and what went wrong loading them. */
 export type ConversationsState = {
@@ -10,8 +11,16 @@ export type ConversationsState = {
   error: string | null;
   /** Why the conversation that was open is gone (erased, or past the retention setting), until another is opened. */
   removedNotice: string | null;
+  /** What the list shows, and the conversations whose messages match the typed text (null: not searched). */
+  filter: ConversationFilter;
+  textMatches: ReadonlySet<number> | null;
   load(): Promise<void>;
   select(id: number): void;
+  /** Back to the list alone (narrow windows show one or the other). */
+  close(): void;
+  setFilter(change: Partial<ConversationFilter>): void;
+  /** Looks the filter text up in the message history: conversations with a matching message join the list. */
+  searchText(query: string): Promise<void>;
   apply(event: ServerEvent): void;
   /** Applies a frame's worth of events in one update. */
   applyMany(events: readonly ServerEvent[]): void;
@@ -39,6 +48,8 @@ export function createConversationsStore(bridge: BridgeApi) {
     loaded: false,
     error: null,
     removedNotice: null,
+    filter: NO_FILTER,
+    textMatches: null,
     async load() {
       const result = await bridge.listConversations({});
       if (!result.ok) {
@@ -50,6 +61,21 @@ export function createConversationsStore(bridge: BridgeApi) {
     select(id) {
       // Read is marked by the open conversation once the agent can see it, not by selecting it.
       set({ selectedId: id, removedNotice: null });
+    },
+    close() {
+      set({ selectedId: null });
+    },
+    setFilter(change) {
+      const filter = { ...get().filter, ...change };
+      set({ filter, ...(change.query !== undefined && change.query.trim() !== get().filter.query.trim() ? { textMatches: null } : {}) });
+    },
+    async searchText(query) {
+      const q = query.trim();
+      if (q.length < 2) return;
+      const result = await bridge.searchMessages({ q, limit: MAX_SEARCH_PAGE });
+      // Only the answer to the text still typed counts: an older, slower answer is dropped.
+      if (get().filter.query.trim() !== q) return;
+      set(result.ok ? { textMatches: new Set(result.value.hits.map((hit) => hit.conversation.id)) } : { error: result.error.message });
     },
     apply(event) {
       get().applyMany([event]);
@@ -64,6 +90,16 @@ export function createConversationsStore(bridge: BridgeApi) {
             const why = event.reason === 'erased' ? 'was erased at the customer’s request' : 'passed the history retention setting and was deleted';
             selection = { selectedId: null, removedNotice: `The conversation you had open ${why}.` };
           }
+          continue;
+        }
+        // The list shows the newest message's ticks: its status changes reach it here, not as conversation updates.
+        if (event.type === 'status_update' || event.type === 'message_update') {
+          const current = (byId ?? get().byId)[event.conversation_id];
+          const messageId = event.type === 'status_update' ? event.message_id : event.message.id;
+          const status = event.type === 'status_update' ? event.status : event.message.status;
+          if (!current?.last_message || current.last_message.id !== messageId || current.last_message.status === status) continue;
+          byId ??= { ...get().byId };
+          byId[current.id] = { ...current, last_message: { ...current.last_message, status } };
           continue;
         }
         // A new message carries its conversation's new preview, order and unread count.

@@ -34,6 +34,11 @@ export function useConversations<T>(select: (state: ConversationsState) => T): T
   return useStore(useInboxStores().conversations, select);
 }
 
+/** The conversations store itself, for actions called outside rendering (stable: they never change). */
+export function useConversationsStore() {
+  return useInboxStores().conversations;
+}
+
 /** Selects from the messages store. */
 export function useMessages<T>(select: (state: MessagesState) => T): T {
   return useStore(useInboxStores().messages, select);

@@ -61,6 +61,11 @@ export const MessageSchema = z.object({
   imported: z.literal(true).optional(),
   /** For a message with a file (image, audio, video, document, sticker): its download and archive state. */
   media_file: MediaFileSchema.optional(),
+  /**
+   * On a message sent from Switchboard: the agent who sent it ('' when it was sent before agents
+   * were recorded). Absent on inbound messages and on what the WhatsApp Business app sent.
+   */
+  sent_by: z.string().optional(),
 });
 
 /** Where a message's time came from: Meta's timestamp, or arrival time when Meta's was unusable. */
@@ -78,6 +83,13 @@ export const ConversationSchema = z.object({
   last_message_at: z.iso.datetime().nullable(),
   preview: z.string(),
   unread_count: z.number().int().nonnegative(),
+  /**
+   * The newest message (what the preview shows): its direction, delivery status and sender, so the
+   * list can say "You:" and show its ticks. Null while the conversation has no message.
+   */
+  last_message: z
+    .object({ id: z.number().int().positive(), direction: z.enum(['in', 'out']), status: MessageStatusSchema, sent_by: z.string().optional() })
+    .nullable(),
   /** When the 24-hour customer-service window closes (null: the customer never wrote); after it, only templates. */
   window_expires_at: z.iso.datetime().nullable(),
 });

@@ -89,6 +89,7 @@ export function conversation(overrides: Partial<Conversation> = {}): Conversatio
     last_message_at: '2026-11-26T10:00:00.000Z',
     preview: 'hello',
     unread_count: 1,
+    last_message: { id: 1, direction: 'in', status: 'delivered' },
     window_expires_at: new Date(Date.now() + 5 * 3600_000).toISOString(),
     ...overrides,
   };

@@ -90,7 +90,7 @@ describe('registerIpc', () => {
   });
 
   it('forwards every committed event to trusted windows on the event channel', () => {
-    const event: ServerEvent = { type: 'conversation_update', seq: 1, conversation_id: 1, conversation: { id: 1, phone_number_id: '1', wa_id: '2', name: 'A', last_message_at: null, preview: '', unread_count: 0, window_expires_at: null } };
+    const event: ServerEvent = { type: 'conversation_update', seq: 1, conversation_id: 1, conversation: { id: 1, phone_number_id: '1', wa_id: '2', name: 'A', last_message_at: null, preview: '', unread_count: 0, last_message: null, window_expires_at: null } };
     bus.publish([event]);
     expect(window.sent).toEqual([{ channel: EVENT_CHANNEL, payload: event }]);
   });

@@ -53,6 +53,7 @@ describe('conversations and messages', () => {
         last_message_at: NOW_ISO,
         preview: '¿Tenéis envío a Canarias? 🚚 @tienda',
         unread_count: 1,
+        last_message: { id: 1, direction: 'in', status: 'delivered' },
         window_expires_at: new Date(NOW_SECONDS * 1000 + 24 * 3600 * 1000).toISOString(),
       },
     ]);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { operations } from '../../../shared/contract';
 import { History } from '../../../main/services/history';
 import { seedDemoHistory } from '../../../main/store/demo-history';
-import { CONVERSATION_SQL } from '../../../main/store/conversation-repo';
+import { CONVERSATION_SQL, SELECT_CONVERSATION } from '../../../main/store/conversation-repo';
 import { HISTORY_SQL } from '../../../main/store/message-repo';
 import { memoryStore } from '../../helpers/memory-store';
 
@@ -128,13 +128,14 @@ describe('the conversation list a page at a time', () => {
   });
 
   it.each([
-    ['the first page', `SELECT * FROM conversations ${CONVERSATION_SQL.order} LIMIT 50`],
-    ['a page after a conversation', `SELECT * FROM conversations ${CONVERSATION_SQL.after} LIMIT 50`],
-  ])('reads %s through conversations_by_activity, in its order', (_name, sql) => {
+    ['the first page', `${SELECT_CONVERSATION} ${CONVERSATION_SQL.order} LIMIT 50`],
+    ['a page after a conversation', `${SELECT_CONVERSATION} ${CONVERSATION_SQL.after} LIMIT 50`],
+  ])('reads %s through conversations_by_activity, in its order, each newest message by one index seek', (_name, sql) => {
     const { store } = seeded();
     const params = sql.includes('?') ? [1, 1, 1] : [];
     const detail = (store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((row) => row.detail).join(' | ');
-    expect(detail).toMatch(/(SCAN|SEARCH) conversations USING INDEX conversations_by_activity/);
-    expect(detail).not.toMatch(/TEMP B-TREE/);
+    expect(detail).toMatch(/(SCAN|SEARCH) c USING INDEX conversations_by_activity/);
+    expect(detail).toMatch(/SEARCH m USING INDEX messages_by_conversation \(conversation_id=\?\)/);
+    expect(detail).not.toMatch(/TEMP B-TREE|SCAN m/);
   });
 });

@@ -49,20 +49,22 @@ function setup(options: Partial<OutboxOptions> = {}, inboundAtSeconds = Math.flo
 describe('Outbox: sending', () => {
   it('stores the reply as pending before WhatsApp answers, then records the wamid', async () => {
     const { outbox, client, published, message } = setup();
-    const result = outbox.sendText({ conversation_id: 1, text: 'Sí' });
-    expect(result).toMatchObject({ ok: true, value: { status: 'pending', wamid: null, direction: 'out', text: 'Sí' } });
+    const result = outbox.sendText({ conversation_id: 1, text: 'Sí' }, 'ana');
+    expect(result).toMatchObject({ ok: true, value: { status: 'pending', wamid: null, direction: 'out', text: 'Sí', sent_by: 'ana' } });
     expect(published.map((e) => e.type)).toEqual(['new_message']);
-    expect(published[0]).toMatchObject({ conversation: { id: 1, preview: 'Sí', unread_count: 1 } });
+    // The list says who wrote last and shows its ticks.
+    expect(published[0]).toMatchObject({ conversation: { id: 1, preview: 'Sí', unread_count: 1, last_message: { id: 2, direction: 'out', status: 'pending', sent_by: 'ana' } } });
     await outbox.settle();
-    expect(message(2)).toMatchObject({ wamid: 'wamid.S1', status: 'pending' });
+    expect(message(2)).toMatchObject({ wamid: 'wamid.S1', status: 'pending', sent_by: 'ana' });
+    expect(message(1)?.sent_by).toBeUndefined();
     expect(client.sent[0]).toMatchObject({ phoneNumberId: '200300400500', to: { waId: '34600111222' }, body: { type: 'text', text: 'Sí', previewUrl: false }, replyTo: null });
     expect(client.sent[0]?.callbackData).toMatch(/^[\w-]{8,}$/);
   });
 
   it('sends the same client message id once, however often it is submitted (double click)', async () => {
     const { outbox, client, store } = setup();
-    const first = outbox.sendText({ conversation_id: 1, text: 'once', client_message_id: 'click-123456' });
-    const second = outbox.sendText({ conversation_id: 1, text: 'once', client_message_id: 'click-123456' });
+    const first = outbox.sendText({ conversation_id: 1, text: 'once', client_message_id: 'click-123456' }, 'ana');
+    const second = outbox.sendText({ conversation_id: 1, text: 'once', client_message_id: 'click-123456' }, 'ana');
     await outbox.settle();
     expect(second.ok && first.ok && second.value.id).toBe(first.ok && first.value.id);
     expect(client.sent).toHaveLength(1);
@@ -73,7 +75,7 @@ describe('Outbox: sending', () => {
     const { outbox, client, ingest, message } = setup();
     let release: (value: SendResult) => void = () => undefined;
     client.answers.push(() => new Promise((resolve) => (release = resolve)));
-    outbox.sendText({ conversation_id: 1, text: 'x' });
+    outbox.sendText({ conversation_id: 1, text: 'x' }, 'ana');
     await vi.waitFor(() => expect(client.sent).toHaveLength(1));
     ingest(Buffer.from(JSON.stringify({ object: 'whatsapp_business_account', entry: [{ changes: [{ field: 'messages', value: { metadata: { phone_number_id: '200300400500' }, statuses: [{ id: 'wamid.RACE', status: 'delivered', timestamp: '1764115300' }] } }] }] })));
     release({ ok: true, wamid: 'wamid.RACE' });
@@ -84,7 +86,7 @@ describe('Outbox: sending', () => {
   it('links a status to its send by callback data when the send response never came', async () => {
     const { outbox, client, ingest, message } = setup();
     client.answers.push(refuse(0, 'unknown_outcome'));
-    outbox.sendText({ conversation_id: 1, text: 'x' });
+    outbox.sendText({ conversation_id: 1, text: 'x' }, 'ana');
     await outbox.settle();
     expect(message(2)?.status).toBe('failed');
     const callback = client.sent[0]?.callbackData;
@@ -97,7 +99,7 @@ describe('Outbox: failures and retries', () => {
   it('marks a refused send failed with Meta’s code and text, and never retries it', async () => {
     const { outbox, client, published, message } = setup();
     client.answers.push(refuse(131047, 'never'));
-    outbox.sendText({ conversation_id: 1, text: 'late' });
+    outbox.sendText({ conversation_id: 1, text: 'late' }, 'ana');
     await outbox.settle();
     expect(message(2)).toMatchObject({ status: 'failed', error: { code: 131047, title: 'error 131047' } });
     expect(published.at(-1)).toMatchObject({ type: 'status_update', status: 'failed' });
@@ -108,7 +110,7 @@ describe('Outbox: failures and retries', () => {
   it('retries rate limits and outages with backoff until WhatsApp accepts', async () => {
     const { outbox, client, message } = setup();
     client.answers.push(refuse(130429, 'backoff'), refuse(131000, 'backoff'));
-    outbox.sendText({ conversation_id: 1, text: 'eventually' });
+    outbox.sendText({ conversation_id: 1, text: 'eventually' }, 'ana');
     await vi.waitFor(() => expect(message(2)?.wamid).toBe('wamid.S1'));
     expect(client.sent).toHaveLength(3);
   });
@@ -116,7 +118,7 @@ describe('Outbox: failures and retries', () => {
   it('gives up after the maximum attempts and shows the last error', async () => {
     const { outbox, client, message } = setup({ maxAttempts: 3 });
     client.answers.push(refuse(130429, 'backoff'), refuse(130429, 'backoff'), refuse(130429, 'backoff'), refuse(130429, 'backoff'));
-    outbox.sendText({ conversation_id: 1, text: 'never' });
+    outbox.sendText({ conversation_id: 1, text: 'never' }, 'ana');
     await vi.waitFor(() => expect(message(2)?.status).toBe('failed'));
     expect(client.sent).toHaveLength(3);
     expect(message(2)?.error?.code).toBe(130429);
@@ -125,7 +127,7 @@ describe('Outbox: failures and retries', () => {
   it('does not repeat a send whose outcome is unknown, and says so', async () => {
     const { outbox, client, message } = setup();
     client.answers.push(() => Promise.resolve({ ok: false, retry: 'unknown_outcome', error: { code: null, title: 'No answer from the WhatsApp Graph API in time' } }));
-    outbox.sendText({ conversation_id: 1, text: 'maybe' });
+    outbox.sendText({ conversation_id: 1, text: 'maybe' }, 'ana');
     await outbox.settle();
     await new Promise((resolve) => setTimeout(resolve, 30));
     expect(client.sent).toHaveLength(1);
@@ -135,7 +137,7 @@ describe('Outbox: failures and retries', () => {
   it('Retry really sends a failed message again, and only a failed one', async () => {
     const { outbox, client, published, message } = setup();
     client.answers.push(refuse(131026, 'never'));
-    outbox.sendText({ conversation_id: 1, text: 'again' });
+    outbox.sendText({ conversation_id: 1, text: 'again' }, 'ana');
     await outbox.settle();
     expect(outbox.retry({ message_id: 1 })).toMatchObject({ ok: false, error: { code: 'conflict' } });
     expect(outbox.retry({ message_id: 2 })).toMatchObject({ ok: true, value: { status: 'pending', wamid: null } });
@@ -151,7 +153,7 @@ describe('Outbox: failures and retries', () => {
     const { outbox, ingest, message } = setup();
     const status = (wamid: string, value: string, extra: Record<string, unknown> = {}) =>
       Buffer.from(JSON.stringify({ object: 'whatsapp_business_account', entry: [{ changes: [{ field: 'messages', value: { metadata: { phone_number_id: '200300400500' }, statuses: [{ id: wamid, status: value, timestamp: String(Math.floor(Date.now() / 1000)), ...extra }] } }] }] }));
-    outbox.sendText({ conversation_id: 1, text: 'first try' });
+    outbox.sendText({ conversation_id: 1, text: 'first try' }, 'ana');
     await outbox.settle();
     ingest(status('wamid.S1', 'failed', { errors: [{ code: 131049, title: 'Not delivered' }] }));
     expect(message(2)?.status).toBe('failed');
@@ -167,7 +169,7 @@ describe('Outbox: failures and retries', () => {
     const { outbox, client, store, lines } = setup();
     let release: (value: SendResult) => void = () => undefined;
     client.answers.push(() => new Promise((resolve) => (release = resolve)));
-    outbox.sendText({ conversation_id: 1, text: 'x' });
+    outbox.sendText({ conversation_id: 1, text: 'x' }, 'ana');
     await vi.waitFor(() => expect(client.sent).toHaveLength(1));
     outbox.stop();
     store.db.close();
@@ -181,7 +183,7 @@ describe('Outbox: after a restart', () => {
   it('sends what was queued, and marks what was in flight as interrupted instead of sending it twice', async () => {
     const { store, bus, client, message } = setup();
     const first = new Outbox(store, bus, { send: () => new Promise(() => undefined), markRead: () => Promise.resolve({ ok: true }) }, Date.now, () => undefined);
-    first.sendText({ conversation_id: 1, text: 'was in flight' });
+    first.sendText({ conversation_id: 1, text: 'was in flight' }, 'ana');
     first.stop();
     const queued = store.outbox.enqueue({ messageId: 1, kind: 'reaction', request: { body: { type: 'reaction', targetWamid: 'wamid.TEXT0001', emoji: '👍' }, replyTo: null, to: { waId: '34600111222', userId: null }, callbackData: null }, phoneNumberId: '200300400500', recipient: '34600111222', atMs: Date.now() });
     const restarted = new Outbox(store, bus, client, Date.now, () => undefined, { readReceipts: 'never' });
@@ -196,9 +198,9 @@ describe('Outbox: after a restart', () => {
 describe('Outbox: the 24-hour window, templates and reactions', () => {
   it('refuses a free-form reply outside the window before calling Meta, and accepts a template', async () => {
     const { outbox, client, store } = setup({}, Math.floor(Date.now() / 1000) - 25 * 3600);
-    expect(outbox.sendText({ conversation_id: 1, text: 'hello?' })).toMatchObject({ ok: false, error: { code: 'outside_window', message: expect.stringContaining('send a template instead') } });
+    expect(outbox.sendText({ conversation_id: 1, text: 'hello?' }, 'ana')).toMatchObject({ ok: false, error: { code: 'outside_window', message: expect.stringContaining('send a template instead') } });
     expect(store.conversations.get(1)?.window_expires_at).toBe(new Date(store.conversations.routing(1)!.last_inbound_at! + 24 * 3600 * 1000).toISOString());
-    const template = outbox.sendTemplate({ conversation_id: 1, name: 'order_update', language: 'es_ES', parameters: ['1042'] });
+    const template = outbox.sendTemplate({ conversation_id: 1, name: 'order_update', language: 'es_ES', parameters: ['1042'] }, 'ana');
     expect(template).toMatchObject({ ok: true, value: { type: 'template', text: '📋 order_update: 1042' } });
     await outbox.settle();
     expect(client.sent.map((m) => m.body)).toEqual([{ type: 'template', name: 'order_update', language: 'es_ES', parameters: ['1042'] }]);
@@ -218,15 +220,15 @@ describe('Outbox: the 24-hour window, templates and reactions', () => {
   it('refuses a reaction to an unknown or outgoing message', async () => {
     const { outbox } = setup();
     expect(outbox.react({ message_id: 9, emoji: '👍' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
-    outbox.sendText({ conversation_id: 1, text: 'mine' });
+    outbox.sendText({ conversation_id: 1, text: 'mine' }, 'ana');
     expect(outbox.react({ message_id: 2, emoji: '👍' })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
     await outbox.settle();
   });
 
   it('refuses an unknown conversation and a reply to a message not in it, storing nothing', async () => {
     const { outbox, client, store } = setup();
-    expect(outbox.sendText({ conversation_id: 99, text: 'x' })).toEqual({ ok: false, error: { code: 'not_found', message: 'conversation 99 does not exist' } });
-    expect(outbox.sendText({ conversation_id: 1, text: 'x', reply_to: 'wamid.NOPE' })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    expect(outbox.sendText({ conversation_id: 99, text: 'x' }, 'ana')).toEqual({ ok: false, error: { code: 'not_found', message: 'conversation 99 does not exist' } });
+    expect(outbox.sendText({ conversation_id: 1, text: 'x', reply_to: 'wamid.NOPE' }, 'ana')).toMatchObject({ ok: false, error: { code: 'bad_request' } });
     await outbox.settle();
     expect(client.sent).toEqual([]);
     expect(store.db.prepare("SELECT count(*) FROM messages WHERE direction = 'out'").pluck().get()).toBe(0);
@@ -239,7 +241,7 @@ describe('Outbox: throughput', () => {
     const sentAt: number[] = [];
     const send = client.send.bind(client);
     client.send = (message) => (sentAt.push(Date.now()), send(message));
-    for (const text of ['a', 'b', 'c', 'd', 'e']) outbox.sendText({ conversation_id: 1, text });
+    for (const text of ['a', 'b', 'c', 'd', 'e']) outbox.sendText({ conversation_id: 1, text }, 'ana');
     await vi.waitFor(() => expect(client.sent).toHaveLength(5), { timeout: 2_000 });
     // A burst of three, then one per interval.
     expect((sentAt[3] ?? 0) - (sentAt[2] ?? 0)).toBeGreaterThanOrEqual(140);
@@ -266,7 +268,7 @@ describe('Outbox: limits for many customers', () => {
     };
     const sendTo = async (ids: number[]) => {
       const before = client.sent.length;
-      for (const id of ids) outbox.sendText({ conversation_id: id, text: 'x' });
+      for (const id of ids) outbox.sendText({ conversation_id: id, text: 'x' }, 'ana');
       await vi.waitFor(() => expect(client.sent.length).toBe(before + ids.length), { timeout: 5_000 });
     };
     const range = (from: number, count: number) => Array.from({ length: count }, (_, i) => from + i);
@@ -278,7 +280,7 @@ describe('Outbox: limits for many customers', () => {
     await sendTo([1, 1]);
     await sendTo(range(602, 500));
     // A third message to the fixture's customer still waits for its limit to refill.
-    outbox.sendText({ conversation_id: 1, text: 'third' });
+    outbox.sendText({ conversation_id: 1, text: 'third' }, 'ana');
     await vi.waitFor(() => expect(sentAt.get('34600111222')).toHaveLength(3), { timeout: 2_000 });
     const [first = 0, , third = 0] = sentAt.get('34600111222') ?? [];
     expect(third - first).toBeGreaterThanOrEqual(350);
@@ -295,7 +297,7 @@ describe('Outbox: pacing per business number', () => {
     const sentAt: number[] = [];
     const send = client.send.bind(client);
     client.send = (message) => (sentAt.push(Date.now()), send(message));
-    for (let id = 1; id <= 10; id += 1) outbox.sendText({ conversation_id: id, text: 'x' });
+    for (let id = 1; id <= 10; id += 1) outbox.sendText({ conversation_id: id, text: 'x' }, 'ana');
     await vi.waitFor(() => expect(sentAt).toHaveLength(10), { timeout: 2_000 });
     // 50/s: about 20 ms apart, so 10 sends take at least ~180 ms.
     expect((sentAt[9] ?? 0) - (sentAt[0] ?? 0)).toBeGreaterThanOrEqual(170);
@@ -315,7 +317,7 @@ describe('Outbox: read receipts and typing', () => {
   it('on_reply: marks read when the agent replies, not when opening', async () => {
     const { outbox, client } = setup({ readReceipts: 'on_reply' });
     outbox.conversationOpened(1);
-    outbox.sendText({ conversation_id: 1, text: 'hi' });
+    outbox.sendText({ conversation_id: 1, text: 'hi' }, 'ana');
     await outbox.settle();
     expect(client.receipts).toEqual([{ phoneNumberId: '200300400500', wamid: 'wamid.TEXT0001', typing: false }]);
   });

@@ -66,6 +66,22 @@ describe('migrations', () => {
     ]);
   });
 
+  it('migration 11 records who sent a message: sends from Switchboard before it become an unknown agent, echoes and inbound stay unattributed', () => {
+    const db = new BetterSqlite3(':memory:');
+    migrate(db, MIGRATIONS.slice(0, 10));
+    db.exec(`INSERT INTO conversations (id, phone_number_id, customer_key, wa_id, name) VALUES (1, '2003', 'c', 'c', 'Ana');
+      INSERT INTO messages (id, conversation_id, wamid, direction, type, text, timestamp, status, received_at, client_message_id) VALUES
+        (1, 1, 'wamid.IN', 'in', 'text', 'hi', 1, 'delivered', 1, NULL),
+        (2, 1, 'wamid.OUT', 'out', 'text', 'hello', 2, 'read', 2, 'click-1234'),
+        (3, 1, 'wamid.ECHO', 'out', 'text', 'from the phone', 3, 'sent', 3, NULL);`);
+    expect(migrate(db, MIGRATIONS.slice(0, 11))).toBe(11);
+    expect(db.prepare('SELECT id, sent_by FROM messages ORDER BY id').all()).toEqual([
+      { id: 1, sent_by: null },
+      { id: 2, sent_by: '' },
+      { id: 3, sent_by: null },
+    ]);
+  });
+
   it('running twice changes nothing', () => {
     const db = new BetterSqlite3(':memory:');
     migrate(db);

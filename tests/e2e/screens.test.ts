@@ -1,0 +1,109 @@
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { seriousViolations } from './axe';
+import { launchChromium } from './chromium';
+import { closeTest, openInbox, serve, type E2eGateway } from './e2e-gateway';
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(() => browser?.close());
+
+let gateway: E2eGateway | null = null;
+let page: Page | null = null;
+afterEach(async () => {
+  await closeTest(page, gateway);
+  page = null;
+  gateway = null;
+});
+
+/** Saved for a person to look at (test artifacts, not committed). */
+function shot(name: string): { path: string } {
+  return { path: path.join(os.tmpdir(), `switchboard-e2e-screen-${name}.png`) };
+}
+
+/** A sandbox whose seeded customers (texts, a photo, a voice note, a PDF) have all arrived. */
+async function seededInbox(viewport?: { width: number; height: number }): Promise<Page> {
+  gateway = await serve({ SWITCHBOARD_SANDBOX_DELAY_MS: '50', SWITCHBOARD_SANDBOX_SEED: '1' });
+  const opened = await openInbox(browser, gateway, viewport);
+  page = opened.page;
+  await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+  await expect.poll(() => page?.getByTestId('conversation').count(), { timeout: 10_000 }).toBeGreaterThanOrEqual(3);
+  return page;
+}
+
+async function openFirstConversation(inbox: Page): Promise<void> {
+  await inbox.getByTestId('conversation').first().click();
+  await inbox.locator('[data-testid="message"]').first().waitFor();
+}
+
+describe('every screen passes axe-core (no serious or critical violation) and is looked at', () => {
+  it('the sign-in screen', async () => {
+    gateway = await serve();
+    page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    await page.goto(gateway.url);
+    await page.getByRole('button', { name: 'Connect' }).waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.screenshot(shot('login'));
+  });
+
+  it('the inbox and an open conversation, light and dark, and the search palette', async () => {
+    const inbox = await seededInbox();
+    expect(await seriousViolations(inbox)).toEqual([]);
+    await openFirstConversation(inbox);
+    await inbox.getByRole('textbox', { name: 'Reply' }).fill('Thanks, we ship to Canada in 3 days.');
+    await inbox.getByRole('textbox', { name: 'Reply' }).press('Enter');
+    await inbox.getByTestId('conversation').first().filter({ hasText: 'You: Thanks' }).waitFor();
+    expect(await seriousViolations(inbox)).toEqual([]);
+    await inbox.screenshot(shot('light'));
+
+    await inbox.emulateMedia({ colorScheme: 'dark' });
+    expect(await inbox.evaluate('getComputedStyle(document.querySelector(".sidebar")).backgroundColor')).toBe('rgb(17, 27, 33)');
+    expect(await seriousViolations(inbox)).toEqual([]);
+    await inbox.screenshot(shot('dark'));
+    // The agent's own choice wins over the OS, and is kept.
+    await inbox.getByLabel('Theme').selectOption('light');
+    expect(await inbox.evaluate('getComputedStyle(document.querySelector(".sidebar")).backgroundColor')).toBe('rgb(255, 255, 255)');
+    await inbox.reload();
+    await inbox.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+    expect(await inbox.evaluate('getComputedStyle(document.querySelector(".sidebar")).backgroundColor')).toBe('rgb(255, 255, 255)');
+
+    await inbox.keyboard.press('Control+k');
+    await inbox.getByRole('combobox', { name: 'Search conversations and messages' }).fill('order');
+    await inbox.getByRole('listbox', { name: 'Results' }).getByRole('option').first().waitFor();
+    expect(await seriousViolations(inbox)).toEqual([]);
+    await inbox.screenshot(shot('search'));
+  });
+
+  it('480 px wide: the list or the conversation, never a sideways scroll', async () => {
+    const inbox = await seededInbox({ width: 480, height: 800 });
+    const sideways = 'document.documentElement.scrollWidth > document.documentElement.clientWidth';
+    expect(await inbox.evaluate(sideways)).toBe(false);
+    expect(await seriousViolations(inbox)).toEqual([]);
+    await inbox.screenshot(shot('narrow-list'));
+    await openFirstConversation(inbox);
+    expect(await inbox.locator('.sidebar').isVisible()).toBe(false);
+    expect(await inbox.evaluate(sideways)).toBe(false);
+    expect(await seriousViolations(inbox)).toEqual([]);
+    await inbox.screenshot(shot('narrow-thread'));
+    await inbox.getByRole('button', { name: 'Back to the conversation list' }).click();
+    await inbox.locator('.sidebar').waitFor();
+  });
+
+  it('text follows the user’s font size', async () => {
+    const inbox = await seededInbox();
+    await openFirstConversation(inbox);
+    const size = (selector: string) => inbox.evaluate(`parseFloat(getComputedStyle(document.querySelector(${JSON.stringify(selector)})).fontSize)`);
+    const before = { bubble: await size('.bubble-text'), name: await size('.conversation-name'), meta: await size('.bubble-meta') };
+    // What a larger default font size in the browser or the OS does: the root size grows.
+    await inbox.evaluate('document.documentElement.style.fontSize = "24px"');
+    expect(await size('.bubble-text')).toBeCloseTo(before.bubble * 1.5, 0);
+    expect(await size('.conversation-name')).toBeCloseTo(before.name * 1.5, 0);
+    expect(await size('.bubble-meta')).toBeCloseTo(before.meta * 1.5, 0);
+    expect(await inbox.evaluate('document.documentElement.scrollWidth > document.documentElement.clientWidth')).toBe(false);
+    await inbox.screenshot(shot('large-text'));
+  });
+});
