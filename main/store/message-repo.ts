@@ -28,6 +28,7 @@ export type MessageRow = {
   timestamp_source: TimestampSource | null;
   imported: number;
   sent_by: string | null;
+  reply_to_id: number | null;
   reactions_json: string;
   media_json: string | null;
 };
@@ -75,7 +76,8 @@ export type StatusHistoryEntry = { status: MessageStatus; timestampMs: number; e
 // appears as soon as the message is stored.
 /** Every column of a message, with its reactions joined by wamid and its file's archive state. */
 export const SELECT_MESSAGE = `SELECT m.*, (SELECT json_group_array(json_object('emoji', r.emoji, 'from', r.reactor)) FROM reactions r
-  WHERE r.target_wamid = m.wamid AND r.emoji IS NOT NULL) AS reactions_json, ${MEDIA_FILE_JSON} AS media_json FROM messages m`;
+  WHERE r.target_wamid = m.wamid AND r.emoji IS NOT NULL) AS reactions_json, ${MEDIA_FILE_JSON} AS media_json,
+  (SELECT q.id FROM messages q WHERE q.wamid = m.reply_to) AS reply_to_id FROM messages m`;
 
 function parseError(json: string | null): DeliveryError | undefined {
   return json ? (JSON.parse(json) as DeliveryError) : undefined;
@@ -95,6 +97,7 @@ export function toMessage(row: MessageRow): Message {
     status: row.status,
     ...(error ? { error } : {}),
     reply_to: row.reply_to,
+    ...(row.reply_to_id !== null ? { reply_to_id: row.reply_to_id } : {}),
     content: JSON.parse(row.content_json) as MessageContent,
     reactions: JSON.parse(row.reactions_json) as Reaction[],
     edited_at: row.edited_at === null ? null : new Date(row.edited_at).toISOString(),
@@ -115,6 +118,7 @@ export class MessageRepo {
   private readonly insertRow;
   private readonly byId;
   private readonly byWamid;
+  private readonly idByWamid;
   private readonly pageRows;
   private readonly pageAfterRows;
   private readonly positionRow;
@@ -161,6 +165,7 @@ export class MessageRepo {
     this.newestKey = db.prepare<[], number | null>('SELECT max(search_key) FROM messages').pluck();
     this.byId = db.prepare<[number], MessageRow>(`${SELECT_MESSAGE} WHERE m.id = ?`);
     this.byWamid = db.prepare<[string], MessageRow>(`${SELECT_MESSAGE} WHERE m.wamid = ?`);
+    this.idByWamid = db.prepare<[string], number>('SELECT id FROM messages WHERE wamid = ?').pluck();
     this.byClientId = db.prepare<[string], MessageRow>(`${SELECT_MESSAGE} WHERE m.client_message_id = ?`);
     this.pageRows = db.prepare<[number, number, number, number, number], MessageRow>(`${SELECT_MESSAGE} ${HISTORY_SQL.pageBefore}`);
     this.pageAfterRows = db.prepare<[number, number, number, number, number], MessageRow>(`${SELECT_MESSAGE} ${HISTORY_SQL.pageAfter}`);
@@ -212,6 +217,7 @@ export class MessageRepo {
     const info = this.insertWithSearchKey(message, receivedAtMs);
     if (info.changes === 0) return null;
     const id = Number(info.lastInsertRowid);
+    const quotedId = message.reply_to ? this.idByWamid.get(message.reply_to) : undefined;
     const archived = this.archiveMedia(id, message.conversation_id, message.type, content, receivedAtMs);
     // Built from what was written rather than read back, for the same reason.
     return {
@@ -225,6 +231,7 @@ export class MessageRepo {
       status: message.status,
       ...(error ? { error } : {}),
       reply_to: message.reply_to,
+      ...(quotedId !== undefined ? { reply_to_id: quotedId } : {}),
       content,
       reactions: message.wamid && this.reactionTargets.has(message.wamid) ? this.reactionsFor.all(message.wamid) : [],
       edited_at: null,

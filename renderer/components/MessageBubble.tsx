@@ -13,6 +13,14 @@ function shownText(message: Message): string | undefined {
   return message.text;
 }
 
+/** Who sent an outgoing message: "You", another agent by name, or the WhatsApp Business app (echoes, synced history). */
+export function senderLabel(message: Pick<Message, 'direction' | 'sent_by'>, me: string | null): string | null {
+  if (message.direction === 'in') return null;
+  if (message.sent_by === undefined) return 'WhatsApp Business app';
+  if (message.sent_by === '') return null;
+  return message.sent_by === me ? 'You' : message.sent_by;
+}
+
 function FailureReason({ error }: { error: NonNullable<Message['error']> }) {
   return (
     <p className="bubble-error" role="alert">
@@ -36,9 +44,15 @@ export function MessageBubble({
   onReact,
   onQuote,
   quoted,
+  onOpenQuote,
+  me = null,
   target = false,
 }: {
   message: Message;
+  /** The signed-in agent, so their own messages say "You". */
+  me?: string | null;
+  /** Shows the quoted message in the thread (when it is stored). */
+  onOpenQuote?: (messageId: number) => void;
   /** The message a search result or a quote opened. */
   target?: boolean;
   /** Quote this message in the reply (it needs a wamid). */
@@ -53,6 +67,7 @@ export function MessageBubble({
   const outgoing = message.direction === 'out';
   const unsupported = message.content.unsupported_type !== undefined;
   const text = shownText(message);
+  const sender = senderLabel(message, me);
   return (
     <div
       className={`bubble bubble-${message.direction}${message.revoked ? ' bubble-revoked' : ''}${target ? ' bubble-target' : ''}`}
@@ -69,7 +84,14 @@ export function MessageBubble({
           {message.content.referred_product.catalog_id ? ` (catalog ${message.content.referred_product.catalog_id})` : ''}
         </span>
       )}
-      {message.reply_to && <blockquote className="bubble-quote">{quoted ?? 'an earlier message'}</blockquote>}
+      {message.reply_to &&
+        (message.reply_to_id !== undefined && onOpenQuote ? (
+          <button type="button" className="bubble-quote quote-jump" aria-label={`Show the quoted message: ${quoted ?? 'an earlier message'}`} onClick={() => onOpenQuote(message.reply_to_id ?? 0)}>
+            {quoted ?? 'an earlier message'}
+          </button>
+        ) : (
+          <blockquote className="bubble-quote">{quoted ?? 'an earlier message'}</blockquote>
+        ))}
       {message.revoked ? (
         <p className="bubble-text bubble-deleted">This message was deleted</p>
       ) : (
@@ -92,6 +114,7 @@ export function MessageBubble({
         </span>
       )}
       <span className="bubble-meta">
+        {sender && <span className="bubble-sender">{sender}</span>}
         {message.edited_at && <span className="bubble-edited">edited</span>}
         {message.timestamp_source === 'received' ? (
           <time dateTime={message.timestamp} title="WhatsApp sent no usable time for this message: this is when it arrived">

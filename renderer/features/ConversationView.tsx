@@ -32,6 +32,7 @@ type RowActions = {
   retry: (messageId: number) => void;
   react?: (messageId: number, emoji: string) => void;
   quote?: (quote: Quote) => void;
+  openQuote: (messageId: number) => void;
 };
 
 /** One message row: it selects its own message, so a tick on another message never renders it. */
@@ -46,9 +47,12 @@ const MessageRow = memo(function MessageRow({ conversationId, messageId, actions
     const id = thread?.wamidIndex[replyTo];
     return id === undefined ? null : (thread?.byId[id]?.text ?? null);
   });
+  const me = useTeam((state) => state.me);
   if (!message) return null;
   return (
     <MessageBubble
+      me={me}
+      onOpenQuote={actions.openQuote}
       target={target}
       message={message}
       onShowInfo={actions.showInfo}
@@ -148,9 +152,14 @@ export function ConversationView({ conversationId }: { conversationId: number })
     (): RowActions => ({
       showInfo: (id) => void showInfo(id),
       retry: (id) => void retry(conversationId, id),
+      // A quote opens the thread centred on the quoted message, loaded or not.
+      openQuote: (id) => {
+        places.delete(conversationId);
+        void store.getState().jumpTo(conversationId, id);
+      },
       ...(windowOpen ? { react: (id: number, emoji: string) => void react(conversationId, id, emoji), quote: setQuote } : {}),
     }),
-    [conversationId, windowOpen, showInfo, retry, react],
+    [conversationId, windowOpen, showInfo, retry, react, store],
   );
 
   const renderItem = useCallback(

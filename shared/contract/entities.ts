@@ -49,6 +49,8 @@ export const MessageSchema = z.object({
   status: MessageStatusSchema,
   error: DeliveryErrorSchema.optional(),
   reply_to: z.string().nullable(),
+  /** The id of the quoted message (`reply_to`) when it is stored, so a client can jump to it. */
+  reply_to_id: z.number().int().positive().optional(),
   content: MessageContentSchema,
   reactions: z.array(ReactionSchema),
   /** ISO time of the customer's last edit (Coexistence numbers), else null. */

@@ -96,7 +96,7 @@ describe('every screen passes axe-core (no serious or critical violation) and is
   it('text follows the user’s font size', async () => {
     const inbox = await seededInbox();
     await openFirstConversation(inbox);
-    const size = (selector: string) => inbox.evaluate(`parseFloat(getComputedStyle(document.querySelector(${JSON.stringify(selector)})).fontSize)`);
+    const size = (selector: string) => inbox.evaluate<number>(`parseFloat(getComputedStyle(document.querySelector(${JSON.stringify(selector)})).fontSize)`);
     const before = { bubble: await size('.bubble-text'), name: await size('.conversation-name'), meta: await size('.bubble-meta') };
     // What a larger default font size in the browser or the OS does: the root size grows.
     await inbox.evaluate('document.documentElement.style.fontSize = "24px"');

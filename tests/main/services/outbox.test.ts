@@ -225,6 +225,15 @@ describe('Outbox: the 24-hour window, templates and reactions', () => {
     await outbox.settle();
   });
 
+  it('a reply names the id of the message it quotes, as sent and as read back, so clients can jump to it', async () => {
+    const { outbox, message } = setup();
+    const reply = outbox.sendText({ conversation_id: 1, text: 'Sí, a Canarias también', reply_to: 'wamid.TEXT0001' }, 'ana');
+    expect(reply).toMatchObject({ ok: true, value: { reply_to: 'wamid.TEXT0001', reply_to_id: 1 } });
+    expect(message(2)).toMatchObject({ reply_to: 'wamid.TEXT0001', reply_to_id: 1 });
+    expect(message(1)?.reply_to_id).toBeUndefined();
+    await outbox.settle();
+  });
+
   it('refuses an unknown conversation and a reply to a message not in it, storing nothing', async () => {
     const { outbox, client, store } = setup();
     expect(outbox.sendText({ conversation_id: 99, text: 'x' }, 'ana')).toEqual({ ok: false, error: { code: 'not_found', message: 'conversation 99 does not exist' } });

@@ -1,6 +1,6 @@
-import { cleanup, render, screen } from '@testing-library/react';
-import { afterEach, describe, expect, it } from 'vitest';
-import { MessageBubble } from '../../../renderer/components/MessageBubble';
+import { cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { MessageBubble, senderLabel } from '../../../renderer/components/MessageBubble';
 import { message } from '../fake-bridge';
 
 afterEach(cleanup);
@@ -20,6 +20,29 @@ describe('MessageBubble', () => {
   it('shows Meta’s time unmarked', () => {
     render(<MessageBubble message={message({ timestamp: '2026-11-30T10:00:00.000Z' })} />);
     expect(screen.queryByTitle(/no usable time/)).toBeNull();
+  });
+});
+
+describe('MessageBubble: who sent it and what it quotes', () => {
+  it('names the sender of an outgoing message: You, another agent, or the WhatsApp Business app', () => {
+    expect(senderLabel({ direction: 'out', sent_by: 'me' }, 'me')).toBe('You');
+    expect(senderLabel({ direction: 'out', sent_by: 'maria' }, 'me')).toBe('maria');
+    expect(senderLabel({ direction: 'out' }, 'me')).toBe('WhatsApp Business app');
+    expect(senderLabel({ direction: 'out', sent_by: '' }, 'me')).toBeNull();
+    expect(senderLabel({ direction: 'in' }, 'me')).toBeNull();
+    render(<MessageBubble me="me" message={message({ direction: 'out', status: 'sent', sent_by: 'maria' })} />);
+    expect(screen.getByText('maria').className).toBe('bubble-sender');
+  });
+
+  it('opens the quoted message when it is stored; otherwise the quote is plain text', () => {
+    const onOpenQuote = vi.fn();
+    render(<MessageBubble onOpenQuote={onOpenQuote} quoted="Where is my order?" message={message({ id: 9, reply_to: 'wamid.Q', reply_to_id: 4 })} />);
+    fireEvent.click(screen.getByRole('button', { name: 'Show the quoted message: Where is my order?' }));
+    expect(onOpenQuote).toHaveBeenCalledWith(4);
+    cleanup();
+    render(<MessageBubble onOpenQuote={onOpenQuote} message={message({ id: 9, reply_to: 'wamid.GONE' })} />);
+    expect(screen.queryByRole('button', { name: /Show the quoted message/ })).toBeNull();
+    expect(screen.getByText('an earlier message')).toBeTruthy();
   });
 });
 
