@@ -19,6 +19,8 @@ import { SearchIndexer } from './services/search-indexer';
 import { DEFAULT_MEDIA_ARCHIVE, MediaArchive, type MediaArchiveOptions } from './services/media-archive';
 import { mediaFolder } from './store/media-files';
 import { exportResource, mediaResource, SignedLinks } from './services/signed-links';
+import { TemplateCatalog } from './services/template-catalog';
+import { sandboxTemplates, type TemplateSource } from './whatsapp/templates';
 import { Outbox, type OutboxOptions } from './services/outbox';
 import { RejectionCounter, WebhookAdmin } from './services/webhook-admin';
 import { createStore, type Store } from './store';
@@ -132,11 +134,16 @@ export async function bootGateway(config: GatewayConfig, options: BootOptions): 
   const mediaSource: MediaSource = graph ?? new SampleMediaSource(options.sampleMediaDir ?? sampleMediaFolder());
   const media = new MediaArchive(store, bus, mediaSource, mediaFolder(config.dataDir), options.log, { ...DEFAULT_MEDIA_ARCHIVE, ...options.mediaArchive });
   const links = new SignedLinks();
+  const wabaId = config.whatsapp.mode === 'live' ? config.whatsapp.wabaId : null;
+  const templateSource: TemplateSource | null = graph ? (wabaId ? { listTemplates: () => graph.listTemplates(wabaId) } : null) : sandboxTemplates;
+  const templates = new TemplateCatalog(templateSource);
   const outbox = new Outbox(store, bus, client, Date.now, options.log, {
     readReceipts: config.readReceipts,
     // A small bucket paces sends evenly, so no one-second window exceeds the number's limit.
     perNumber: { capacity: Math.max(1, Math.ceil(config.throughputPerNumber / 80)), perSecond: config.throughputPerNumber },
     perRecipient: { capacity: config.pairBurst, intervalMs: 6_000 },
+    mediaFolder: mediaFolder(config.dataDir),
+    renderTemplate: (name, language, parameters) => templates.render(name, language, parameters),
     ...options.outbox,
   });
   const history = new History(store, bus);
@@ -149,7 +156,7 @@ export async function bootGateway(config: GatewayConfig, options: BootOptions): 
     version: APP_VERSION,
     url,
   });
-  const handlers = createOperationHandlers({ history, search: new Search(store), outbox, webhooks: webhookAdmin, presence, media, links, info });
+  const handlers = createOperationHandlers({ history, search: new Search(store), outbox, webhooks: webhookAdmin, presence, media, links, templates, info });
   const indexer = new SearchIndexer(store, bus, options.log);
   const access = {
     apiToken: config.apiToken,

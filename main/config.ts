@@ -39,7 +39,7 @@ export type GatewayConfig = {
   /** Messages to one customer sent at once before the pair limit spaces them (one per 6 s). */
   pairBurst: number;
   whatsapp:
-    | { mode: Extract<GatewayMode, 'live'>; phoneNumberId: string; accessToken: string; graphUrl: string; apiVersion: string }
+    | { mode: Extract<GatewayMode, 'live'>; phoneNumberId: string; accessToken: string; graphUrl: string; apiVersion: string; wabaId: string | null }
     | {
         mode: Extract<GatewayMode, 'sandbox'>;
         phoneNumberId: string;
@@ -181,6 +181,8 @@ export function resolveConfig(
       accessToken,
       graphUrl: env.WHATSAPP_GRAPH_URL || DEFAULT_GRAPH_URL,
       apiVersion: env.WHATSAPP_API_VERSION || DEFAULT_API_VERSION,
+      // Needed only to list approved templates (and, later, the webhook subscription).
+      wabaId: env.WHATSAPP_WABA_ID || null,
     },
   };
 }

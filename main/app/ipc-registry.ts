@@ -27,7 +27,7 @@ export function registerIpc(
   caller: Caller,
 ): () => void {
   for (const { name, channel } of OPERATION_CHANNELS) {
-    ipcMain.handle(channel, (event, request: unknown): Result<unknown> => {
+    ipcMain.handle(channel, (event, request: unknown): Result<unknown> | Promise<Result<unknown>> => {
       if (!isTrusted(event)) return fail('forbidden', 'IPC from an untrusted sender');
       return invokeOperation(handlers, name, request, caller);
     });

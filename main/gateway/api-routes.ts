@@ -1,11 +1,24 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { HTTP_ROUTES, OPERATION_NAMES, pathParameters, type HttpRoute, type OperationName } from '../../shared/contract';
+import { HTTP_ROUTES, MEDIA_SIZE_LIMITS, OPERATION_NAMES, pathParameters, type HttpRoute, type OperationName } from '../../shared/contract';
 import { invokeOperation, type Caller, type OperationHandlers } from '../services/operations';
 import { sendError, sendJson } from './http-responses';
 import { isJsonRequest, readBody } from './read-body';
 
 /** Largest JSON body an /api call accepts. */
 const MAX_API_BODY_BYTES = 64 * 1024;
+
+/** Largest file an attachment upload accepts: WhatsApp's largest (a document); each kind's own limit is checked after. */
+const MAX_FILE_BODY_BYTES = Math.max(...Object.values(MEDIA_SIZE_LIMITS));
+
+// A file upload: the raw bytes are the request's `data`.
+async function readFileBody(req: IncomingMessage, res: ServerResponse): Promise<Record<string, unknown> | null> {
+  const body = await readBody(req, MAX_FILE_BODY_BYTES);
+  if (!body.ok) {
+    sendError(res, body.error.code, body.error.message, { connection: 'close' });
+    return null;
+  }
+  return { data: new Uint8Array(body.value.buffer, body.value.byteOffset, body.value.byteLength) };
+}
 
 type CompiledRoute = { operation: OperationName; route: HttpRoute; pattern: RegExp; parameters: string[] };
 
@@ -62,11 +75,11 @@ export async function handleApiRequest(req: IncomingMessage, res: ServerResponse
     return sendError(res, 'method_not_allowed', `${req.method ?? '?'} is not allowed on ${url.pathname} (allowed: ${allowed})`, { allow: allowed });
   }
   const { compiled, match } = found;
-  const body = compiled.route.body ? await readJsonObject(req, res) : {};
+  const body = compiled.route.body === 'bytes' ? await readFileBody(req, res) : compiled.route.body ? await readJsonObject(req, res) : {};
   if (body === null) return;
   // Path parameters win over body fields of the same name: the URL names the resource.
   const request = { ...body, ...requestFields(compiled, match, url) };
-  const result = invokeOperation(handlers, compiled.operation, request, caller);
+  const result = await invokeOperation(handlers, compiled.operation, request, caller);
   if (result.ok) sendJson(res, compiled.route.status, result.value);
   else sendError(res, result.error.code, result.error.message);
 }

@@ -18,14 +18,23 @@ import { exportResource, mediaResource, type SignedLinks } from './signed-links'
 import type { Outbox } from './outbox';
 import type { Presence } from './presence';
 import type { Search } from './search';
+import type { TemplateCatalog } from './template-catalog';
 import type { WebhookAdmin } from './webhook-admin';
 
 /** Who is calling: the agent behind the token (HTTP, WebSocket) or the desktop app's own user (IPC). */
 export type Caller = { user: string };
 
+/** Operations that wait on the network (Meta's Graph API); every other one answers from the database at once. */
+export type AsyncOperationName = 'listTemplates';
+
+const ASYNC_OPERATIONS: ReadonlySet<OperationName> = new Set<AsyncOperationName>(['listTemplates']);
+
+/** What an operation's handler returns: its result, or a promise of it for the operations that wait on the network. */
+export type HandlerResult<K extends OperationName> = K extends AsyncOperationName ? Promise<Result<OperationResult<K>>> : Result<OperationResult<K>>;
+
 /** The business logic behind every operation of the contract, shared by IPC and HTTP. */
 export type OperationHandlers = {
-  [K in OperationName]: (request: ValidOperationRequest<K>, caller: Caller) => Result<OperationResult<K>>;
+  [K in OperationName]: (request: ValidOperationRequest<K>, caller: Caller) => HandlerResult<K>;
 };
 
 /** Binds each operation of the contract to the service that implements it. */
@@ -37,15 +46,18 @@ export function createOperationHandlers(services: {
   presence: Presence;
   media: MediaArchive;
   links: SignedLinks;
+  templates: TemplateCatalog;
   info: (caller: Caller) => GatewayInfo;
 }): OperationHandlers {
-  const { history, search, outbox, webhooks, presence, media, links, info } = services;
+  const { history, search, outbox, webhooks, presence, media, links, templates, info } = services;
   return {
     getInfo: (_request, caller) => ok(info(caller)),
     listConversations: (request) => history.listConversations(request),
     listMessages: (request) => history.listMessages(request),
     sendMessage: (request, caller) => outbox.sendText(request, caller.user),
     sendTemplate: (request, caller) => outbox.sendTemplate(request, caller.user),
+    sendAttachment: (request, caller) => outbox.sendAttachment(request, caller.user),
+    listTemplates: (request) => templates.list(request),
     reactToMessage: (request) => outbox.react(request),
     retryMessage: (request) => outbox.retry(request),
     markRead: (request) => {
@@ -87,17 +99,16 @@ export function createOperationHandlers(services: {
  * Validates an untrusted request against the contract's schema, then runs the operation. Every
  * adapter (IPC registry, HTTP routes) calls this, so no boundary can skip validation.
  */
-export function invokeOperation<K extends OperationName>(
-  handlers: OperationHandlers,
-  name: K,
-  untrusted: unknown,
-  caller: Caller,
-): Result<OperationResult<K>> {
+export function invokeOperation<K extends OperationName>(handlers: OperationHandlers, name: K, untrusted: unknown, caller: Caller): HandlerResult<K> {
+  // A failure before the handler runs is answered the way the handler would answer: at once, or as a promise.
+  const answer = (result: Result<OperationResult<K>>) => (ASYNC_OPERATIONS.has(name) ? Promise.resolve(result) : result) as HandlerResult<K>;
+  const failed = (error: unknown) => fail<OperationResult<K>>('internal', `${name} failed: ${error instanceof Error ? error.message : String(error)}`);
   const parsed = operations[name].request.safeParse(untrusted ?? {});
-  if (!parsed.success) return fail('bad_request', describeSchemaError(parsed.error));
+  if (!parsed.success) return answer(fail('bad_request', describeSchemaError(parsed.error)));
   try {
-    return handlers[name](parsed.data as ValidOperationRequest<K>, caller);
+    const result = handlers[name](parsed.data as ValidOperationRequest<K>, caller);
+    return (result instanceof Promise ? result.catch(failed) : result) as HandlerResult<K>;
   } catch (error) {
-    return fail('internal', `${name} failed: ${error instanceof Error ? error.message : String(error)}`);
+    return answer(failed(error));
   }
 }

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { fail, ok, type DeliveryError, type Message, type Result, type ServerEvent, type ValidOperationRequest } from '../../shared/contract';
+import { readFile } from 'node:fs/promises';
+import { attachmentCheck, fail, ok, type AttachmentKind, type DeliveryError, type Message, type Result, type ServerEvent, type ValidOperationRequest } from '../../shared/contract';
 import type { Store } from '../store';
 import { WINDOW_MS } from '../store/conversation-repo';
+import { keepBytes, mediaFilePath, removeUnkeptFiles } from '../store/media-files';
 import type { OutboxKind, OutboxRow } from '../store/outbox-repo';
-import type { OutgoingBody, Recipient, RetryAdvice, WhatsAppClient } from '../whatsapp/client';
+import type { OutgoingBody, Recipient, RetryAdvice, SendResult, WhatsAppClient } from '../whatsapp/client';
 import type { EventBus } from './event-bus';
 import { applyEarlyStatuses } from './status-updates';
 import { SweepingMap } from './sweeping-map';
@@ -22,6 +24,10 @@ export type OutboxOptions = {
   perRecipient: { capacity: number; intervalMs: number };
   readReceipts: ReadReceiptPolicy;
   random: () => number;
+  /** Where files are kept by hash (the media archive's folder): agents' attachments wait there until sent. */
+  mediaFolder: string | null;
+  /** The text a template sends with its parameters, when the template is known (shown as the message's text). */
+  renderTemplate: (name: string, language: string, parameters: readonly string[]) => string | null;
 };
 
 /** Six attempts over about a minute; 80/s per number, evenly paced; bursts of 20 then one per 6 s per customer. */
@@ -32,13 +38,18 @@ export const DEFAULT_OUTBOX_OPTIONS: OutboxOptions = {
   perRecipient: { capacity: 20, intervalMs: 6_000 },
   readReceipts: 'on_open',
   random: Math.random,
+  mediaFolder: null,
+  renderTemplate: () => null,
 };
 
 
 /** Typing indicators last 25 s on the customer's phone; one every 20 s keeps it up while the agent types. */
 const TYPING_INDICATOR_EVERY_MS = 20_000;
 
-type QueuedRequest = { body: OutgoingBody; replyTo: string | null; to: Recipient; callbackData: string | null };
+/** An attachment as queued: the kept file, uploaded at each attempt (an upload delivers nothing by itself). */
+type QueuedFile = { type: 'file'; kind: AttachmentKind; sha256: string; mimeType: string; filename: string; caption?: string };
+
+type QueuedRequest = { body: Exclude<OutgoingBody, { type: 'media' }> | QueuedFile; replyTo: string | null; to: Recipient; callbackData: string | null };
 
 const INTERRUPTED: DeliveryError = {
   code: null,
@@ -155,12 +166,55 @@ export class Outbox {
     return this.enqueueMessage(request.conversation_id, target.value, {
       kind: 'template',
       type: 'template',
-      text: `📋 ${request.name}${parameters.length > 0 ? `: ${parameters.join(' · ')}` : ''}`,
+      text: this.options.renderTemplate(request.name, request.language, parameters) ?? `📋 ${request.name}${parameters.length > 0 ? `: ${parameters.join(' · ')}` : ''}`,
       body: { type: 'template', name: request.name, language: request.language, parameters },
       replyTo: null,
       clientMessageId: request.client_message_id,
       sentBy,
     });
+  }
+
+  /**
+   * Sends a photo, video, audio file or document: checked against WhatsApp's types and limits,
+   * kept under its hash (so the agent sees it at once and it survives a restart), then uploaded
+   * and sent by media id from the queue, with the same retries and ticks as a text.
+   */
+  sendAttachment(request: ValidOperationRequest<'sendAttachment'>, sentBy: string): Result<Message> {
+    const existing = this.sameSend(request.client_message_id);
+    if (existing) return ok(existing);
+    const folder = this.options.mediaFolder;
+    if (!folder) return fail('unavailable', 'this gateway keeps no files, so it cannot send attachments');
+    const check = attachmentCheck({ mimeType: request.mime_type, size: request.data.byteLength });
+    if (!check.ok) {
+      const code = { type: 'unsupported_media_type', size: 'payload_too_large', empty: 'bad_request' } as const;
+      return fail(code[check.problem], `${request.filename}: ${check.reason}`);
+    }
+    const target = this.openConversation(request.conversation_id, true);
+    if (!target.ok) return target;
+    if (request.reply_to && this.store.messages.findByWamid(request.reply_to)?.conversation_id !== request.conversation_id) {
+      return fail('bad_request', `reply_to: message ${request.reply_to} is not in this conversation`);
+    }
+    const sha256 = keepBytes(folder, request.data);
+    const caption = request.caption?.trim() || undefined;
+    const file: QueuedFile = { type: 'file', kind: check.kind, sha256, mimeType: request.mime_type, filename: request.filename, ...(caption ? { caption } : {}) };
+    const label = { image: '📷 Photo', video: '🎥 Video', audio: '🎵 Audio', document: `📄 ${request.filename}` }[check.kind];
+    try {
+      return this.enqueueMessage(request.conversation_id, target.value, {
+        kind: 'media',
+        type: check.kind,
+        text: caption ?? label,
+        body: file,
+        content: { media: { id: '', mime_type: request.mime_type, filename: request.filename, ...(caption ? { caption } : {}) } },
+        file: { sha256, size: request.data.byteLength },
+        replyTo: request.reply_to ?? null,
+        clientMessageId: request.client_message_id,
+        sentBy,
+      });
+    } catch (error) {
+      // Nothing was stored: the file goes too, unless another message keeps it.
+      removeUnkeptFiles(this.store.db, folder, [sha256]);
+      throw error;
+    }
   }
 
   /** Reacts to a customer's message (an empty emoji removes the reaction). */
@@ -246,7 +300,18 @@ export class Outbox {
   private enqueueMessage(
     conversationId: number,
     to: Recipient,
-    send: { kind: OutboxKind; type: string; text: string; body: OutgoingBody; replyTo: string | null; clientMessageId: string | undefined; sentBy: string },
+    send: {
+      kind: OutboxKind;
+      type: string;
+      text: string;
+      body: QueuedRequest['body'];
+      content?: Message['content'];
+      /** An attachment's kept file. */
+      file?: { sha256: string; size: number };
+      replyTo: string | null;
+      clientMessageId: string | undefined;
+      sentBy: string;
+    },
   ): Result<Message> {
     const nowMs = this.now();
     const clientMessageId = send.clientMessageId ?? randomUUID();
@@ -262,7 +327,7 @@ export class Outbox {
           timestamp: nowMs,
           status: 'pending',
           reply_to: send.replyTo,
-          content: {},
+          content: send.content ?? {},
           error: undefined,
           raw: null,
           client_message_id: clientMessageId,
@@ -271,6 +336,12 @@ export class Outbox {
         nowMs,
       );
       if (!stored) throw new Error('an outbound message without wamid cannot collide');
+      if (send.file) {
+        const { sha256, size } = send.file;
+        const mimeType = send.content?.media?.mime_type ?? 'application/octet-stream';
+        this.store.media.recordSent({ messageId: stored.id, conversationId, kind: send.type, sha256, mimeType, size, nowMs });
+        stored.media_file = { state: 'stored', attempts: 0, size, mime_type: mimeType, sha256 };
+      }
       const request: QueuedRequest = { body: send.body, replyTo: send.replyTo, to, callbackData: clientMessageId };
       this.store.outbox.enqueue({ messageId: stored.id, kind: send.kind, request, phoneNumberId, recipient: to.waId ?? to.userId ?? '', atMs: nowMs });
       const conversation = this.store.conversations.recordActivity(conversationId, { timestampMs: nowMs, preview: send.text, unread: 0, lastInboundMs: null });
@@ -340,9 +411,28 @@ export class Outbox {
     return bucket;
   }
 
+  // An attachment is uploaded first; the send names the media id WhatsApp gave it.
+  private async outgoingBody(row: OutboxRow, body: QueuedRequest['body']): Promise<{ ok: true; body: OutgoingBody } | Extract<SendResult, { ok: false }>> {
+    if (body.type !== 'file') return { ok: true, body };
+    const folder = this.options.mediaFolder;
+    let bytes: Uint8Array;
+    try {
+      if (!folder) throw new Error('no media folder');
+      bytes = await readFile(mediaFilePath(folder, body.sha256));
+    } catch {
+      return { ok: false, retry: 'never', error: { code: null, title: 'The attachment is no longer on this computer', details: `${body.filename} could not be read from the media folder` } };
+    }
+    const upload = await this.client.uploadMedia({ phoneNumberId: row.phone_number_id, bytes, mimeType: body.mimeType, filename: body.filename });
+    if (!upload.ok) return { ...upload, error: { ...upload.error, title: `Upload failed: ${upload.error.title}` } };
+    return { ok: true, body: { type: 'media', kind: body.kind, mediaId: upload.mediaId, ...(body.caption ? { caption: body.caption } : {}), filename: body.filename } };
+  }
+
   private async dispatch(row: OutboxRow): Promise<void> {
     const request = row.request as QueuedRequest;
-    const result = await this.client.send({ phoneNumberId: row.phone_number_id, to: request.to, body: request.body, replyTo: request.replyTo, callbackData: request.callbackData });
+    const body = await this.outgoingBody(row, request.body);
+    const result = body.ok
+      ? await this.client.send({ phoneNumberId: row.phone_number_id, to: request.to, body: body.body, replyTo: request.replyTo, callbackData: request.callbackData })
+      : body;
     const nowMs = this.now();
     const events = this.store.transaction((): ServerEvent[] => {
       const message = this.store.messages.get(row.message_id);

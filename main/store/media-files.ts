@@ -1,4 +1,5 @@
-import { existsSync, rmSync } from 'node:fs';
+import { createHash, randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Database } from 'better-sqlite3';
 
@@ -36,4 +37,19 @@ export function removeUnkeptFiles(db: Database, folder: string, hashes: readonly
     removed += 1;
   }
   return removed;
+}
+
+/**
+ * Keeps bytes under their sha256 (hex), written to a temporary name and renamed, so the path
+ * never holds half a file; a file already kept is not written again. Returns the hash.
+ */
+export function keepBytes(folder: string, bytes: Uint8Array): string {
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const target = mediaFilePath(folder, sha256);
+  if (existsSync(target)) return sha256;
+  mkdirSync(path.dirname(target), { recursive: true });
+  const temporary = `${target}.${randomUUID()}.part`;
+  writeFileSync(temporary, bytes, { flag: 'wx' });
+  renameSync(temporary, target);
+  return sha256;
 }

@@ -55,8 +55,14 @@ export class MediaRepo {
   private readonly retryRow;
   private readonly failRow;
   private readonly restartRow;
+  private readonly insertSent;
 
   constructor(db: Database) {
+    // An agent's attachment is kept from the start; `media_id` is filled once WhatsApp has it.
+    this.insertSent = db.prepare<[number, number, string, string, string, number, number]>(
+      `INSERT INTO media_files (message_id, media_id, phone_number_id, kind, state, sha256, mime_type, size, attempts, next_attempt_at, deadline_at)
+       VALUES (?, '', (SELECT phone_number_id FROM conversations WHERE id = ?), ?, 'stored', ?, ?, ?, 0, 0, ?)`,
+    );
     this.insertJob = db.prepare<[number, string, number, string, string | null, number, number]>(
       `INSERT INTO media_files (message_id, media_id, phone_number_id, kind, expected_sha256, next_attempt_at, deadline_at)
        VALUES (?, ?, (SELECT phone_number_id FROM conversations WHERE id = ?), ?, ?, ?, ?)
@@ -87,6 +93,11 @@ export class MediaRepo {
   enqueue(job: NewMediaJob): void {
     const { messageId, mediaId, conversationId, kind, expectedSha256, receivedAtMs } = job;
     this.insertJob.run(messageId, mediaId, conversationId, kind, expectedSha256, receivedAtMs, receivedAtMs + MEDIA_DEADLINE_MS);
+  }
+
+  /** Records the file of an agent's attachment as stored (its bytes are already under their hash). */
+  recordSent(file: { messageId: number; conversationId: number; kind: string; sha256: string; mimeType: string; size: number; nowMs: number }): void {
+    this.insertSent.run(file.messageId, file.conversationId, file.kind, file.sha256, file.mimeType, file.size, file.nowMs);
   }
 
   /** Up to `limit` pending jobs due at `nowMs`, the longest waiting first. */

@@ -271,6 +271,30 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 12,
+    description: 'the outbox sends attachments (uploaded, then sent by media id)',
+    up: (db) => {
+      // SQLite cannot change a CHECK constraint: the table is rebuilt with its rows, ids and index.
+      db.exec(`
+        CREATE TABLE outbox_next (
+          id              INTEGER PRIMARY KEY,
+          message_id      INTEGER NOT NULL REFERENCES messages(id),
+          kind            TEXT    NOT NULL CHECK (kind IN ('text', 'template', 'reaction', 'media')),
+          request_json    TEXT    NOT NULL,
+          phone_number_id TEXT    NOT NULL,
+          recipient       TEXT    NOT NULL,
+          attempts        INTEGER NOT NULL DEFAULT 0,
+          next_attempt_at INTEGER NOT NULL,
+          state           TEXT    NOT NULL CHECK (state IN ('queued', 'in_flight', 'done'))
+        );
+        INSERT INTO outbox_next SELECT id, message_id, kind, request_json, phone_number_id, recipient, attempts, next_attempt_at, state FROM outbox;
+        DROP TABLE outbox;
+        ALTER TABLE outbox_next RENAME TO outbox;
+        CREATE INDEX outbox_queued ON outbox (next_attempt_at, id) WHERE state = 'queued';
+      `);
+    },
+  },
 ];
 
 /** How long Meta keeps a webhook's media downloadable: 7 days from the message. */

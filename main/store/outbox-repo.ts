@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 
 /** What kind of send an outbox row is. */
-export type OutboxKind = 'text' | 'template' | 'reaction';
+export type OutboxKind = 'text' | 'template' | 'reaction' | 'media';
 
 /** A queued send. `request` is what the WhatsApp client needs, stored as JSON. */
 export type OutboxRow = {

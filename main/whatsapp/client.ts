@@ -1,13 +1,20 @@
-import type { DeliveryError } from '../../shared/contract';
+import type { AttachmentKind, DeliveryError } from '../../shared/contract';
 
 /** Who a reply goes to: the phone-based id when known, else the business-scoped user id. */
 export type Recipient = { waId: string | null; userId: string | null };
 
-/** What is sent: a text, an approved template (the only thing allowed outside the 24-hour window), or a reaction. */
+/** What is sent: a text, an approved template (the only thing allowed outside the 24-hour window), a reaction, or an uploaded file. */
 export type OutgoingBody =
   | { type: 'text'; text: string; previewUrl: boolean }
   | { type: 'template'; name: string; language: string; parameters: string[] }
-  | { type: 'reaction'; targetWamid: string; emoji: string };
+  | { type: 'reaction'; targetWamid: string; emoji: string }
+  | { type: 'media'; kind: AttachmentKind; mediaId: string; caption?: string; filename?: string };
+
+/** A file to upload to WhatsApp's media endpoint (`POST /<phone_number_id>/media`), for a send by media id. */
+export type MediaUpload = { phoneNumberId: string; bytes: Uint8Array; mimeType: string; filename: string };
+
+/** The media id WhatsApp gave the upload (valid 30 days), or why it failed and whether to try again. */
+export type UploadResult = { ok: true; mediaId: string } | { ok: false; error: DeliveryError; retry: RetryAdvice };
 
 /**
  * One send. `callbackData` travels as `biz_opaque_callback_data` and comes back in the status
@@ -35,6 +42,8 @@ export type ReceiptResult = { ok: true } | { ok: false; error: DeliveryError };
 /** Something that delivers sends to WhatsApp: Meta's Graph API, or the sandbox simulator. */
 export interface WhatsAppClient {
   send(message: OutgoingMessage): Promise<SendResult>;
+  /** Uploads a file; nothing reaches the customer until a send names its media id. */
+  uploadMedia(upload: MediaUpload): Promise<UploadResult>;
   markRead(receipt: ReadReceipt): Promise<ReceiptResult>;
   /**
    * Ends every request still waiting for an answer (shutdown): each resolves at once as an unknown

@@ -1,6 +1,7 @@
 import { networkRetryAdvice, retryAdvice } from './error-codes';
-import type { OutgoingBody, OutgoingMessage, ReadReceipt, ReceiptResult, SendResult, WhatsAppClient } from './client';
+import type { MediaUpload, OutgoingBody, OutgoingMessage, ReadReceipt, ReceiptResult, SendResult, UploadResult, WhatsAppClient } from './client';
 import type { MediaDownload, MediaFetchFailure, MediaRequest, MediaSource } from './media-source';
+import { templateFromGraph, type TemplateListing } from './templates';
 
 /** Where and as whom to call the Cloud API. */
 export type GraphClientOptions = { graphUrl: string; apiVersion: string; accessToken: string; timeoutMs?: number };
@@ -35,6 +36,16 @@ function bodyOf(body: OutgoingBody): Record<string, unknown> {
       };
     case 'reaction':
       return { type: 'reaction', reaction: { message_id: body.targetWamid, emoji: body.emoji } };
+    case 'media':
+      // Audio takes no caption; only documents carry a file name.
+      return {
+        type: body.kind,
+        [body.kind]: {
+          id: body.mediaId,
+          ...(body.caption && body.kind !== 'audio' ? { caption: body.caption } : {}),
+          ...(body.kind === 'document' && body.filename ? { filename: body.filename } : {}),
+        },
+      };
   }
 }
 
@@ -96,6 +107,51 @@ export class GraphClient implements WhatsAppClient, MediaSource {
     return { ok: false, retry: 'unknown_outcome', error: { code: null, title: 'The Graph API accepted the request but named no message' } };
   }
 
+  /**
+   * `POST /<phone_number_id>/media` as multipart form data (`messaging_product`, `type`, `file`).
+   * Repeating an upload delivers nothing, so a lost answer is simply tried again.
+   */
+  async uploadMedia(upload: MediaUpload): Promise<UploadResult> {
+    const form = new FormData();
+    form.set('messaging_product', 'whatsapp');
+    form.set('type', upload.mimeType);
+    form.set('file', new Blob([upload.bytes as Uint8Array<ArrayBuffer>], { type: upload.mimeType }), upload.filename);
+    const answer = await this.request(upload.phoneNumberId, 'media', form, DOWNLOAD_TIMEOUT_MS);
+    if (!answer.ok) return answer.retry === 'unknown_outcome' ? { ...answer, retry: 'backoff' } : answer;
+    const id = (answer.body as { id?: unknown }).id;
+    if (typeof id === 'string') return { ok: true, mediaId: id };
+    return { ok: false, retry: 'backoff', error: { code: null, title: 'The Graph API accepted the upload but named no media id' } };
+  }
+
+  /**
+   * The approved templates of a business account: `GET /<WABA_ID>/message_templates`, following
+   * Meta's `paging.next` (at most 20 pages of 100).
+   */
+  async listTemplates(wabaId: string): Promise<TemplateListing> {
+    const { graphUrl, apiVersion, accessToken } = this.options;
+    let next: string | null = `${graphUrl.replace(/\/+$/, '')}/${apiVersion}/${encodeURIComponent(wabaId)}/message_templates?status=APPROVED&limit=100&fields=name,language,status,category,components`;
+    const templates = [];
+    for (let page = 0; next && page < 20; page += 1) {
+      let response: Response;
+      try {
+        response = await fetch(next, { headers: { authorization: `Bearer ${accessToken}` }, signal: AbortSignal.any([AbortSignal.timeout(this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS), this.shutdown.signal]) });
+      } catch (error) {
+        return { ok: false, reason: `could not reach the Graph API (${error instanceof Error ? error.message : String(error)})` };
+      }
+      const body = (await response.json().catch(() => null)) as { data?: unknown; paging?: { next?: unknown } } | null;
+      if (!response.ok) {
+        const { code, message } = graphErrorOf(body);
+        return { ok: false, reason: `${message ?? `HTTP ${response.status}`}${code !== null ? ` (${code})` : ''}` };
+      }
+      for (const raw of Array.isArray(body?.data) ? body.data : []) {
+        const template = templateFromGraph(raw as Parameters<typeof templateFromGraph>[0]);
+        if (template) templates.push(template);
+      }
+      next = typeof body?.paging?.next === 'string' ? body.paging.next : null;
+    }
+    return { ok: true, templates };
+  }
+
   async markRead(receipt: ReadReceipt): Promise<ReceiptResult> {
     const answer = await this.post(receipt.phoneNumberId, {
       messaging_product: 'whatsapp',
@@ -146,18 +202,28 @@ export class GraphClient implements WhatsAppClient, MediaSource {
   }
 
   // One POST to the messages edge: the parsed body of a 2xx answer, or the failure with its retry advice.
-  private async post(phoneNumberId: string, body: Record<string, unknown>): Promise<{ ok: true; body: GraphSendBody } | Extract<SendResult, { ok: false }>> {
+  private post(phoneNumberId: string, body: Record<string, unknown>): Promise<{ ok: true; body: GraphSendBody } | Extract<SendResult, { ok: false }>> {
+    return this.request(phoneNumberId, 'messages', JSON.stringify(body), this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  }
+
+  // One POST to an edge of the phone number (JSON, or a multipart form that sets its own content type).
+  private async request(
+    phoneNumberId: string,
+    edge: 'messages' | 'media',
+    body: string | FormData,
+    timeoutMs: number,
+  ): Promise<{ ok: true; body: GraphSendBody } | Extract<SendResult, { ok: false }>> {
     const { graphUrl, apiVersion, accessToken } = this.options;
-    const url = `${graphUrl.replace(/\/+$/, '')}/${apiVersion}/${encodeURIComponent(phoneNumberId)}/messages`;
+    const url = `${graphUrl.replace(/\/+$/, '')}/${apiVersion}/${encodeURIComponent(phoneNumberId)}/${edge}`;
     let response: Response;
     const stopping = this.shutdown.signal;
     try {
       response = await fetch(url, {
         method: 'POST',
-        headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
+        headers: { authorization: `Bearer ${accessToken}`, ...(typeof body === 'string' ? { 'content-type': 'application/json' } : {}) },
+        body,
         // Every call has a deadline, and shutdown ends whatever still waits.
-        signal: AbortSignal.any([AbortSignal.timeout(this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS), stopping]),
+        signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), stopping]),
       });
     } catch (error) {
       if (stopping.aborted) {

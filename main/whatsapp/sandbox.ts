@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { MessageStatus } from '../../shared/contract';
-import type { OutgoingMessage, ReadReceipt, ReceiptResult, SendResult, WhatsAppClient } from './client';
+import type { MediaUpload, OutgoingMessage, ReadReceipt, ReceiptResult, SendResult, UploadResult, WhatsAppClient } from './client';
 import type { SampleName } from './sample-media';
 import { inboundTextWebhook, inboundWebhook } from './simulated-payloads';
 
@@ -106,6 +106,11 @@ export class SandboxClient implements WhatsAppClient {
     }
     for (const [delay, body] of schedule) this.later(delay, body);
     return Promise.resolve({ ok: true, wamid });
+  }
+
+  /** Accepts the file as Meta would (the gateway checked its type and size), naming it with a sandbox media id. */
+  uploadMedia(_upload: MediaUpload): Promise<UploadResult> {
+    return Promise.resolve({ ok: true, mediaId: `sandbox-media-${randomUUID()}` });
   }
 
   markRead(_receipt: ReadReceipt): Promise<ReceiptResult> {

@@ -51,7 +51,10 @@ export function createWsBridge(options: WsBridgeOptions): BridgeApi {
       if (request[key] !== undefined) url.searchParams.set(key, String(request[key]));
     }
     const init: RequestInit = { method: route.method, headers: { authorization: `Bearer ${options.token}` } };
-    if ('body' in route && route.body) {
+    if ('body' in route && route.body === 'bytes') {
+      init.headers = { ...init.headers, 'content-type': 'application/octet-stream' };
+      init.body = request.data as Uint8Array<ArrayBuffer>;
+    } else if ('body' in route && route.body) {
       init.headers = { ...init.headers, 'content-type': 'application/json' };
       init.body = JSON.stringify(request);
     }

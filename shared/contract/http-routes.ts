@@ -7,8 +7,11 @@ export type HttpRoute = {
   path: string;
   /** Request fields read from the query string. */
   query?: readonly string[];
-  /** Whether the request fields (other than path parameters) come as a JSON body. */
-  body?: boolean;
+  /**
+   * Whether the request fields (other than path parameters) come as a JSON body (`true`), or the
+   * body is a file's raw bytes (`'bytes'`: the `data` field; the others come in the query).
+   */
+  body?: boolean | 'bytes';
   /** Status code on success. */
   status: number;
 };
@@ -21,6 +24,14 @@ export const HTTP_ROUTES = {
   sendMessage: { method: 'POST', path: '/api/conversations/:conversation_id/messages', body: true, status: 201 },
   sendTemplate: { method: 'POST', path: '/api/conversations/:conversation_id/templates', body: true, status: 201 },
   reactToMessage: { method: 'POST', path: '/api/messages/:message_id/reaction', body: true, status: 200 },
+  sendAttachment: {
+    method: 'POST',
+    path: '/api/conversations/:conversation_id/attachments',
+    query: ['filename', 'mime_type', 'caption', 'reply_to', 'client_message_id'],
+    body: 'bytes',
+    status: 201,
+  },
+  listTemplates: { method: 'GET', path: '/api/templates', query: ['refresh'], status: 200 },
   retryMessage: { method: 'POST', path: '/api/messages/:message_id/retry', status: 200 },
   markRead: { method: 'POST', path: '/api/conversations/:conversation_id/read', status: 200 },
   searchMessages: {

@@ -7,6 +7,27 @@ const conversationId = z.coerce.number().int().positive();
 /** Longest text body Meta accepts in one message. */
 export const MAX_TEXT_LENGTH = 4096;
 
+/** Longest caption WhatsApp takes on a photo, video or document. */
+export const MAX_CAPTION_LENGTH = 1024;
+
+/**
+ * An approved message template as the picker shows it: the body with its `{{1}}`… placeholders,
+ * how many parameters it takes, and its header, footer and buttons as text.
+ */
+export const MessageTemplateSchema = z.object({
+  name: z.string(),
+  language: z.string(),
+  category: z.string(),
+  body: z.string(),
+  parameter_count: z.number().int().nonnegative(),
+  header: z.string().optional(),
+  footer: z.string().optional(),
+  buttons: z.array(z.string()),
+});
+
+/** An approved message template. */
+export type MessageTemplate = z.infer<typeof MessageTemplateSchema>;
+
 /** Largest page of messages or events one call returns. */
 export const MAX_PAGE_SIZE = 200;
 
@@ -186,6 +207,28 @@ export const operations = {
       })
       .strict(),
     result: MessageSchema,
+  },
+  sendAttachment: {
+    // A photo, video, audio file or document, uploaded to WhatsApp then sent by its media id. Over
+    // HTTP the file is the raw request body and the other fields are query parameters.
+    request: z
+      .object({
+        conversation_id: conversationId,
+        filename: z.string().trim().min(1, 'must name the file').max(240, 'must be at most 240 characters'),
+        mime_type: z.string().min(3).max(255),
+        data: z.instanceof(Uint8Array, { message: 'must be the file’s bytes' }),
+        caption: z.string().max(MAX_CAPTION_LENGTH, `must be at most ${MAX_CAPTION_LENGTH} characters`).optional(),
+        reply_to: z.string().min(1).optional(),
+        client_message_id: z.string().min(8).max(64).optional(),
+      })
+      .strict(),
+    result: MessageSchema,
+  },
+  listTemplates: {
+    // The business account's approved message templates (Graph API, with the WABA id), for the
+    // composer's picker. `refresh` asks Meta again instead of the copy fetched in the last hour.
+    request: z.object({ refresh: booleanFlag.optional() }).strict(),
+    result: z.object({ templates: z.array(MessageTemplateSchema), fetched_at: z.iso.datetime() }),
   },
   retryMessage: {
     request: z.object({ message_id: z.coerce.number().int().positive() }).strict(),

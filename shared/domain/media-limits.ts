@@ -27,3 +27,50 @@ export function formatFileSize(bytes: number): string {
   if (bytes < MB) return `${Math.round(bytes / 1024)} KB`;
   return `${(bytes / MB).toFixed(bytes < 10 * MB ? 1 : 0)} MB`;
 }
+
+/** The kinds an agent can attach in the composer (stickers are the customer's). */
+export type AttachmentKind = Exclude<MediaKind, 'sticker'>;
+
+/**
+ * What WhatsApp accepts as an upload, by content type (Meta's media reference): JPEG and PNG
+ * photos; AAC, AMR, MP3, M4A and OGG (Opus) audio; MP4 and 3GPP video; and these documents.
+ */
+export const SENDABLE_MEDIA_TYPES: Readonly<Record<string, AttachmentKind>> = {
+  'image/jpeg': 'image',
+  'image/png': 'image',
+  'audio/aac': 'audio',
+  'audio/amr': 'audio',
+  'audio/mpeg': 'audio',
+  'audio/mp4': 'audio',
+  'audio/ogg': 'audio',
+  'video/mp4': 'video',
+  'video/3gpp': 'video',
+  'text/plain': 'document',
+  'application/pdf': 'document',
+  'application/msword': 'document',
+  'application/vnd.ms-excel': 'document',
+  'application/vnd.ms-powerpoint': 'document',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 'document',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': 'document',
+  'application/vnd.openxmlformats-officedocument.presentationml.presentation': 'document',
+};
+
+/** The content type without parameters, lower case: `audio/ogg; codecs=opus` is `audio/ogg`. */
+export function baseMimeType(mimeType: string): string {
+  return (mimeType.split(';')[0] ?? '').trim().toLowerCase();
+}
+
+/**
+ * How a file would be sent, or why it cannot be: a type WhatsApp does not take, an empty file, or
+ * one over its kind's limit. The composer asks before uploading; the gateway asks again.
+ */
+export function attachmentCheck(
+  file: { mimeType: string; size: number },
+): { ok: true; kind: AttachmentKind } | { ok: false; problem: 'type' | 'empty' | 'size'; reason: string } {
+  const kind = SENDABLE_MEDIA_TYPES[baseMimeType(file.mimeType)];
+  if (!kind) return { ok: false, problem: 'type', reason: `WhatsApp does not accept ${file.mimeType || 'files of unknown type'}: send a JPEG or PNG photo, MP4 video, common audio, or a PDF, Office or text document` };
+  if (file.size === 0) return { ok: false, problem: 'empty', reason: 'the file is empty' };
+  const limit = MEDIA_SIZE_LIMITS[kind];
+  if (file.size > limit) return { ok: false, problem: 'size', reason: `${formatFileSize(file.size)} is over WhatsApp's ${formatFileSize(limit)} limit for ${kind === 'image' ? 'photos' : `${kind} files`}` };
+  return { ok: true, kind };
+}

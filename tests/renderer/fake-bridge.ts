@@ -1,5 +1,5 @@
 import type { AgentSignal, BridgeApi, StreamHandlers } from '../../renderer/bridge/bridge-api';
-import type { Conversation, MediaLink, Message, Result, SearchHit, ServerEvent, Team } from '../../shared/contract';
+import type { Conversation, MediaLink, Message, MessageTemplate, Result, SearchHit, ServerEvent, Team } from '../../shared/contract';
 
 /** An in-memory BridgeApi: tests set its data, push events and read what was called. */
 export class FakeBridge implements BridgeApi {
@@ -48,6 +48,11 @@ export class FakeBridge implements BridgeApi {
   };
   sendTemplate = (request: { conversation_id: number; name: string; language: string; parameters?: string[] }) =>
     this.record('sendTemplate', request, this.sendResult(request.name));
+  sendAttachment = (request: { conversation_id: number; filename: string; mime_type: string; data: Uint8Array; caption?: string }) =>
+    this.record('sendAttachment', request, this.sendResult(request.filename));
+  templates: MessageTemplate[] = [];
+  templatesResult: () => Result<{ templates: MessageTemplate[]; fetched_at: string }> = () => ({ ok: true, value: { templates: this.templates, fetched_at: '2026-11-30T10:00:00.000Z' } });
+  listTemplates = (request: { refresh?: boolean }) => this.record('listTemplates', request, this.templatesResult());
   changeResult: (messageId: number) => Result<Message> = () => ({ ok: false, error: { code: 'internal', message: 'not scripted' } });
   reactToMessage = (request: { message_id: number; emoji: string }) => this.record('reactToMessage', request, this.changeResult(request.message_id));
   retryMessage = (request: { message_id: number }) => this.record('retryMessage', request, this.changeResult(request.message_id));

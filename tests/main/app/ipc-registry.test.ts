@@ -5,6 +5,8 @@ import type { EventBus } from '../../../main/services/event-bus';
 import { createOperationHandlers } from '../../../main/services/operations';
 import { History } from '../../../main/services/history';
 import { Search } from '../../../main/services/search';
+import { TemplateCatalog } from '../../../main/services/template-catalog';
+import { sandboxTemplates } from '../../../main/whatsapp/templates';
 import { Outbox } from '../../../main/services/outbox';
 import { Inbox } from '../../../main/services/inbox';
 import { RejectionCounter, WebhookAdmin } from '../../../main/services/webhook-admin';
@@ -36,12 +38,13 @@ let bus: EventBus;
 beforeEach(() => {
   const memory = memoryStore();
   bus = memory.bus;
-  const outbox = new Outbox(memory.store, bus, { send: () => Promise.resolve({ ok: true, wamid: 'w' }), markRead: () => Promise.resolve({ ok: true }) });
+  const outbox = new Outbox(memory.store, bus, { send: () => Promise.resolve({ ok: true, wamid: 'w' }), uploadMedia: () => Promise.resolve({ ok: true, mediaId: 'm' }), markRead: () => Promise.resolve({ ok: true }) });
   const inbox = new Inbox(memory.store, bus);
   const handlers = createOperationHandlers({
     history: new History(memory.store, bus),
     search: new Search(memory.store),
     outbox,
+    templates: new TemplateCatalog(sandboxTemplates),
     webhooks: new WebhookAdmin(memory.store, inbox, new RejectionCounter(), 30),
     presence: new Presence(memory.store, bus),
     media: new MediaArchive(memory.store, bus, new SampleMediaSource(sampleMediaFolder()), path.join(tmpdir(), 'switchboard-ipc-media'), () => {}),

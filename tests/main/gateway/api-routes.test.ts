@@ -180,3 +180,40 @@ describe('bad input (clear error, nothing stored changes)', () => {
     expect(response.status).toBe(413);
   });
 });
+
+describe('attachments and templates over HTTP', () => {
+  const attachment = (query: string, body: Uint8Array): Promise<Response> =>
+    api(gateway.url, `/api/conversations/1/attachments?${query}`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: body as Uint8Array<ArrayBuffer> });
+
+  it('takes the file as the raw body and the rest in the query; the message is served back as the agent sent it', async () => {
+    const pdf = new TextEncoder().encode('%PDF-1.4 invoice');
+    const response = await attachment('filename=Factura%20caf%C3%A9.pdf&mime_type=application%2Fpdf&caption=Your%20invoice&client_message_id=upload-123456', pdf);
+    expect(response.status).toBe(201);
+    const message = (await response.json()) as Message;
+    expect(message).toMatchObject({ type: 'document', text: 'Your invoice', content: { media: { filename: 'Factura café.pdf' } }, media_file: { state: 'stored', size: pdf.length } });
+    const served = await api(gateway.url, `/api/media/${message.id}`);
+    expect(served.headers.get('content-type')).toBe('application/pdf');
+    expect(Buffer.from(await served.arrayBuffer())).toEqual(Buffer.from(pdf));
+    // The same client message id is the same send.
+    expect(((await (await attachment('filename=Factura.pdf&mime_type=application%2Fpdf&client_message_id=upload-123456', pdf)).json()) as Message).id).toBe(message.id);
+  });
+
+  it('answers 415 for a type WhatsApp refuses, 413 past its limit, 400 without a name, each as JSON', async () => {
+    const zip = await attachment('filename=a.zip&mime_type=application%2Fzip', new Uint8Array([80, 75]));
+    expect(zip.status).toBe(415);
+    expect(await zip.json()).toMatchObject({ error: { code: 'unsupported_media_type', message: expect.stringContaining('WhatsApp does not accept application/zip') } });
+    const big = await attachment('filename=a.jpg&mime_type=image%2Fjpeg', new Uint8Array(5 * 1024 * 1024 + 10));
+    expect(big.status).toBe(413);
+    expect(await big.json()).toMatchObject({ error: { code: 'payload_too_large' } });
+    const nameless = await attachment('mime_type=image%2Fjpeg', new Uint8Array([1]));
+    expect(nameless.status).toBe(400);
+    expect(await nameless.json()).toMatchObject({ error: { code: 'bad_request', message: expect.stringContaining('filename') } });
+  });
+
+  it('lists the sandbox’s approved templates, and a template sent from the list shows its text', async () => {
+    const listed = (await (await api(gateway.url, '/api/templates')).json()) as { templates: { name: string; parameter_count: number }[] };
+    expect(listed.templates.find((t) => t.name === 'order_update')).toMatchObject({ parameter_count: 2 });
+    const sent = (await (await api(gateway.url, '/api/conversations/1/templates', json({ name: 'order_update', language: 'en_US', parameters: ['Lucía', '#1042'] }))).json()) as Message;
+    expect(sent.text).toBe('Hi Lucía, your order #1042 is on its way and should arrive within 3 working days.');
+  });
+});

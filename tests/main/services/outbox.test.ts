@@ -1,7 +1,11 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { Inbox } from '../../../main/services/inbox';
 import { Outbox, type OutboxOptions } from '../../../main/services/outbox';
-import type { OutgoingMessage, ReadReceipt, SendResult, WhatsAppClient } from '../../../main/whatsapp/client';
+import type { MediaUpload, OutgoingMessage, ReadReceipt, SendResult, UploadResult, WhatsAppClient } from '../../../main/whatsapp/client';
 import { parseWebhook } from '../../../main/whatsapp/webhook-parser';
 import { freshFixtureBytes } from '../../helpers/fixtures';
 import { memoryStore } from '../../helpers/memory-store';
@@ -15,6 +19,13 @@ class ScriptedClient implements WhatsAppClient {
     this.sent.push(message);
     const next = this.answers.shift();
     return next ? next(message) : Promise.resolve({ ok: true, wamid: `wamid.S${++this.counter}` });
+  }
+  readonly uploads: MediaUpload[] = [];
+  uploadAnswers: (() => Promise<UploadResult>)[] = [];
+  uploadMedia(upload: MediaUpload): Promise<UploadResult> {
+    this.uploads.push(upload);
+    const next = this.uploadAnswers.shift();
+    return next ? next() : Promise.resolve({ ok: true, mediaId: `media.${this.uploads.length}` });
   }
   markRead(receipt: ReadReceipt): Promise<{ ok: true }> {
     this.receipts.push(receipt);
@@ -182,7 +193,7 @@ describe('Outbox: failures and retries', () => {
 describe('Outbox: after a restart', () => {
   it('sends what was queued, and marks what was in flight as interrupted instead of sending it twice', async () => {
     const { store, bus, client, message } = setup();
-    const first = new Outbox(store, bus, { send: () => new Promise(() => undefined), markRead: () => Promise.resolve({ ok: true }) }, Date.now, () => undefined);
+    const first = new Outbox(store, bus, { send: () => new Promise(() => undefined), uploadMedia: () => new Promise(() => undefined), markRead: () => Promise.resolve({ ok: true }) }, Date.now, () => undefined);
     first.sendText({ conversation_id: 1, text: 'was in flight' }, 'ana');
     first.stop();
     const queued = store.outbox.enqueue({ messageId: 1, kind: 'reaction', request: { body: { type: 'reaction', targetWamid: 'wamid.TEXT0001', emoji: '👍' }, replyTo: null, to: { waId: '34600111222', userId: null }, callbackData: null }, phoneNumberId: '200300400500', recipient: '34600111222', atMs: Date.now() });
@@ -241,6 +252,62 @@ describe('Outbox: the 24-hour window, templates and reactions', () => {
     await outbox.settle();
     expect(client.sent).toEqual([]);
     expect(store.db.prepare("SELECT count(*) FROM messages WHERE direction = 'out'").pluck().get()).toBe(0);
+  });
+});
+
+describe('Outbox: attachments', () => {
+  const jpeg = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 4]);
+  const folder = () => mkdtempSync(path.join(os.tmpdir(), 'switchboard-outbox-media-'));
+
+  it('keeps the file, shows it at once, then uploads it and sends it by media id with its caption', async () => {
+    const mediaFolder = folder();
+    const { outbox, client, published, message } = setup({ mediaFolder });
+    const sent = outbox.sendAttachment({ conversation_id: 1, filename: 'label.jpg', mime_type: 'image/jpeg', data: jpeg, caption: 'The label' }, 'ana');
+    const sha256 = createHash('sha256').update(jpeg).digest('hex');
+    expect(sent).toMatchObject({ ok: true, value: { type: 'image', text: 'The label', status: 'pending', sent_by: 'ana', media_file: { state: 'stored', sha256, size: 8, mime_type: 'image/jpeg' } } });
+    expect(published[0]).toMatchObject({ type: 'new_message', message: { content: { media: { filename: 'label.jpg', caption: 'The label' } } } });
+    expect(readFileSync(path.join(mediaFolder, sha256.slice(0, 2), sha256))).toEqual(Buffer.from(jpeg));
+    await outbox.settle();
+    expect(client.uploads).toEqual([{ phoneNumberId: '200300400500', bytes: Buffer.from(jpeg), mimeType: 'image/jpeg', filename: 'label.jpg' }]);
+    expect(client.sent[0]?.body).toEqual({ type: 'media', kind: 'image', mediaId: 'media.1', caption: 'The label', filename: 'label.jpg' });
+    expect(message(2)).toMatchObject({ wamid: 'wamid.S1', media_file: { state: 'stored', sha256 } });
+  });
+
+  it('retries a failed upload with backoff, and marks the message failed with the reason when WhatsApp refuses the file', async () => {
+    const { outbox, client, message } = setup({ mediaFolder: folder() });
+    client.uploadAnswers = [() => Promise.resolve({ ok: false, retry: 'backoff', error: { code: 2, title: 'Service temporarily unavailable' } })];
+    const first = outbox.sendAttachment({ conversation_id: 1, filename: 'a.pdf', mime_type: 'application/pdf', data: new Uint8Array([37, 80, 68, 70]) }, 'ana');
+    await vi.waitFor(() => expect(message(first.ok ? first.value.id : 0)?.wamid).toBe('wamid.S1'));
+    expect(client.uploads).toHaveLength(2);
+    expect(client.sent[0]?.body).toMatchObject({ type: 'media', kind: 'document', filename: 'a.pdf' });
+    client.uploadAnswers = [() => Promise.resolve({ ok: false, retry: 'never', error: { code: 131053, title: 'Media upload error' } })];
+    const refused = outbox.sendAttachment({ conversation_id: 1, filename: 'b.pdf', mime_type: 'application/pdf', data: new Uint8Array([37, 80, 68, 70, 1]) }, 'ana');
+    await outbox.settle();
+    expect(message(refused.ok ? refused.value.id : 0)).toMatchObject({ status: 'failed', error: { code: 131053, title: 'Upload failed: Media upload error' } });
+    expect(client.sent).toHaveLength(1);
+  });
+
+  it('refuses what WhatsApp would refuse, before storing anything: an unaccepted type, an empty file, a photo over 5 MB', async () => {
+    const mediaFolder = folder();
+    const { outbox, client, store } = setup({ mediaFolder });
+    expect(outbox.sendAttachment({ conversation_id: 1, filename: 'x.zip', mime_type: 'application/zip', data: jpeg }, 'ana')).toMatchObject({ ok: false, error: { code: 'unsupported_media_type', message: expect.stringContaining('x.zip: WhatsApp does not accept application/zip') } });
+    expect(outbox.sendAttachment({ conversation_id: 1, filename: 'e.png', mime_type: 'image/png', data: new Uint8Array() }, 'ana')).toMatchObject({ ok: false, error: { code: 'bad_request', message: 'e.png: the file is empty' } });
+    expect(outbox.sendAttachment({ conversation_id: 1, filename: 'big.jpg', mime_type: 'image/jpeg', data: new Uint8Array(5 * 1024 * 1024 + 1) }, 'ana')).toMatchObject({ ok: false, error: { code: 'payload_too_large', message: "big.jpg: 5.0 MB is over WhatsApp's 5.0 MB limit for photos" } });
+    expect(outbox.sendAttachment({ conversation_id: 99, filename: 'a.jpg', mime_type: 'image/jpeg', data: jpeg }, 'ana')).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    await outbox.settle();
+    expect(client.uploads).toEqual([]);
+    expect(store.db.prepare("SELECT count(*) FROM messages WHERE direction = 'out'").pluck().get()).toBe(0);
+    expect(readdirSync(mediaFolder)).toEqual([]);
+  });
+
+  it('fails the send, without uploading, when the kept file has gone from the media folder', async () => {
+    const mediaFolder = folder();
+    const { outbox, client, message } = setup({ mediaFolder });
+    const sent = outbox.sendAttachment({ conversation_id: 1, filename: 'v.mp4', mime_type: 'video/mp4', data: jpeg }, 'ana');
+    rmSync(mediaFolder, { recursive: true });
+    await outbox.settle();
+    expect(client.uploads).toEqual([]);
+    expect(message(sent.ok ? sent.value.id : 0)).toMatchObject({ status: 'failed', error: { title: 'The attachment is no longer on this computer' } });
   });
 });
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GraphClient } from '../../../main/whatsapp/graph-client';
 import { startFakeGraph } from '../../helpers/fake-graph';
@@ -122,5 +123,59 @@ describe('GraphClient.sendText', () => {
       { messaging_product: 'whatsapp', recipient_type: 'individual', to: '+2', type: 'reaction', reaction: { message_id: 'wamid.T', emoji: '👍' } },
       { messaging_product: 'whatsapp', status: 'read', message_id: 'wamid.IN', typing_indicator: { type: 'text' } },
     ]);
+  });
+});
+
+describe('GraphClient: attachments', () => {
+  it('uploads a file as multipart form data to /<phone_number_id>/media, then sends it by media id', async () => {
+    const bytes = new Uint8Array([37, 80, 68, 70, 45, 49]);
+    expect(await client.uploadMedia({ phoneNumberId: '1', bytes, mimeType: 'application/pdf', filename: 'Factura café.pdf' })).toEqual({ ok: true, mediaId: 'media.FAKE1' });
+    const upload = graph.requests[0];
+    expect(upload).toMatchObject({ method: 'POST', path: '/v26.0/1/media', authorization: 'Bearer EAAG-test' });
+    expect(upload?.body).toEqual({
+      fields: { messaging_product: 'whatsapp', type: 'application/pdf' },
+      file: { name: 'Factura café.pdf', type: 'application/pdf', size: 6, sha256: createHash('sha256').update(bytes).digest('hex') },
+    });
+    await client.send({ ...TEXT, body: { type: 'media', kind: 'document', mediaId: 'media.FAKE1', caption: 'Your invoice', filename: 'Factura café.pdf' } });
+    await client.send({ ...TEXT, body: { type: 'media', kind: 'audio', mediaId: 'media.A', caption: 'ignored', filename: 'note.ogg' } });
+    await client.send({ ...TEXT, body: { type: 'media', kind: 'image', mediaId: 'media.I', caption: 'The label', filename: 'label.jpg' } });
+    expect(graph.requests.slice(1).map((r) => r.body)).toEqual([
+      expect.objectContaining({ type: 'document', document: { id: 'media.FAKE1', caption: 'Your invoice', filename: 'Factura café.pdf' } }),
+      expect.objectContaining({ type: 'audio', audio: { id: 'media.A' } }),
+      expect.objectContaining({ type: 'image', image: { id: 'media.I', caption: 'The label' } }),
+    ]);
+  });
+
+  it('returns a refused upload as data, and a dropped one as safe to try again (an upload delivers nothing)', async () => {
+    graph.answers.push({ status: 400, body: { error: { code: 131053, message: 'Media upload error', error_data: { details: 'Unsupported file type' } } } }, 'drop');
+    const file = { phoneNumberId: '1', bytes: new Uint8Array([1]), mimeType: 'image/jpeg', filename: 'x.jpg' };
+    expect(await client.uploadMedia(file)).toEqual({ ok: false, retry: 'never', error: { code: 131053, title: 'Media upload error', details: 'Unsupported file type' } });
+    expect(await client.uploadMedia(file)).toMatchObject({ ok: false, retry: 'backoff' });
+  });
+});
+
+describe('GraphClient: approved templates', () => {
+  it('lists a business account’s approved templates across pages, as the picker shows them', async () => {
+    graph.templatePages.push(
+      [
+        { name: 'order_update', language: 'en_US', status: 'APPROVED', category: 'UTILITY', components: [{ type: 'HEADER', format: 'TEXT', text: 'Your order' }, { type: 'BODY', text: 'Hi {{1}}, order {{2}} ships today. {{1}}, thanks!' }, { type: 'FOOTER', text: 'Reply STOP to opt out' }, { type: 'BUTTONS', buttons: [{ type: 'QUICK_REPLY', text: 'Track' }] }] },
+        { name: 'draft_one', language: 'en_US', status: 'PENDING', category: 'MARKETING', components: [{ type: 'BODY', text: 'x' }] },
+      ],
+      [{ name: 'factura', language: 'es', status: 'APPROVED', category: 'UTILITY', components: [{ type: 'HEADER', format: 'DOCUMENT' }, { type: 'BODY', text: 'Hola {{nombre}}, adjuntamos tu factura.' }] }],
+    );
+    expect(await client.listTemplates('WABA1')).toEqual({
+      ok: true,
+      templates: [
+        { name: 'order_update', language: 'en_US', category: 'UTILITY', body: 'Hi {{1}}, order {{2}} ships today. {{1}}, thanks!', parameter_count: 2, header: 'Your order', footer: 'Reply STOP to opt out', buttons: ['Track'] },
+        { name: 'factura', language: 'es', category: 'UTILITY', body: 'Hola {{nombre}}, adjuntamos tu factura.', parameter_count: 1, header: '[document]', buttons: [] },
+      ],
+    });
+    expect(graph.requests[0]).toMatchObject({ method: 'GET', path: '/v26.0/WABA1/message_templates?status=APPROVED&limit=100&fields=name,language,status,category,components', authorization: 'Bearer EAAG-test' });
+    expect(graph.requests).toHaveLength(2);
+  });
+
+  it('says why Meta refused to list them', async () => {
+    graph.answers.push({ status: 400, body: { error: { code: 100, message: 'Unsupported get request. Object with ID WABA1 does not exist' } } });
+    expect(await client.listTemplates('WABA1')).toEqual({ ok: false, reason: 'Unsupported get request. Object with ID WABA1 does not exist (100)' });
   });
 });
