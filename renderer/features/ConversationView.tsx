@@ -1,7 +1,8 @@
 import { memo, useCallback, useEffect, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { Composer, type Quote } from '../components/Composer';
-import { TemplateForm } from '../components/TemplateForm';
+import { TemplatePicker } from './TemplatePicker';
+import { useCannedReplies } from './use-canned-replies';
 import { windowLeft } from '../components/WindowNotice';
 import { MessageBubble } from '../components/MessageBubble';
 import { ActivityLine } from '../components/ActivityLine';
@@ -90,7 +91,9 @@ export function ConversationView({ conversationId }: { conversationId: number })
     }),
   );
   const store = useMessagesStore();
-  const { open, loadOlder, loadNewer, send, sendTemplate, retry, react, showInfo, hideInfo } = store.getState();
+  const { open, loadOlder, loadNewer, send, sendTemplate, sendAttachments, retry, react, showInfo, hideInfo } = store.getState();
+  const canned = useCannedReplies();
+  const [choosingTemplate, setChoosingTemplate] = useState(false);
   const info = useMessages((state) => state.info);
   const onTyping = useAgentSignals(conversationId);
   const [quote, setQuote] = useState<Quote | null>(null);
@@ -232,20 +235,35 @@ export function ConversationView({ conversationId }: { conversationId: number })
       <p className={`window-notice${window.open ? '' : ' window-closed'}`} role="status">
         {window.text}
       </p>
-      {window.open ? (
+      {window.open && !choosingTemplate ? (
         <Composer
-          onSend={async (text, options) => {
-            const sent = await send(conversationId, text, options);
-            if (sent) setQuote(null);
+            onSend={async (text, options) => {
+              const sent = await send(conversationId, text, options);
+              if (sent) setQuote(null);
+              return sent;
+            }}
+            onAttach={async (files, replyTo) => {
+              const sent = await sendAttachments(conversationId, files, replyTo);
+              if (sent > 0) setQuote(null);
+              return sent;
+            }}
+            onTyping={onTyping}
+            quote={quote}
+            onCancelQuote={() => setQuote(null)}
+            error={thread.sendError}
+            canned={canned}
+            onChooseTemplate={() => setChoosingTemplate(true)}
+          />
+      ) : (
+        <TemplatePicker
+          onSend={async (template) => {
+            const sent = await sendTemplate(conversationId, template);
+            if (sent) setChoosingTemplate(false);
             return sent;
           }}
-          onTyping={onTyping}
-          quote={quote}
-          onCancelQuote={() => setQuote(null)}
           error={thread.sendError}
+          onCancel={window.open ? () => setChoosingTemplate(false) : undefined}
         />
-      ) : (
-        <TemplateForm onSend={(template) => sendTemplate(conversationId, template)} error={thread.sendError} />
       )}
     </section>
   );

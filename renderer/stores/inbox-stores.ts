@@ -5,6 +5,7 @@ import { createConnectionStore, type ConnectionStoreState } from './connection-s
 import { createConversationsStore, type ConversationsState } from './conversations-store';
 import { createMessagesStore, type MessagesState } from './messages-store';
 import { createTeamStore, type TeamState } from './team-store';
+import { createTemplatesStore, type TemplatesState } from './templates-store';
 
 /** Every store of one signed-in session, over one bridge. */
 export function createInboxStores(bridge: BridgeApi) {
@@ -14,6 +15,7 @@ export function createInboxStores(bridge: BridgeApi) {
     messages: createMessagesStore(bridge),
     connection: createConnectionStore(),
     team: createTeamStore(),
+    templates: createTemplatesStore(bridge),
   };
 }
 
@@ -62,4 +64,9 @@ export function useBridge() {
 /** Selects from the connection store. */
 export function useConnection<T>(select: (state: ConnectionStoreState) => T): T {
   return useStore(useInboxStores().connection, select);
+}
+
+/** Selects from the templates store. */
+export function useTemplates<T>(select: (state: TemplatesState) => T): T {
+  return useStore(useInboxStores().templates, select);
 }

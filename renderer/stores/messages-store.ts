@@ -44,6 +44,8 @@ export type MessagesState = {
   jumpTo(conversationId: number, messageId: number): Promise<void>;
   send(conversationId: number, text: string, options?: { replyTo: string | null; previewUrl: boolean }): Promise<boolean>;
   sendTemplate(conversationId: number, template: { name: string; language: string; parameters: string[] }): Promise<boolean>;
+  /** Sends files in order, each uploaded then sent; stops at the first refusal. Answers how many were sent. */
+  sendAttachments(conversationId: number, files: readonly { file: Blob & { name: string }; mimeType: string; caption?: string }[], replyTo: string | null): Promise<number>;
   retry(conversationId: number, messageId: number): Promise<void>;
   react(conversationId: number, messageId: number, emoji: string): Promise<void>;
   apply(event: ServerEvent): void;
@@ -218,6 +220,25 @@ export function createMessagesStore(bridge: BridgeApi) {
       },
       async sendTemplate(conversationId, template) {
         return accept(conversationId, await bridge.sendTemplate({ conversation_id: conversationId, ...template, client_message_id: newClientMessageId() }));
+      },
+      async sendAttachments(conversationId, files, replyTo) {
+        let sent = 0;
+        for (const { file, mimeType, caption } of files) {
+          const data = new Uint8Array(await file.arrayBuffer());
+          const request = {
+            conversation_id: conversationId,
+            filename: file.name,
+            mime_type: mimeType,
+            data,
+            client_message_id: newClientMessageId(),
+            ...(caption ? { caption } : {}),
+            // The quote goes with the first file only.
+            ...(replyTo && sent === 0 ? { reply_to: replyTo } : {}),
+          };
+          if (!accept(conversationId, await bridge.sendAttachment(request))) break;
+          sent += 1;
+        }
+        return sent;
       },
       async retry(conversationId, messageId) {
         await accept(conversationId, await bridge.retryMessage({ message_id: messageId }));

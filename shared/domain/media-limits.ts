@@ -74,3 +74,32 @@ export function attachmentCheck(
   if (file.size > limit) return { ok: false, problem: 'size', reason: `${formatFileSize(file.size)} is over WhatsApp's ${formatFileSize(limit)} limit for ${kind === 'image' ? 'photos' : `${kind} files`}` };
   return { ok: true, kind };
 }
+
+const TYPE_BY_EXTENSION: Readonly<Record<string, string>> = {
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  png: 'image/png',
+  aac: 'audio/aac',
+  amr: 'audio/amr',
+  mp3: 'audio/mpeg',
+  m4a: 'audio/mp4',
+  ogg: 'audio/ogg',
+  opus: 'audio/ogg',
+  mp4: 'video/mp4',
+  '3gp': 'video/3gpp',
+  txt: 'text/plain',
+  pdf: 'application/pdf',
+  doc: 'application/msword',
+  xls: 'application/vnd.ms-excel',
+  ppt: 'application/vnd.ms-powerpoint',
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  pptx: 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+};
+
+/** A file's content type: the one the browser or OS gave, else from its extension (an `.ogg` often comes without one). */
+export function mimeTypeOf(file: { name: string; type: string }): string {
+  if (file.type) return file.type;
+  const extension = /\.([a-z0-9]+)$/i.exec(file.name)?.[1]?.toLowerCase() ?? '';
+  return TYPE_BY_EXTENSION[extension] ?? '';
+}

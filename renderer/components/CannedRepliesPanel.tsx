@@ -1,0 +1,66 @@
+import { useState, type FormEvent } from 'react';
+import { isValidShortcut, normaliseShortcut, type CannedReply } from '../features/use-canned-replies';
+
+/** Add, replace (same shortcut) and delete canned replies; Esc closes. */
+export function CannedRepliesPanel(props: { replies: readonly CannedReply[]; onSave: (reply: CannedReply) => void; onRemove: (shortcut: string) => void; onClose: () => void }) {
+  const [shortcut, setShortcut] = useState('');
+  const [text, setText] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const key = normaliseShortcut(shortcut);
+    if (!isValidShortcut(key)) return setError('A shortcut is 1 to 32 letters, digits, - or _.');
+    if (!text.trim()) return setError('Write the reply the shortcut inserts.');
+    props.onSave({ shortcut: key, text: text.trim() });
+    setShortcut('');
+    setText('');
+    setError(null);
+  };
+  return (
+    <div
+      className="canned-panel"
+      role="dialog"
+      aria-label="Canned replies"
+      onKeyDown={(event) => {
+        if (event.key === 'Escape') {
+          event.stopPropagation();
+          props.onClose();
+        }
+      }}
+    >
+      <header>
+        <h3>Canned replies</h3>
+        <button type="button" aria-label="Close canned replies" onClick={props.onClose}>
+          ×
+        </button>
+      </header>
+      <p className="canned-hint">Type / and the shortcut in the reply box, then Enter or Tab.</p>
+      <ul>
+        {props.replies.map((reply) => (
+          <li key={reply.shortcut}>
+            <code>/{reply.shortcut}</code> <span>{reply.text}</span>
+            <button type="button" aria-label={`Delete /${reply.shortcut}`} onClick={() => props.onRemove(reply.shortcut)}>
+              Delete
+            </button>
+          </li>
+        ))}
+      </ul>
+      <form onSubmit={submit}>
+        <label>
+          Shortcut
+          <input value={shortcut} onChange={(event) => setShortcut(event.target.value)} placeholder="refund" autoFocus />
+        </label>
+        <label>
+          Reply
+          <textarea value={text} rows={2} onChange={(event) => setText(event.target.value)} />
+        </label>
+        <button type="submit">Save</button>
+        {error && (
+          <p className="composer-error" role="alert">
+            {error}
+          </p>
+        )}
+      </form>
+    </div>
+  );
+}
