@@ -263,19 +263,21 @@ describe('App', () => {
     expect(bridge.signals).toContainEqual({ type: 'viewing', conversation_id: null });
   });
 
-  it('outside the 24-hour window, offers the template form instead of the composer', async () => {
+  it('outside the 24-hour window, offers the template picker instead of the composer', async () => {
     const bridge = new FakeBridge();
+    bridge.templates = [{ name: 'order_update', language: 'en_US', category: 'UTILITY', body: 'Hi {{1}}, order {{2}} ships today.', parameter_count: 2, buttons: [] }];
     bridge.conversations = [conversation({ window_expires_at: new Date(Date.now() - 60_000).toISOString() })];
-    bridge.sendResult = (name) => ({ ok: true, value: message({ id: 7, direction: 'out', type: 'template', text: `📋 ${name}`, status: 'pending' }) });
+    bridge.sendResult = () => ({ ok: true, value: message({ id: 7, direction: 'out', type: 'template', text: 'Hi Ana, order #1042 ships today.', status: 'pending' }) });
     renderApp(bridge);
     fireEvent.click(await screen.findByTestId('conversation'));
     expect(await screen.findByText('The 24-hour window is closed: only templates can be sent.')).toBeTruthy();
     expect(screen.queryByRole('textbox', { name: 'Reply' })).toBeNull();
-    fireEvent.change(screen.getByLabelText('Template'), { target: { value: 'order_update' } });
-    fireEvent.change(screen.getByLabelText('Parameters (one per line)'), { target: { value: 'Ana\n#1042' } });
+    fireEvent.change(await screen.findByLabelText('{{1}}'), { target: { value: 'Ana' } });
+    fireEvent.change(screen.getByLabelText('{{2}}'), { target: { value: '#1042' } });
+    expect(screen.queryByRole('button', { name: 'Back to reply' })).toBeNull();
     fireEvent.click(screen.getByRole('button', { name: 'Send template' }));
     await vi.waitFor(() => expect(bridge.calls.find((c) => c.name === 'sendTemplate')?.request).toMatchObject({ conversation_id: 1, name: 'order_update', language: 'en_US', parameters: ['Ana', '#1042'] }));
-    expect(await screen.findByText('📋 order_update')).toBeTruthy();
+    expect(await screen.findByText('Hi Ana, order #1042 ships today.')).toBeTruthy();
   });
 
   it('shows the time left in the window, and sends each reply with its own client message id', async () => {
