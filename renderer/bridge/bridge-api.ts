@@ -32,6 +32,8 @@ export interface BridgeApi extends OperationFunctions {
    * `<img>`, `<audio>`, `<video>` or a download loads it from.
    */
   gatewayUrl(url: string): Promise<string>;
+  /** The agent asked to reconnect now ("Retry now"), instead of waiting for the next attempt. */
+  reconnectNow(): void;
 }
 
 /** What an agent tells the others: typing in a conversation, viewing one (or none), away or back. */

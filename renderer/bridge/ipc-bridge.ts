@@ -8,7 +8,7 @@ import { SeqGate } from './seq-gate';
  * IPC. Resuming after a renderer reload reads the missed events from the log before live ones.
  */
 export function createIpcBridge(preload: PreloadApi): BridgeApi {
-  const operations = Object.fromEntries(OPERATION_NAMES.map((name) => [name, preload[name]])) as unknown as Omit<BridgeApi, 'transport' | 'stream' | 'signal' | 'gatewayUrl'>;
+  const operations = Object.fromEntries(OPERATION_NAMES.map((name) => [name, preload[name]])) as unknown as Omit<BridgeApi, 'transport' | 'stream' | 'signal' | 'gatewayUrl' | 'reconnectNow'>;
   let gatewayUrl: Promise<string> | null = null;
   return {
     ...operations,
@@ -24,6 +24,8 @@ export function createIpcBridge(preload: PreloadApi): BridgeApi {
       });
       return gatewayUrl.then((base) => new URL(url, `${base}/`).href);
     },
+    // IPC does not drop: there is nothing to reconnect.
+    reconnectNow() {},
     signal(signal: AgentSignal) {
       switch (signal.type) {
         case 'typing':

@@ -41,7 +41,9 @@ export function createWsBridge(options: WsBridgeOptions): BridgeApi {
   const doFetch = options.fetch ?? fetch.bind(globalThis);
   const Socket = options.WebSocket ?? WebSocket;
   const random = options.random ?? Math.random;
-  const backoff = options.backoff ?? { initialMs: 500, maxMs: 30_000 };
+  // Attempts stay at most 5 s apart: the gateway is usually on this machine or the LAN, and "Live"
+  // should return within moments of it answering again.
+  const backoff = options.backoff ?? { initialMs: 500, maxMs: 5_000 };
   const base = options.baseUrl.replace(/\/+$/, '');
 
   async function call(name: OperationName, request: Record<string, unknown>): Promise<Result<unknown>> {
@@ -72,6 +74,8 @@ export function createWsBridge(options: WsBridgeOptions): BridgeApi {
   ) as unknown as Omit<BridgeApi, 'transport' | 'stream' | 'signal'>;
   // The open socket of the current stream, for signals (sent as client frames).
   let openSocket: WebSocket | null = null;
+  // The running stream's "try again at once", for the agent's Retry now.
+  let retryStream: (() => void) | null = null;
 
   function stream(since: number, handlers: StreamHandlers): () => void {
     const gate = new SeqGate(since);
@@ -191,6 +195,7 @@ export function createWsBridge(options: WsBridgeOptions): BridgeApi {
     const onOffline = () => {
       if (!socket) handlers.onConnection('offline');
     };
+    retryStream = retryNow;
     options.target?.addEventListener('online', retryNow);
     options.target?.addEventListener('offline', onOffline);
     options.page?.addEventListener('visibilitychange', onVisibility);
@@ -199,6 +204,7 @@ export function createWsBridge(options: WsBridgeOptions): BridgeApi {
     return () => {
       stopped = true;
       if (timer) clearTimeout(timer);
+      if (retryStream === retryNow) retryStream = null;
       options.target?.removeEventListener('online', retryNow);
       options.target?.removeEventListener('offline', onOffline);
       options.page?.removeEventListener('visibilitychange', onVisibility);
@@ -214,5 +220,6 @@ export function createWsBridge(options: WsBridgeOptions): BridgeApi {
 
   // Media links are gateway paths: the page reaches the gateway where it reaches the API.
   const gatewayUrl = (url: string) => Promise.resolve(new URL(url, `${base}/`).href);
-  return { ...operations, transport: 'websocket', stream, signal, gatewayUrl };
+  const reconnectNow = () => retryStream?.();
+  return { ...operations, transport: 'websocket', stream, signal, gatewayUrl, reconnectNow };
 }

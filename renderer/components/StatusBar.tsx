@@ -19,6 +19,10 @@ export function StatusBar(props: {
   me: string | null;
   /** Browser mode: forget the token and return to the sign-in screen. */
   onSignOut?: () => void;
+  /** Shown while the browser has not been asked: switch desktop notifications on. */
+  onEnableNotifications?: () => void;
+  /** While reconnecting or offline: try again now. */
+  onRetryNow?: () => void;
   theme: ThemeChoice;
   onTheme: (choice: ThemeChoice) => void;
 }) {
@@ -34,7 +38,17 @@ export function StatusBar(props: {
       <span className={`connection connection-${props.connection}`} role="status" data-state={props.connection}>
         {CONNECTION_TEXT[props.connection]}
       </span>
+      {(props.connection === 'reconnecting' || props.connection === 'offline') && props.onRetryNow && (
+        <button type="button" className="sign-out" onClick={props.onRetryNow}>
+          Retry now
+        </button>
+      )}
       {props.error && <span className="status-error">{props.error}</span>}
+      {props.onEnableNotifications && (
+        <button type="button" className="sign-out" onClick={props.onEnableNotifications}>
+          Enable notifications
+        </button>
+      )}
       <select className="theme-choice" aria-label="Theme" value={props.theme} onChange={(event) => props.onTheme(event.target.value as ThemeChoice)}>
         <option value="system">Theme: system</option>
         <option value="light">Theme: light</option>

@@ -4,10 +4,11 @@ import { StatusBar } from '../components/StatusBar';
 import { visibleConversations } from '../stores/conversation-filter';
 import { sortConversations } from '../stores/conversations-store';
 import { ConversationFilters } from './ConversationFilters';
-import { useConnection, useConversations, useTeam } from '../stores/inbox-stores';
+import { useBridge, useConnection, useConversations, useTeam } from '../stores/inbox-stores';
 import { ConversationView } from './ConversationView';
 import { SearchPalette } from './SearchPalette';
 import { isCommandKey, useWindowKeys } from './use-shortcut';
+import { useArrivalNotices } from './use-arrival-notices';
 import { useTheme } from './use-theme';
 import { useUnreadBadge } from './use-unread-badge';
 
@@ -29,6 +30,8 @@ export function InboxScreen({ onSignOut }: { onSignOut?: () => void }) {
   const me = useTeam((state) => state.me);
   const [searching, setSearching] = useState(false);
   const [theme, setTheme] = useTheme();
+  const bridge = useBridge();
+  const notices = useArrivalNotices();
   useUnreadBadge();
 
   useWindowKeys((event) => {
@@ -50,7 +53,7 @@ export function InboxScreen({ onSignOut }: { onSignOut?: () => void }) {
 
   return (
     <div className={`inbox${mode === 'sandbox' ? ' inbox-sandbox' : ''}${selectedId !== null ? ' inbox-open' : ''}`}>
-      <StatusBar connection={connection} mode={mode} error={connectionError ?? listError} agents={agents} me={me} onSignOut={onSignOut} theme={theme} onTheme={setTheme} />
+      <StatusBar connection={connection} mode={mode} error={connectionError ?? listError} agents={agents} me={me} onSignOut={onSignOut} theme={theme} onTheme={setTheme} onRetryNow={bridge.reconnectNow} onEnableNotifications={notices.canAskToNotify ? notices.askToNotify : undefined} />
       <nav className="sidebar">
         <button type="button" className="search-open" onClick={() => setSearching(true)}>
           Search <kbd>Ctrl K</kbd>
@@ -68,6 +71,9 @@ export function InboxScreen({ onSignOut }: { onSignOut?: () => void }) {
         {selectedId === null ? <p className="empty">{removedNotice ?? 'Select a conversation.'}</p> : <ConversationView key={selectedId} conversationId={selectedId} />}
       </main>
       {searching && <SearchPalette onClose={() => setSearching(false)} />}
+      <p className="visually-hidden" aria-live="polite" aria-atomic="true">
+        {notices.announcement}
+      </p>
     </div>
   );
 }

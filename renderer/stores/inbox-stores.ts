@@ -3,6 +3,7 @@ import { useStore } from 'zustand';
 import type { BridgeApi } from '../bridge/bridge-api';
 import { createConnectionStore, type ConnectionStoreState } from './connection-store';
 import { createConversationsStore, type ConversationsState } from './conversations-store';
+import { createEventChannel } from './event-channel';
 import { createMessagesStore, type MessagesState } from './messages-store';
 import { createTeamStore, type TeamState } from './team-store';
 import { createTemplatesStore, type TemplatesState } from './templates-store';
@@ -16,6 +17,7 @@ export function createInboxStores(bridge: BridgeApi) {
     connection: createConnectionStore(),
     team: createTeamStore(),
     templates: createTemplatesStore(bridge),
+    applied: createEventChannel(),
   };
 }
 
@@ -69,4 +71,9 @@ export function useConnection<T>(select: (state: ConnectionStoreState) => T): T 
 /** Selects from the templates store. */
 export function useTemplates<T>(select: (state: TemplatesState) => T): T {
   return useStore(useInboxStores().templates, select);
+}
+
+/** Live events after the stores applied them. */
+export function useAppliedEvents() {
+  return useInboxStores().applied;
 }

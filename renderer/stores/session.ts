@@ -7,7 +7,7 @@ import type { InboxStores } from './inbox-stores';
  * nothing between the load and the stream is lost.
  */
 export async function startSession(stores: InboxStores, frames: FrameScheduler = PAGE_FRAMES): Promise<() => void> {
-  const { bridge, conversations, messages, connection, team } = stores;
+  const { bridge, conversations, messages, connection, team, applied } = stores;
   const info = await bridge.getInfo({});
   if (!info.ok) {
     connection.setState({ state: 'offline', error: info.error.message, unauthorized: info.error.code === 'unauthorized' });
@@ -23,6 +23,7 @@ export async function startSession(stores: InboxStores, frames: FrameScheduler =
     conversations.getState().applyMany(events);
     messages.getState().applyMany(events);
     for (const event of events) team.getState().apply(event);
+    applied.publish(events);
   }, frames);
   const stop = bridge.stream(info.value.head_seq, {
     onEvent(event) {

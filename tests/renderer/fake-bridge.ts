@@ -67,6 +67,10 @@ export class FakeBridge implements BridgeApi {
       ok: true as const,
       value: { url: `/api/conversations/${request.conversation_id}/export?format=${request.format}&expires=1&signature=s`, expires_at: '2026-11-30T11:00:00.000Z' },
     });
+  reconnects = 0;
+  reconnectNow = () => {
+    this.reconnects += 1;
+  };
   gatewayUrl = (url: string) => Promise.resolve(`http://127.0.0.1:8787${url}`);
   listEvents = (request: { since: number }) => this.record('listEvents', request, { ok: true, value: { events: [], resync: false } });
 

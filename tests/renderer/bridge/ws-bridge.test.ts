@@ -137,6 +137,21 @@ describe('WebSocket bridge', () => {
     expect(FakeSocket.all).toHaveLength(2);
   });
 
+  it('reconnects at once when the agent presses Retry now, and tries at most every 5 s by itself', async () => {
+    const client = bridge();
+    client.stream(0, { onEvent: () => undefined, onResync: () => undefined, onConnection: () => undefined });
+    for (let drop = 0; drop < 8; drop += 1) {
+      FakeSocket.all.at(-1)?.drop();
+      await vi.advanceTimersByTimeAsync(5_000);
+    }
+    // Eight drops, eight attempts, none waiting longer than 5 s even after many failures.
+    expect(FakeSocket.all).toHaveLength(9);
+    FakeSocket.all.at(-1)?.drop();
+    await vi.advanceTimersByTimeAsync(0);
+    client.reconnectNow();
+    expect(FakeSocket.all).toHaveLength(10);
+  });
+
   it('asks for a full reload on a resync frame and continues after its seq', () => {
     const received: number[] = [];
     let resyncs = 0;
