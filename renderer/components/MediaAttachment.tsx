@@ -94,7 +94,7 @@ export function MediaAttachment({ message }: { message: Message }) {
           The {noun} could not be downloaded: {failed ?? file.error ?? 'unknown reason'}
         </span>
         {file.state === 'failed' && (
-          <button type="button" onClick={() => void retry()} disabled={retrying}>
+          <button tabIndex={-1} type="button" onClick={() => void retry()} disabled={retrying}>
             Try again
           </button>
         )}
@@ -114,25 +114,25 @@ export function MediaAttachment({ message }: { message: Message }) {
     case 'image':
     case 'sticker':
       return (
-        <a className={frame} href={src} target="_blank" rel="noreferrer" data-kind="media" data-state="stored" aria-label={`Open ${noun} full size`}>
+        <a tabIndex={-1} className={frame} href={src} target="_blank" rel="noreferrer" data-kind="media" data-state="stored" aria-label={`Open ${noun} full size`}>
           <img src={src} alt={alt} onError={renew} loading="lazy" decoding="async" />
         </a>
       );
     case 'audio':
       return (
         <div className={frame} data-kind="media" data-state="stored">
-          <audio controls preload="metadata" src={src} onError={renew} aria-label={noun} />
+          <audio tabIndex={-1} controls preload="metadata" src={src} onError={renew} aria-label={noun} />
         </div>
       );
     case 'video':
       return (
         <div className={frame} data-kind="media" data-state="stored">
-          <video controls preload="metadata" src={src} onError={renew} aria-label={alt} />
+          <video tabIndex={-1} controls preload="metadata" src={src} onError={renew} aria-label={alt} />
         </div>
       );
     case 'document':
       return (
-        <a className={`${frame} file-card`} href={src} download={media.filename ?? true} data-kind="media" data-state="stored">
+        <a tabIndex={-1} className={`${frame} file-card`} href={src} download={media.filename ?? true} data-kind="media" data-state="stored">
           <span className="file-icon" aria-hidden="true">
             📄
           </span>

@@ -73,6 +73,8 @@ export function MessageBubble({
       className={`bubble bubble-${message.direction}${message.revoked ? ' bubble-revoked' : ''}${target ? ' bubble-target' : ''}`}
       data-message-id={message.id}
       data-testid="message"
+      // Reached with the arrow keys inside the timeline (one Tab stop), never by Tab.
+      tabIndex={-1}
     >
       {message.content.forwarded && (
         <span className="bubble-label">{message.content.forwarded === 'frequently_forwarded' ? 'Forwarded many times' : 'Forwarded'}</span>
@@ -86,7 +88,7 @@ export function MessageBubble({
       )}
       {message.reply_to &&
         (message.reply_to_id !== undefined && onOpenQuote ? (
-          <button type="button" className="bubble-quote quote-jump" aria-label={`Show the quoted message: ${quoted ?? 'an earlier message'}`} onClick={() => onOpenQuote(message.reply_to_id ?? 0)}>
+          <button tabIndex={-1} type="button" className="bubble-quote quote-jump" aria-label={`Show the quoted message: ${quoted ?? 'an earlier message'}`} onClick={() => onOpenQuote(message.reply_to_id ?? 0)}>
             {quoted ?? 'an earlier message'}
           </button>
         ) : (
@@ -125,7 +127,7 @@ export function MessageBubble({
         )}
         {outgoing &&
           (onShowInfo ? (
-            <button type="button" className="ticks-button" aria-label="Message info" onClick={() => onShowInfo(message.id)}>
+            <button tabIndex={-1} type="button" className="ticks-button" aria-label="Message info" onClick={() => onShowInfo(message.id)}>
               <Ticks status={message.status} />
             </button>
           ) : (
@@ -134,12 +136,12 @@ export function MessageBubble({
       </span>
       {message.error && (outgoing ? message.status === 'failed' : unsupported) && <FailureReason error={message.error} />}
       {outgoing && message.status === 'failed' && onRetry && (
-        <button type="button" className="retry-button" onClick={() => onRetry(message.id)}>
+        <button tabIndex={-1} type="button" className="retry-button" onClick={() => onRetry(message.id)}>
           Retry
         </button>
       )}
       {message.wamid && !message.revoked && onQuote && (
-        <button type="button" className="quote-button" onClick={() => onQuote(message)}>
+        <button tabIndex={-1} type="button" className="quote-button" onClick={() => onQuote(message)}>
           Reply
         </button>
       )}
@@ -148,7 +150,7 @@ export function MessageBubble({
           {QUICK_REACTIONS.map((emoji) => {
             const mine = message.reactions.some((r) => r.from === 'business' && r.emoji === emoji);
             return (
-              <button key={emoji} type="button" aria-pressed={mine} aria-label={`React ${emoji}`} onClick={() => onReact(message.id, mine ? '' : emoji)}>
+              <button tabIndex={-1} key={emoji} type="button" aria-pressed={mine} aria-label={`React ${emoji}`} onClick={() => onReact(message.id, mine ? '' : emoji)}>
                 {emoji}
               </button>
             );

@@ -18,7 +18,7 @@ export function MessageContentView({ message }: { message: Message }) {
           <strong>{name ?? 'Shared location'}</strong>
           {address && <span className="content-meta"> {address}</span>}
           <br />
-          <a href={map} target="_blank" rel="noreferrer">
+          <a tabIndex={-1} href={map} target="_blank" rel="noreferrer">
             Open in a map
           </a>
         </span>

@@ -1,4 +1,5 @@
 import { useCallback, useLayoutEffect, useMemo, useRef, type ReactElement } from 'react';
+import { onTimelineFocus, onTimelineKey } from './bubble-keys';
 import { Virtualizer, type CacheSnapshot, type CustomContainerComponentProps, type CustomItemComponentProps, type VirtualizerHandle } from 'virtua';
 
 /**
@@ -55,6 +56,7 @@ export function VirtualTimeline(props: {
   const { keys, renderItem, focus, atTail, label, events, sizes } = props;
   const handle = useRef<VirtualizerHandle>(null);
   const scroller = useRef<HTMLDivElement>(null);
+  const lastFocused = useRef<number | null>(null);
   const stuck = useRef(focus.index === null);
   // When the agent last moved the view by hand: following the bottom waits for that to settle.
   const handledAt = useRef(Number.NEGATIVE_INFINITY);
@@ -207,7 +209,14 @@ export function VirtualTimeline(props: {
       ref={scroller}
       onWheel={(event) => letGo(event.deltaY < 0)}
       onTouchMove={() => letGo(true)}
-      onKeyDown={(event) => letGo(['ArrowUp', 'PageUp', 'Home'].includes(event.key))}
+      tabIndex={0}
+      role="log"
+      aria-label="Messages"
+      onFocus={(event) => onTimelineFocus(event, lastFocused)}
+      onKeyDown={(event) => {
+        letGo(['ArrowUp', 'PageUp', 'Home'].includes(event.key));
+        onTimelineKey(event);
+      }}
       onPointerDown={() => letGo(false)}
     >
       {/* Pushes a short thread to the bottom, where chats start. */}

@@ -106,4 +106,49 @@ describe('every screen passes axe-core (no serious or critical violation) and is
     expect(await inbox.evaluate('document.documentElement.scrollWidth > document.documentElement.clientWidth')).toBe(false);
     await inbox.screenshot(shot('large-text'));
   });
+
+  it('the keyboard alone: few Tab stops, arrows through the list and the messages, every action reachable, Esc closes', async () => {
+    const inbox = await seededInbox();
+    await openFirstConversation(inbox);
+    // Tab stops from the conversation list to the reply box: each control once, the list and the timeline one each.
+    await inbox.getByRole('listbox', { name: 'Conversations' }).focus();
+    let stops = 0;
+    while (stops < 60 && (await inbox.evaluate('document.activeElement?.getAttribute("aria-label")')) !== 'Reply') {
+      await inbox.keyboard.press('Tab');
+      stops += 1;
+    }
+    // Export, the timeline, Emoji, Attach files, the reply box.
+    expect(stops).toBe(5);
+    // Back into the timeline: it focuses the newest message; Up goes to older ones.
+    await inbox.keyboard.press('Shift+Tab');
+    await inbox.keyboard.press('Shift+Tab');
+    await inbox.keyboard.press('Shift+Tab');
+    const newest = await inbox.evaluate('[...document.querySelectorAll("[data-testid=message]")].sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top).at(-1)?.dataset.messageId');
+    expect(await inbox.evaluate('document.activeElement?.dataset.messageId')).toBe(newest);
+    await inbox.keyboard.press('ArrowUp');
+    expect(await inbox.evaluate('document.activeElement?.dataset.testid')).toBe('message');
+    const focusedId = await inbox.evaluate('document.activeElement?.dataset.messageId');
+    // Right steps into the message's actions; on a customer's text the first is Reply; Enter quotes it.
+    expect(focusedId).not.toBe(newest);
+    await inbox.keyboard.press('ArrowDown');
+    expect(await inbox.evaluate('document.activeElement?.dataset.messageId')).toBe(newest);
+    await inbox.keyboard.press('ArrowUp');
+    expect(await inbox.evaluate('document.activeElement?.dataset.messageId')).toBe(focusedId);
+    let label = '';
+    for (let step = 0; step < 6 && label !== 'Reply'; step += 1) {
+      await inbox.keyboard.press('ArrowRight');
+      label = (await inbox.evaluate<string>('document.activeElement?.textContent ?? ""')).trim();
+    }
+    expect(label).toBe('Reply');
+    await inbox.keyboard.press('Enter');
+    await inbox.getByText('Replying to:').waitFor();
+    await inbox.getByRole('textbox', { name: 'Reply' }).focus();
+    await inbox.keyboard.press('Escape');
+    expect(await inbox.getByText('Replying to:').count()).toBe(0);
+    // Alt+Down opens the next conversation.
+    const before = await inbox.locator('.conversation-header h2').textContent();
+    await inbox.keyboard.press('Alt+ArrowDown');
+    await expect.poll(() => inbox.locator('.conversation-header h2').textContent()).not.toBe(before);
+    await inbox.screenshot(shot('keyboard'));
+  });
 });
