@@ -207,7 +207,12 @@ export function VirtualTimeline(props: {
     <div
       className="timeline"
       ref={scroller}
-      onWheel={(event) => letGo(event.deltaY < 0)}
+      onWheel={(event) => {
+        letGo(event.deltaY < 0);
+        // Wheeling on at the very top: the list counts as still scrolling (so no scroll end), and
+        // there is nothing left for the wheel to animate, so the next page is asked for now.
+        if (event.deltaY < 0 && scroller.current?.scrollTop === 0) events.onNearStart();
+      }}
       onTouchMove={() => letGo(true)}
       tabIndex={0}
       role="log"
