@@ -130,6 +130,18 @@ export function VirtualTimeline(props: {
     if (element && stuck.current && atTail && !recentlyHandled()) element.scrollTop = element.scrollHeight - element.clientHeight;
   }
 
+  // Rows measured taller than estimated grow the list below the view without a scroll: while
+  // following the bottom, follow that growth in the same frame (not at the next scroll end).
+  const snapLatest = useRef(snapToEnd);
+  snapLatest.current = snapToEnd;
+  useLayoutEffect(() => {
+    const content = scroller.current?.querySelector('.timeline-list');
+    if (!content) return;
+    const observer = new ResizeObserver(() => snapLatest.current());
+    observer.observe(content);
+    return () => observer.disconnect();
+  }, []);
+
   const distanceFromBottom = (offset: number): number => {
     const list = handle.current;
     return list ? list.scrollSize - list.viewportSize - offset : Infinity;

@@ -35,9 +35,12 @@ export function withoutKey<T>(record: Record<number, T>, key: number): Record<nu
 
 /** Newest activity first; conversations without messages last. */
 export function sortConversations(byId: Record<number, Conversation>): Conversation[] {
-  return Object.values(byId).sort(
-    (a, b) => (b.last_message_at ?? '').localeCompare(a.last_message_at ?? '') || b.id - a.id,
-  );
+  // ISO times compare as plain strings; localeCompare's collation is far slower over thousands of rows.
+  return Object.values(byId).sort((a, b) => {
+    const left = a.last_message_at ?? '';
+    const right = b.last_message_at ?? '';
+    return left === right ? b.id - a.id : left < right ? 1 : -1;
+  });
 }
 
 /** The conversation list's store; actions call the bridge, never `window`. */

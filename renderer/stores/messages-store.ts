@@ -98,26 +98,41 @@ function firstUnread(messages: readonly Message[], unread: number): number | nul
   return messages.find((message) => message.direction === 'in')?.id ?? null;
 }
 
+// ISO-8601 UTC times of one format order as plain strings: a code-unit comparison, not the
+// collation of localeCompare, which took a long task to sort two thousand messages.
 function byTimeThenId(byId: Record<number, Message>) {
   return (a: number, b: number) => {
-    const left = byId[a];
-    const right = byId[b];
-    if (!left || !right) return a - b;
-    return left.timestamp.localeCompare(right.timestamp) || a - b;
+    const left = byId[a]?.timestamp;
+    const right = byId[b]?.timestamp;
+    if (left === undefined || right === undefined || left === right) return a - b;
+    return left < right ? -1 : 1;
   };
+}
+
+/** Two id lists, each in order, merged in order: a page joins the window in linear time. */
+function mergeInOrder(current: readonly number[], joining: readonly number[], compare: (a: number, b: number) => number): number[] {
+  const merged: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < current.length && j < joining.length) merged.push(compare(current[i] ?? 0, joining[j] ?? 0) <= 0 ? (current[i++] ?? 0) : (joining[j++] ?? 0));
+  while (i < current.length) merged.push(current[i++] ?? 0);
+  while (j < joining.length) merged.push(joining[j++] ?? 0);
+  return merged;
 }
 
 function withMessages(thread: Thread, messages: Message[]): Thread {
   const byId = { ...thread.byId };
   const wamidIndex = { ...thread.wamidIndex };
-  let added = false;
+  const joining = new Set<number>();
   for (const message of messages) {
-    if (!byId[message.id]) added = true;
+    if (!byId[message.id]) joining.add(message.id);
     byId[message.id] = message;
     if (message.wamid) wamidIndex[message.wamid] = message.id;
   }
   // The order only changes when a message joins: an edit or a reaction keeps the same ids array.
-  const ids = added ? Object.keys(byId).map(Number).sort(byTimeThenId(byId)) : thread.ids;
+  // A message's time never changes, so the window stays in order and only the newcomers are sorted.
+  const compare = byTimeThenId(byId);
+  const ids = joining.size > 0 ? mergeInOrder(thread.ids, [...joining].sort(compare), compare) : thread.ids;
   return { ...thread, byId, wamidIndex, ids };
 }
 
