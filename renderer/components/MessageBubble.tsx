@@ -5,11 +5,11 @@ import { Ticks } from './Ticks';
 
 // The text under a message's content, when it adds something: a file's caption (the stored text
 // of a captionless file is a label), nothing for a place or a tapped button (their card says it
-// once), the text otherwise.
+// once, and so does a contact card), the text otherwise.
 function shownText(message: Message): string | undefined {
   const { content } = message;
   if (content.media) return content.media.caption;
-  if (content.location || content.interactive || content.button) return undefined;
+  if (content.location || content.interactive || content.button || content.contacts) return undefined;
   return message.text;
 }
 

@@ -27,10 +27,26 @@ export function MessageContentView({ message }: { message: Message }) {
   }
   if (content.contacts) {
     return (
-      <ul className="content content-contacts" data-kind="contacts">
+      <ul className="content content-contacts" data-kind="contacts" aria-label="Shared contacts">
         {content.contacts.map((card, index) => (
-          <li key={index}>
-            {card.name}: {card.phones.map((p) => p.phone).join(', ') || 'no number'}
+          <li key={index} className="contact-card">
+            <span className="contact-avatar" aria-hidden="true">
+              👤
+            </span>
+            <strong className="contact-name">{card.name}</strong>
+            {card.phones.length === 0 ? (
+              <span className="content-meta">No phone number</span>
+            ) : (
+              card.phones.map((phone) => (
+                <span key={phone.phone} className="contact-phone">
+                  {phone.type && <span className="content-meta">{phone.type.toLowerCase()} </span>}
+                  <a tabIndex={-1} href={`tel:${phone.phone.replace(/[^\d+]/g, '')}`}>
+                    {phone.phone}
+                  </a>
+                  {phone.wa_id && <span className="content-meta"> · on WhatsApp</span>}
+                </span>
+              ))
+            )}
           </li>
         ))}
       </ul>

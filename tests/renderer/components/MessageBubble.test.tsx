@@ -80,3 +80,22 @@ describe('MessageBubble content, shown once as the customer sent it', () => {
     expect(screen.getByLabelText('You reacted 👍')).toBeTruthy();
   });
 });
+
+describe('MessageBubble: a shared contact', () => {
+  it('shows a card per contact, each number callable and marked when it is on WhatsApp, the name once', () => {
+    render(
+      <MessageBubble
+        message={message({
+          type: 'contacts',
+          text: '👤 Marta Ruiz',
+          content: { contacts: [{ name: 'Marta Ruiz', phones: [{ phone: '+34 600 111 222', wa_id: '34600111222', type: 'CELL' }, { phone: '+34 910 000 000', type: 'WORK' }] }, { name: 'No Number', phones: [] }] },
+        })}
+      />,
+    );
+    const cards = screen.getAllByRole('listitem');
+    expect(cards[0]?.textContent).toBe('👤Marta Ruizcell +34 600 111 222 · on WhatsAppwork +34 910 000 000');
+    expect(screen.getByRole('link', { name: '+34 600 111 222' }).getAttribute('href')).toBe('tel:+34600111222');
+    expect(cards[1]?.textContent).toContain('No phone number');
+    expect(screen.getAllByText('Marta Ruiz')).toHaveLength(1);
+  });
+});
