@@ -20,7 +20,10 @@ import { DEFAULT_MEDIA_ARCHIVE, MediaArchive, type MediaArchiveOptions } from '.
 import { mediaFolder } from './store/media-files';
 import { exportResource, mediaResource, SignedLinks } from './services/signed-links';
 import { TemplateCatalog } from './services/template-catalog';
-import { sandboxTemplates, type TemplateSource } from './whatsapp/templates';
+import { FileSecretStore, type SecretStore } from './services/connection-settings';
+import { ConnectionSettings } from './services/settings';
+import { SwitchableWhatsApp, type WhatsAppParts } from './whatsapp/switchable-client';
+import { sandboxTemplates } from './whatsapp/templates';
 import { Outbox, type OutboxOptions } from './services/outbox';
 import { RejectionCounter, WebhookAdmin } from './services/webhook-admin';
 import { createStore, type Store } from './store';
@@ -29,9 +32,7 @@ import { lockDataDir } from './store/data-dir-lock';
 import { openDatabase } from './store/database';
 import { watchChanges } from './store/change-signals';
 import { APP_VERSION } from './version';
-import type { WhatsAppClient } from './whatsapp/client';
 import { GraphClient } from './whatsapp/graph-client';
-import type { MediaSource } from './whatsapp/media-source';
 import { SampleMediaSource, sampleMediaFolder } from './whatsapp/sample-media';
 import { SandboxClient } from './whatsapp/sandbox';
 import { signWebhookBody } from './whatsapp/signature';
@@ -78,6 +79,10 @@ export type BootOptions = {
   mediaArchive?: Partial<MediaArchiveOptions>;
   /** Where the sandbox finds its sample files (default: `sample-media/` beside the build). */
   sampleMediaDir?: string;
+  /** Where the settings screen keeps credentials: the OS keychain in the desktop app, a 0600 file by default. */
+  secretStore?: SecretStore;
+  /** The environment the configuration came from (default `process.env`): settings changes are resolved against it. */
+  env?: Record<string, string | undefined>;
 };
 
 /** What shutdown gives a send in flight before it ends the request: quitting must not hang on Meta. */
@@ -119,25 +124,34 @@ export async function bootGateway(config: GatewayConfig, options: BootOptions): 
   const rejected = new RejectionCounter();
   const webhookAdmin = new WebhookAdmin(store, inbox, rejected, config.webhookRetentionDays);
   let url = '';
+  // The configuration in force: the settings screen can change the WhatsApp part at run time.
+  let current = config;
   const postToSelf = async (body: unknown): Promise<void> => {
     const raw = JSON.stringify(body);
     await fetch(`${url}/webhook`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-hub-signature-256': signWebhookBody(raw, config.appSecret) },
+      headers: { 'content-type': 'application/json', 'x-hub-signature-256': signWebhookBody(raw, current.appSecret) },
       body: raw,
     });
   };
-  const sandbox = config.whatsapp.mode === 'sandbox' ? new SandboxClient(postToSelf, { ...config.whatsapp, random: Math.random }) : null;
-  const graph = config.whatsapp.mode === 'live' ? new GraphClient(config.whatsapp) : null;
-  const client: WhatsAppClient = graph ?? (sandbox as SandboxClient);
-  // The sandbox serves real sample files through the archive's real path.
-  const mediaSource: MediaSource = graph ?? new SampleMediaSource(options.sampleMediaDir ?? sampleMediaFolder());
-  const media = new MediaArchive(store, bus, mediaSource, mediaFolder(config.dataDir), options.log, { ...DEFAULT_MEDIA_ARCHIVE, ...options.mediaArchive });
+  const sampleMedia = new SampleMediaSource(options.sampleMediaDir ?? sampleMediaFolder());
+  // Live: Meta's Graph API for sends, files and templates. Sandbox: the simulator, the sample files
+  // served through the archive's real path, and sample templates.
+  const connect = (next: GatewayConfig): WhatsAppParts & { sandbox: SandboxClient | null } => {
+    if (next.whatsapp.mode === 'live') {
+      const graph = new GraphClient(next.whatsapp);
+      const wabaId = next.whatsapp.wabaId;
+      return { client: graph, media: graph, templates: wabaId ? { listTemplates: () => graph.listTemplates(wabaId) } : null, sandbox: null, stop: () => undefined };
+    }
+    const sandbox = new SandboxClient(postToSelf, { ...next.whatsapp, random: Math.random });
+    return { client: sandbox, media: sampleMedia, templates: sandboxTemplates, sandbox, stop: () => sandbox.stop() };
+  };
+  const initial = connect(config);
+  const whatsapp = new SwitchableWhatsApp(initial);
+  const media = new MediaArchive(store, bus, whatsapp, mediaFolder(config.dataDir), options.log, { ...DEFAULT_MEDIA_ARCHIVE, ...options.mediaArchive });
   const links = new SignedLinks();
-  const wabaId = config.whatsapp.mode === 'live' ? config.whatsapp.wabaId : null;
-  const templateSource: TemplateSource | null = graph ? (wabaId ? { listTemplates: () => graph.listTemplates(wabaId) } : null) : sandboxTemplates;
-  const templates = new TemplateCatalog(templateSource);
-  const outbox = new Outbox(store, bus, client, Date.now, options.log, {
+  const templates = new TemplateCatalog(whatsapp, Date.now, () => whatsapp.hasTemplates());
+  const outbox = new Outbox(store, bus, whatsapp, Date.now, options.log, {
     readReceipts: config.readReceipts,
     // A small bucket paces sends evenly, so no one-second window exceeds the number's limit.
     perNumber: { capacity: Math.max(1, Math.ceil(config.throughputPerNumber / 80)), perSecond: config.throughputPerNumber },
@@ -146,17 +160,31 @@ export async function bootGateway(config: GatewayConfig, options: BootOptions): 
     renderTemplate: (name, language, parameters) => templates.render(name, language, parameters),
     ...options.outbox,
   });
+  const settings = new ConnectionSettings({
+    flags: { host: config.host, port: config.port, dataDir: config.dataDir },
+    env: options.env ?? process.env,
+    secrets: options.secretStore ?? new FileSecretStore(config.dataDir),
+    current: () => current,
+    apply: (next) => {
+      current = next;
+      whatsapp.switchTo(connect(next));
+      templates.forget();
+      outbox.setReadReceipts(next.readReceipts);
+      options.log(`settings: now ${next.whatsapp.mode}${next.whatsapp.mode === 'live' ? ` on phone number ${next.whatsapp.phoneNumberId}` : ''}`);
+    },
+    url: () => url,
+  });
   const history = new History(store, bus);
   const presence = new Presence(store, bus);
   const info = (caller: Caller): GatewayInfo => ({
-    mode: config.whatsapp.mode,
+    mode: current.whatsapp.mode,
     user: caller.user,
-    phone_number_id: config.whatsapp.phoneNumberId,
+    phone_number_id: current.whatsapp.phoneNumberId,
     head_seq: store.events.head(),
     version: APP_VERSION,
     url,
   });
-  const handlers = createOperationHandlers({ history, search: new Search(store), outbox, webhooks: webhookAdmin, presence, media, links, templates, info });
+  const handlers = createOperationHandlers({ history, search: new Search(store), outbox, webhooks: webhookAdmin, presence, media, links, templates, settings, info });
   const indexer = new SearchIndexer(store, bus, options.log);
   const access = {
     apiToken: config.apiToken,
@@ -178,8 +206,13 @@ export async function bootGateway(config: GatewayConfig, options: BootOptions): 
   const memory = options.governMemory === false ? null : new MemoryGovernor();
   const server = createGatewayServer({
     webhook: {
-      appSecret: config.appSecret,
-      verifyToken: config.verifyToken,
+      // Read at each request: the settings screen can change them.
+      get appSecret() {
+        return current.appSecret;
+      },
+      get verifyToken() {
+        return current.verifyToken;
+      },
       intake,
       now: Date.now,
       onRejected: (reason) => {
@@ -200,7 +233,7 @@ export async function bootGateway(config: GatewayConfig, options: BootOptions): 
       now: Date.now,
     },
     rendererDir: options.rendererDir,
-    health: () => ({ mode: config.whatsapp.mode, version: APP_VERSION }),
+    health: () => ({ mode: current.whatsapp.mode, version: APP_VERSION }),
   });
   let address: AddressInfo;
   try {
@@ -227,8 +260,8 @@ export async function bootGateway(config: GatewayConfig, options: BootOptions): 
   indexer.start();
   outbox.start();
   media.start();
-  if (sandbox && config.whatsapp.mode === 'sandbox' && config.whatsapp.seed && store.conversations.list().length === 0) {
-    sandbox.seed(config.whatsapp.phoneNumberId);
+  if (initial.sandbox && config.whatsapp.mode === 'sandbox' && config.whatsapp.seed && store.conversations.list().length === 0) {
+    initial.sandbox.seed(config.whatsapp.phoneNumberId);
   }
   const pruning = setInterval(prune, 60 * 60 * 1000);
   pruning.unref();
@@ -260,7 +293,7 @@ export async function bootGateway(config: GatewayConfig, options: BootOptions): 
       retention.stop();
       processor.stop();
       presence.stop();
-      sandbox?.stop();
+      whatsapp.stop();
       await hub.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

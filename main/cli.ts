@@ -13,6 +13,8 @@ import { mediaFolder } from './store/media-files';
 import { transcript } from './services/transcript';
 import { APP_VERSION } from './version';
 import { HistoryNotEmptyError, seedDemoHistory } from './store/demo-history';
+import { FileSecretStore, hasDesktopSecrets, readChoices } from './services/connection-settings';
+import { savedConnection } from './services/settings';
 import { DatabaseUnreadableError, openDatabase } from './store/database';
 import { DatabaseFromTheFutureError } from './store/migrations';
 import { signalChange } from './store/change-signals';
@@ -56,8 +58,17 @@ async function serve(args: string[]): Promise<void> {
     allowPositionals: false,
   });
   const dataDir = path.resolve(values.data ?? defaultDataDir());
-  const config = resolveConfig({ host: values.host, port: parsePort(values.port), dataDir }, process.env);
+  // The desktop app keeps this data dir's WhatsApp credentials encrypted for the OS user's keychain,
+  // which plain Node cannot open: serving it live then needs them from the environment.
+  if (hasDesktopSecrets(dataDir) && readChoices(dataDir).mode === 'live' && !process.env.WHATSAPP_ACCESS_TOKEN) {
+    throw new ConfigError(
+      'the desktop app keeps this data dir’s WhatsApp credentials encrypted in the OS keychain: run the app, or give WHATSAPP_ACCESS_TOKEN, WHATSAPP_APP_SECRET and WHATSAPP_PHONE_NUMBER_ID',
+    );
+  }
+  const secretStore = new FileSecretStore(dataDir);
+  const config = resolveConfig({ host: values.host, port: parsePort(values.port), dataDir }, process.env, savedConnection(dataDir, secretStore));
   const gateway = await bootGateway(config, {
+    secretStore,
     rendererDir: path.join(__dirname, '..', 'renderer'),
     checkpointWorker: path.join(__dirname, 'checkpoint-worker.cjs'),
     log: (line) => process.stderr.write(`${line}\n`),

@@ -3,6 +3,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import os from 'node:os';
 import path from 'node:path';
 import type { GatewayMode } from '../shared/contract';
+import type { ConnectionChoices, ConnectionSecrets } from './services/connection-settings';
 
 /** Meta's Graph API host; tests and proxies override it with WHATSAPP_GRAPH_URL. */
 export const DEFAULT_GRAPH_URL = 'https://graph.facebook.com';
@@ -38,6 +39,8 @@ export type GatewayConfig = {
   throughputPerNumber: number;
   /** Messages to one customer sent at once before the pair limit spaces them (one per 6 s). */
   pairBurst: number;
+  /** Where the WhatsApp connection comes from: environment variables (which win), or the saved settings. */
+  connectionSource: 'environment' | 'settings';
   whatsapp:
     | { mode: Extract<GatewayMode, 'live'>; phoneNumberId: string; accessToken: string; graphUrl: string; apiVersion: string; wabaId: string | null }
     | {
@@ -134,14 +137,37 @@ function list(value: string | undefined): string[] {
 export function resolveConfig(
   flags: { host: string; port: number; dataDir: string },
   env: Record<string, string | undefined>,
+  saved: { choices: ConnectionChoices; secrets: ConnectionSecrets } | null = null,
 ): GatewayConfig {
   ensureDataDir(flags.dataDir);
   const secrets = loadOrCreateSecrets(flags.dataDir);
+  // Environment variables win over the settings screen (a team server is configured that way).
+  if (env.WHATSAPP_ACCESS_TOKEN) return fromEnvironment(flags, env, secrets, saved);
+  const stored = saved?.choices;
+  const liveSaved = stored?.mode === 'live' && saved?.secrets.access_token && saved.secrets.app_secret && stored.phone_number_id;
+  if (!liveSaved) return fromEnvironment(flags, env, secrets, saved);
+  return fromEnvironment(flags, {
+    ...env,
+    WHATSAPP_ACCESS_TOKEN: saved.secrets.access_token,
+    WHATSAPP_APP_SECRET: saved.secrets.app_secret,
+    WHATSAPP_PHONE_NUMBER_ID: stored.phone_number_id ?? undefined,
+    WHATSAPP_WABA_ID: stored.waba_id ?? env.WHATSAPP_WABA_ID,
+  }, secrets, saved, 'settings');
+}
+
+function fromEnvironment(
+  flags: { host: string; port: number; dataDir: string },
+  env: Record<string, string | undefined>,
+  secrets: Secrets,
+  saved: { choices: ConnectionChoices; secrets: ConnectionSecrets } | null,
+  source: GatewayConfig['connectionSource'] = env.WHATSAPP_ACCESS_TOKEN ? 'environment' : 'settings',
+): GatewayConfig {
   const accessToken = env.WHATSAPP_ACCESS_TOKEN;
   const common = {
     ...flags,
+    connectionSource: source,
     appSecret: env.WHATSAPP_APP_SECRET || secrets.app_secret,
-    verifyToken: env.WHATSAPP_VERIFY_TOKEN || secrets.verify_token,
+    verifyToken: env.WHATSAPP_VERIFY_TOKEN || saved?.secrets.verify_token || secrets.verify_token,
     apiToken: env.SWITCHBOARD_TOKEN || secrets.api_token,
     allowedOrigins: list(env.SWITCHBOARD_ALLOWED_ORIGINS),
     allowedHosts: list(env.SWITCHBOARD_ALLOWED_HOSTS),
@@ -150,7 +176,7 @@ export function resolveConfig(
     eventRetentionDays: positiveNumber(env, 'SWITCHBOARD_EVENT_RETENTION_DAYS', 7),
     eventRetentionCount: Math.floor(positiveNumber(env, 'SWITCHBOARD_EVENT_RETENTION_COUNT', 1_000_000)),
     localUser: env.SWITCHBOARD_USER || localUserName(),
-    readReceipts: readReceipts(env.SWITCHBOARD_READ_RECEIPTS),
+    readReceipts: readReceipts(env.SWITCHBOARD_READ_RECEIPTS || saved?.choices.read_receipts || undefined),
     throughputPerNumber: positiveNumber(env, 'SWITCHBOARD_THROUGHPUT_PER_NUMBER', 80),
     pairBurst: Math.floor(positiveNumber(env, 'SWITCHBOARD_PAIR_BURST', 20)),
   };

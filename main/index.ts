@@ -1,6 +1,8 @@
 import { app, BrowserWindow, dialog, type WebContents } from 'electron';
 import path from 'node:path';
 import { registerIpc, trustedSenderCheck } from './app/ipc-registry';
+import { SafeStorageSecretStore } from './app/safe-storage-secrets';
+import { savedConnection } from './services/settings';
 import { isRendererUrl, openMainWindow } from './app/main-window';
 import { bootGateway, type RunningGateway } from './boot';
 import { resolveConfig } from './config';
@@ -15,11 +17,16 @@ const trusted = new Set<WebContents>();
 let gateway: RunningGateway | null = null;
 
 async function start(): Promise<void> {
+  const dataDir = app.getPath('userData');
+  // Credentials saved in the settings screen are encrypted by the OS (safeStorage), never in clear.
+  const secretStore = new SafeStorageSecretStore(dataDir);
   const config = resolveConfig(
-    { host: process.env.SWITCHBOARD_HOST ?? '127.0.0.1', port: Number(process.env.SWITCHBOARD_PORT ?? 8787), dataDir: app.getPath('userData') },
+    { host: process.env.SWITCHBOARD_HOST ?? '127.0.0.1', port: Number(process.env.SWITCHBOARD_PORT ?? 8787), dataDir },
     process.env,
+    savedConnection(dataDir, secretStore),
   );
   gateway = await bootGateway(config, {
+    secretStore,
     rendererDir: path.dirname(files.rendererIndex),
     checkpointWorker: files.checkpointWorker,
     log: (line) => console.log(line),

@@ -18,6 +18,7 @@ import { exportResource, mediaResource, type SignedLinks } from './signed-links'
 import type { Outbox } from './outbox';
 import type { Presence } from './presence';
 import type { Search } from './search';
+import type { ConnectionSettings } from './settings';
 import type { TemplateCatalog } from './template-catalog';
 import type { WebhookAdmin } from './webhook-admin';
 
@@ -47,11 +48,14 @@ export function createOperationHandlers(services: {
   media: MediaArchive;
   links: SignedLinks;
   templates: TemplateCatalog;
+  settings: ConnectionSettings;
   info: (caller: Caller) => GatewayInfo;
 }): OperationHandlers {
-  const { history, search, outbox, webhooks, presence, media, links, templates, info } = services;
+  const { history, search, outbox, webhooks, presence, media, links, templates, settings, info } = services;
   return {
     getInfo: (_request, caller) => ok(info(caller)),
+    getSettings: (_request, caller) => ok(settings.view(caller)),
+    updateSettings: (request, caller) => settings.update(request, caller),
     listConversations: (request) => history.listConversations(request),
     listMessages: (request) => history.listMessages(request),
     sendMessage: (request, caller) => outbox.sendText(request, caller.user),

@@ -74,7 +74,7 @@ export class Outbox {
   private readonly typingSentAt = new SweepingMap<number, number>((sentAt, nowMs) => nowMs - sentAt >= TYPING_INDICATOR_EVERY_MS);
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
-  private readonly options: OutboxOptions;
+  private options: OutboxOptions;
 
   constructor(
     private readonly store: Store,
@@ -85,6 +85,11 @@ export class Outbox {
     options: Partial<OutboxOptions> = {},
   ) {
     this.options = { ...DEFAULT_OUTBOX_OPTIONS, ...options };
+  }
+
+  /** The read-receipt policy changed in the settings: from the next receipt on. */
+  setReadReceipts(policy: ReadReceiptPolicy): void {
+    this.options = { ...this.options, readReceipts: policy };
   }
 
   /** Resumes after a start: interrupted sends are marked failed (never re-sent blindly), queued ones go out. */

@@ -14,10 +14,17 @@ export class TemplateCatalog {
   constructor(
     private readonly source: TemplateSource | null,
     private readonly now: () => number = Date.now,
+    /** Whether the source can list templates now (the connection can change at run time). */
+    private readonly available: () => boolean = () => source !== null,
   ) {}
 
+  /** Forgets the fetched list: the connection changed (another account, or sandbox ↔ live). */
+  forget(): void {
+    this.cached = null;
+  }
+
   async list(request: ValidOperationRequest<'listTemplates'>): Promise<Result<{ templates: MessageTemplate[]; fetched_at: string }>> {
-    if (!this.source) return fail('unavailable', 'set WHATSAPP_WABA_ID (the WhatsApp Business Account id) to list its approved templates');
+    if (!this.source || !this.available()) return fail('unavailable', 'set WHATSAPP_WABA_ID (the WhatsApp Business Account id) to list its approved templates');
     const fresh = this.cached && !request.refresh && this.now() - this.cached.fetchedAtMs < TEMPLATE_LIST_TTL_MS;
     if (!fresh) {
       const listing = await this.source.listTemplates();

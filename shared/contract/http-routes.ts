@@ -19,6 +19,8 @@ export type HttpRoute = {
 /** The local REST API: one route per contract operation, used by the gateway and the browser bridge alike. */
 export const HTTP_ROUTES = {
   getInfo: { method: 'GET', path: '/api/info', status: 200 },
+  getSettings: { method: 'GET', path: '/api/settings', status: 200 },
+  updateSettings: { method: 'POST', path: '/api/settings', body: true, status: 200 },
   listConversations: { method: 'GET', path: '/api/conversations', query: ['limit', 'after_id'], status: 200 },
   listMessages: { method: 'GET', path: '/api/conversations/:conversation_id/messages', query: ['before', 'after', 'around', 'at', 'limit'], status: 200 },
   sendMessage: { method: 'POST', path: '/api/conversations/:conversation_id/messages', body: true, status: 201 },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConversationSchema, DeliveryErrorSchema, GatewayInfoSchema, MediaFileSchema, MessageSchema, MessageStatusSchema } from './entities';
+import { ConversationSchema, DeliveryErrorSchema, GatewayInfoSchema, GatewayModeSchema, MediaFileSchema, MessageSchema, MessageStatusSchema } from './entities';
 import { PresenceStateSchema, ServerEventSchema } from './events';
 
 const conversationId = z.coerce.number().int().positive();
@@ -27,6 +27,54 @@ export const MessageTemplateSchema = z.object({
 
 /** An approved message template. */
 export type MessageTemplate = z.infer<typeof MessageTemplateSchema>;
+
+/** When agents' read receipts (blue ticks on the customer's phone) go out. */
+export const ReadReceiptPolicySchema = z.enum(['on_open', 'on_reply', 'never']);
+
+/**
+ * The WhatsApp connection as the settings screen shows it. Secrets are never sent back: only
+ * whether they are set. `source` says where the connection comes from: the environment (which
+ * wins, and cannot be edited here) or the saved settings; `secrets_storage` where saved secrets go.
+ */
+export const SettingsViewSchema = z.object({
+  mode: GatewayModeSchema,
+  source: z.enum(['environment', 'settings']),
+  secrets_storage: z.enum(['os_keychain', 'file']),
+  can_edit: z.boolean(),
+  phone_number_id: z.string().nullable(),
+  waba_id: z.string().nullable(),
+  read_receipts: ReadReceiptPolicySchema,
+  /** What to paste into Meta's dashboard as the verify token. */
+  verify_token: z.string(),
+  has_access_token: z.boolean(),
+  has_app_secret: z.boolean(),
+  /** Meta calls `<your public HTTPS address>` + this path. */
+  webhook_path: z.string(),
+  /** Where this gateway listens (behind a tunnel or proxy for Meta to reach it). */
+  gateway_url: z.string(),
+});
+
+/** The settings screen's view. */
+export type SettingsView = z.infer<typeof SettingsViewSchema>;
+
+const secretField = z.string().trim().min(8, 'is too short').max(1024).optional();
+const graphId = z.string().trim().regex(/^\d{5,30}$/, 'must be the numeric id Meta shows');
+
+/**
+ * A change of the connection. Secrets left out keep their saved value. `live` needs an access
+ * token, the app secret and the phone number id (given now or saved before).
+ */
+export const SettingsUpdateSchema = z
+  .object({
+    mode: GatewayModeSchema,
+    access_token: secretField,
+    app_secret: secretField,
+    phone_number_id: graphId.optional(),
+    waba_id: graphId.nullable().optional(),
+    verify_token: z.string().trim().regex(/^[\x21-\x7e]{8,128}$/, 'must be 8 to 128 visible ASCII characters').optional(),
+    read_receipts: ReadReceiptPolicySchema.optional(),
+  })
+  .strict();
 
 /** Largest page of messages or events one call returns. */
 export const MAX_PAGE_SIZE = 200;
@@ -137,6 +185,15 @@ export const operations = {
   getInfo: {
     request: z.object({}).strict(),
     result: GatewayInfoSchema,
+  },
+  getSettings: {
+    request: z.object({}).strict(),
+    result: SettingsViewSchema,
+  },
+  updateSettings: {
+    // Only the install's own user (the desktop app, or the token `serve` printed) may change them.
+    request: SettingsUpdateSchema,
+    result: SettingsViewSchema,
   },
   listConversations: {
     // Newest activity first. `limit` pages the list (`after_id`: the last conversation of the

@@ -64,3 +64,22 @@ export class BrowserWindow {
 
 export type IpcMainInvokeEvent = { sender: WebContents; senderFrame: { url: string } | null };
 export type WebContents = { id: number; mainFrame: unknown; isDestroyed(): boolean; send(channel: string, ...args: unknown[]): void };
+
+/** safeStorage: "encrypts" by reversing and tagging the bytes, so a test can tell encrypted from clear. */
+export const safeStorage = {
+  available: true,
+  backend: 'gnome_libsecret',
+  isEncryptionAvailable(): boolean {
+    return this.available;
+  },
+  getSelectedStorageBackend(): string {
+    return this.backend;
+  },
+  encryptString(text: string): Buffer {
+    return Buffer.concat([Buffer.from('ENC:'), Buffer.from(text, 'utf8').reverse()]);
+  },
+  decryptString(encrypted: Buffer): string {
+    if (!encrypted.subarray(0, 4).equals(Buffer.from('ENC:'))) throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
+    return Buffer.from(encrypted.subarray(4)).reverse().toString('utf8');
+  },
+};

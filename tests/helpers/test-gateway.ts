@@ -23,23 +23,22 @@ export const CHECKPOINT_WORKER_SOURCE = path.join(import.meta.dirname, '..', '..
  * A gateway on a free loopback port with a fresh data dir, checkpointing in a worker thread as
  * the app does; `stop` closes it and removes the dir.
  */
-export async function startTestGateway(env: Record<string, string> = {}, options: Partial<BootOptions> = {}): Promise<RunningGateway & { logs: string[]; stop(): Promise<void> }> {
+export async function startTestGateway(env: Record<string, string> = {}, options: Partial<BootOptions> = {}): Promise<RunningGateway & { dataDir: string; logs: string[]; stop(): Promise<void> }> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'switchboard-test-'));
-  const config = resolveConfig(
-    { host: '127.0.0.1', port: 0, dataDir },
-    {
-      WHATSAPP_APP_SECRET: TEST_SECRETS.appSecret,
-      WHATSAPP_VERIFY_TOKEN: TEST_SECRETS.verifyToken,
-      SWITCHBOARD_TOKEN: TEST_SECRETS.apiToken,
-      SWITCHBOARD_SANDBOX_DELAY_MS: '20',
-      ...QUIET_SANDBOX,
-      ...env,
-    },
-  );
+  const environment = {
+    WHATSAPP_APP_SECRET: TEST_SECRETS.appSecret,
+    WHATSAPP_VERIFY_TOKEN: TEST_SECRETS.verifyToken,
+    SWITCHBOARD_TOKEN: TEST_SECRETS.apiToken,
+    SWITCHBOARD_SANDBOX_DELAY_MS: '20',
+    ...QUIET_SANDBOX,
+    ...env,
+  };
+  const config = resolveConfig({ host: '127.0.0.1', port: 0, dataDir }, environment);
   const logs: string[] = [];
-  const gateway = await bootGateway(config, { rendererDir: null, checkpointWorker: CHECKPOINT_WORKER_SOURCE, log: (line) => logs.push(line), ...options });
+  const gateway = await bootGateway(config, { rendererDir: null, checkpointWorker: CHECKPOINT_WORKER_SOURCE, log: (line) => logs.push(line), env: environment, ...options });
   return {
     ...gateway,
+    dataDir,
     logs,
     stop: async () => {
       await gateway.close();

@@ -1,5 +1,5 @@
 import type { AgentSignal, BridgeApi, StreamHandlers } from '../../renderer/bridge/bridge-api';
-import type { Conversation, MediaLink, Message, MessageTemplate, Result, SearchHit, ServerEvent, Team } from '../../shared/contract';
+import type { Conversation, MediaLink, Message, MessageTemplate, Result, SettingsView, SearchHit, ServerEvent, Team } from '../../shared/contract';
 
 /** An in-memory BridgeApi: tests set its data, push events and read what was called. */
 export class FakeBridge implements BridgeApi {
@@ -72,6 +72,24 @@ export class FakeBridge implements BridgeApi {
     this.reconnects += 1;
   };
   gatewayUrl = (url: string) => Promise.resolve(`http://127.0.0.1:8787${url}`);
+  settings: SettingsView = {
+    mode: 'sandbox',
+    source: 'settings',
+    secrets_storage: 'file',
+    can_edit: true,
+    phone_number_id: null,
+    waba_id: null,
+    read_receipts: 'on_open',
+    verify_token: 'verify-token-123',
+    has_access_token: false,
+    has_app_secret: false,
+    webhook_path: '/webhook',
+    gateway_url: 'http://127.0.0.1:8787',
+  };
+  getSettings = () => this.record('getSettings', {}, { ok: true, value: this.settings });
+  settingsResult: ((request: Record<string, unknown>) => Result<SettingsView>) | null = null;
+  updateSettings = (request: { mode: 'sandbox' | 'live' }) =>
+    this.record('updateSettings', request, this.settingsResult?.(request) ?? { ok: true as const, value: (this.settings = { ...this.settings, mode: request.mode }) });
   listEvents = (request: { since: number }) => this.record('listEvents', request, { ok: true, value: { events: [], resync: false } });
 
   stream(since: number, handlers: StreamHandlers): () => void {

@@ -5,6 +5,7 @@ import type { EventBus } from '../../../main/services/event-bus';
 import { createOperationHandlers } from '../../../main/services/operations';
 import { History } from '../../../main/services/history';
 import { Search } from '../../../main/services/search';
+import type { ConnectionSettings } from '../../../main/services/settings';
 import { TemplateCatalog } from '../../../main/services/template-catalog';
 import { sandboxTemplates } from '../../../main/whatsapp/templates';
 import { Outbox } from '../../../main/services/outbox';
@@ -45,6 +46,7 @@ beforeEach(() => {
     search: new Search(memory.store),
     outbox,
     templates: new TemplateCatalog(sandboxTemplates),
+    settings: { view: () => { throw new Error('not in this test'); }, update: () => { throw new Error('not in this test'); } } as unknown as ConnectionSettings,
     webhooks: new WebhookAdmin(memory.store, inbox, new RejectionCounter(), 30),
     presence: new Presence(memory.store, bus),
     media: new MediaArchive(memory.store, bus, new SampleMediaSource(sampleMediaFolder()), path.join(tmpdir(), 'switchboard-ipc-media'), () => {}),

@@ -303,8 +303,15 @@ describe('Outbox: attachments', () => {
   it('fails the send, without uploading, when the kept file has gone from the media folder', async () => {
     const mediaFolder = folder();
     const { outbox, client, message } = setup({ mediaFolder });
+    // A text in flight holds the customer's queue, so the file goes before the attachment's turn.
+    let release: (result: SendResult) => void = () => undefined;
+    client.answers.push(() => new Promise<SendResult>((resolve) => (release = resolve)));
+    outbox.sendText({ conversation_id: 1, text: 'first' }, 'ana');
     const sent = outbox.sendAttachment({ conversation_id: 1, filename: 'v.mp4', mime_type: 'video/mp4', data: jpeg }, 'ana');
     rmSync(mediaFolder, { recursive: true });
+    await vi.waitFor(() => expect(client.sent).toHaveLength(1));
+    release({ ok: true, wamid: 'wamid.FIRST' });
+    await vi.waitFor(() => expect(message(sent.ok ? sent.value.id : 0)?.status).toBe('failed'));
     await outbox.settle();
     expect(client.uploads).toEqual([]);
     expect(message(sent.ok ? sent.value.id : 0)).toMatchObject({ status: 'failed', error: { title: 'The attachment is no longer on this computer' } });
