@@ -19,6 +19,7 @@ export function StatusBar(props: {
   me: string | null;
   /** Browser mode: forget the token and return to the sign-in screen. */
   onSignOut?: () => void;
+  onOpenSettings?: () => void;
   /** Shown while the browser has not been asked: switch desktop notifications on. */
   onEnableNotifications?: () => void;
   /** While reconnecting or offline: try again now. */
@@ -30,7 +31,7 @@ export function StatusBar(props: {
     <header className="status-bar">
       <h1>Switchboard</h1>
       {props.mode === 'sandbox' && (
-        <span className="sandbox-badge" title="No WhatsApp credentials are configured: sends are simulated and nothing reaches real customers.">
+        <span className="sandbox-badge" title="Sandbox: sends are simulated and nothing reaches real customers (Settings connects WhatsApp).">
           Sandbox
         </span>
       )}
@@ -47,6 +48,11 @@ export function StatusBar(props: {
       {props.onEnableNotifications && (
         <button type="button" className="sign-out" onClick={props.onEnableNotifications}>
           Enable notifications
+        </button>
+      )}
+      {props.onOpenSettings && (
+        <button type="button" className="sign-out" onClick={props.onOpenSettings}>
+          Settings
         </button>
       )}
       <select className="theme-choice" aria-label="Theme" value={props.theme} onChange={(event) => props.onTheme(event.target.value as ThemeChoice)}>

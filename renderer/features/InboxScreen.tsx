@@ -7,6 +7,7 @@ import { ConversationFilters } from './ConversationFilters';
 import { useBridge, useConnection, useConversations, useTeam } from '../stores/inbox-stores';
 import { ConversationView } from './ConversationView';
 import { SearchPalette } from './SearchPalette';
+import { SettingsPanel } from './SettingsPanel';
 import { isCommandKey, useWindowKeys } from './use-shortcut';
 import { useArrivalNotices } from './use-arrival-notices';
 import { useTheme } from './use-theme';
@@ -29,6 +30,7 @@ export function InboxScreen({ onSignOut }: { onSignOut?: () => void }) {
   const agents = useTeam((state) => state.agents);
   const me = useTeam((state) => state.me);
   const [searching, setSearching] = useState(false);
+  const [settingsOpen, setSettingsOpen] = useState(false);
   const [theme, setTheme] = useTheme();
   const bridge = useBridge();
   const notices = useArrivalNotices();
@@ -53,7 +55,7 @@ export function InboxScreen({ onSignOut }: { onSignOut?: () => void }) {
 
   return (
     <div className={`inbox${mode === 'sandbox' ? ' inbox-sandbox' : ''}${selectedId !== null ? ' inbox-open' : ''}`}>
-      <StatusBar connection={connection} mode={mode} error={connectionError ?? listError} agents={agents} me={me} onSignOut={onSignOut} theme={theme} onTheme={setTheme} onRetryNow={bridge.reconnectNow} onEnableNotifications={notices.canAskToNotify ? notices.askToNotify : undefined} />
+      <StatusBar connection={connection} mode={mode} error={connectionError ?? listError} agents={agents} me={me} onSignOut={onSignOut} theme={theme} onTheme={setTheme} onRetryNow={bridge.reconnectNow} onEnableNotifications={notices.canAskToNotify ? notices.askToNotify : undefined} onOpenSettings={() => setSettingsOpen(true)} />
       <nav className="sidebar">
         <button type="button" className="search-open" onClick={() => setSearching(true)}>
           Search <kbd>Ctrl K</kbd>
@@ -71,6 +73,7 @@ export function InboxScreen({ onSignOut }: { onSignOut?: () => void }) {
         {selectedId === null ? <p className="empty">{removedNotice ?? 'Select a conversation.'}</p> : <ConversationView key={selectedId} conversationId={selectedId} />}
       </main>
       {searching && <SearchPalette onClose={() => setSearching(false)} />}
+      {settingsOpen && <SettingsPanel onClose={() => setSettingsOpen(false)} />}
       <p className="visually-hidden" aria-live="polite" aria-atomic="true">
         {notices.announcement}
       </p>

@@ -4,7 +4,9 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { seriousViolations } from './axe';
 import { launchChromium } from './chromium';
-import { closeTest, openInbox, serve, type E2eGateway } from './e2e-gateway';
+import { signWebhookBody } from '../../main/whatsapp/signature';
+import { startFakeGraph } from '../helpers/fake-graph';
+import { callApi, closeTest, openInbox, serve, type E2eGateway } from './e2e-gateway';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -150,5 +152,44 @@ describe('every screen passes axe-core (no serious or critical violation) and is
     await inbox.keyboard.press('Alt+ArrowDown');
     await expect.poll(() => inbox.locator('.conversation-header h2').textContent()).not.toBe(before);
     await inbox.screenshot(shot('keyboard'));
+  });
+
+  it('settings: goes live from the screen, without a restart; a reply then reaches the (fake) Graph API', async () => {
+    const graph = await startFakeGraph();
+    try {
+      gateway = await serve({ WHATSAPP_GRAPH_URL: graph.url, WHATSAPP_APP_SECRET: '' });
+      const opened = await openInbox(browser, gateway);
+      page = opened.page;
+      await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+      await page.getByRole('button', { name: 'Settings' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Settings' });
+      await dialog.locator('code', { hasText: '/webhook' }).waitFor();
+      expect(await seriousViolations(page)).toEqual([]);
+      await page.screenshot(shot('settings'));
+      await dialog.getByRole('radio', { name: /Live/ }).check();
+      await dialog.getByLabel('Access token').fill('EAAG-e2e-token');
+      await dialog.getByLabel('App secret').fill('meta-app-secret-e2e');
+      await dialog.getByLabel('Phone number id').fill('200300400500');
+      await dialog.getByRole('button', { name: 'Save' }).click();
+      await dialog.getByText('Saved: now live on 200300400500.').waitFor();
+      expect(await page.locator('.sandbox-badge').count()).toBe(0);
+      await page.screenshot(shot('settings-live'));
+      const info = (await (await callApi(gateway, '/api/info')).json()) as { mode: string };
+      expect(info.mode).toBe('live');
+      // Meta's webhook, signed with the app secret just saved, is taken; the reply goes out with the saved token.
+      const body = JSON.stringify({
+        object: 'whatsapp_business_account',
+        entry: [{ id: 'waba', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { phone_number_id: '200300400500' }, contacts: [{ profile: { name: 'Iris' }, wa_id: '15550009999' }], messages: [{ from: '15550009999', id: 'wamid.E2E.SETTINGS', timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body: 'are you live?' } }] } }] }],
+      });
+      const delivered = await fetch(`${gateway.url}/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signWebhookBody(body, 'meta-app-secret-e2e') }, body });
+      expect(delivered.status).toBe(200);
+      await page.getByRole('button', { name: 'Close settings' }).click();
+      await page.getByTestId('conversation').filter({ hasText: 'Iris' }).click();
+      await page.getByRole('textbox', { name: 'Reply' }).fill('Yes, live now');
+      await page.getByRole('textbox', { name: 'Reply' }).press('Enter');
+      await expect.poll(() => graph.requests.find((request) => request.path.endsWith('/200300400500/messages'))?.authorization, { timeout: 10_000 }).toBe('Bearer EAAG-e2e-token');
+    } finally {
+      await graph.close();
+    }
   });
 });
