@@ -83,7 +83,15 @@ export type BootOptions = {
   secretStore?: SecretStore;
   /** The environment the configuration came from (default `process.env`): settings changes are resolved against it. */
   env?: Record<string, string | undefined>;
+  /**
+   * When the port is taken, try the next ones, then any free port (the desktop app: its window
+   * needs only IPC). Without it, a taken port is an error (`switchboard serve --port` means that port).
+   */
+  portFallback?: boolean;
 };
+
+/** How many ports after the configured one the desktop app tries before taking any free port. */
+export const PORT_FALLBACK_TRIES = 10;
 
 /** What shutdown gives a send in flight before it ends the request: quitting must not hang on Meta. */
 const SHUTDOWN_GRACE_MS = 3_000;
@@ -92,10 +100,25 @@ function listen(server: ReturnType<typeof createGatewayServer>, host: string, po
   return new Promise((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
       const reason = error.code === 'EADDRINUSE' ? 'is already in use' : `cannot be opened (${error.code ?? error.message})`;
-      reject(new ConfigError(`port ${port} on ${host} ${reason}`));
+      reject(Object.assign(new ConfigError(`port ${port} on ${host} ${reason}`), { code: error.code }));
     });
     server.listen(port, host, () => resolve(server.address() as AddressInfo));
   });
+}
+
+// The configured port, else the next ones, else any free one: only a port in use moves on.
+async function listenWithFallback(server: ReturnType<typeof createGatewayServer>, host: string, port: number, log: (line: string) => void): Promise<AddressInfo> {
+  const candidates = port === 0 ? [0] : [...Array.from({ length: PORT_FALLBACK_TRIES }, (_, n) => port + n).filter((p) => p <= 65535), 0];
+  for (const candidate of candidates) {
+    try {
+      const address = await listen(server, host, candidate);
+      if (candidate !== port) log(`port ${port} on ${host} is in use (another program has it): listening on ${address.port} instead; point your tunnel or proxy there`);
+      return address;
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'EADDRINUSE') throw error;
+    }
+  }
+  throw new ConfigError(`no free port on ${host}`);
 }
 
 function baseUrl(host: string, port: number): string {
@@ -237,7 +260,7 @@ export async function bootGateway(config: GatewayConfig, options: BootOptions): 
   });
   let address: AddressInfo;
   try {
-    address = await listen(server, config.host, config.port);
+    address = options.portFallback ? await listenWithFallback(server, config.host, config.port, options.log) : await listen(server, config.host, config.port);
   } catch (error) {
     await hub.close();
     await checkpointer?.stop();

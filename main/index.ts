@@ -27,6 +27,8 @@ async function start(): Promise<void> {
   );
   gateway = await bootGateway(config, {
     secretStore,
+    // The window needs only IPC: a port another program holds (8787 is wrangler's and RStudio's) moves the gateway, not the app.
+    portFallback: true,
     rendererDir: path.dirname(files.rendererIndex),
     checkpointWorker: files.checkpointWorker,
     log: (line) => console.log(line),
@@ -46,6 +48,8 @@ async function start(): Promise<void> {
   });
 }
 
+// The data dir is derived from the name: "Switchboard" however the app was started.
+app.setName('Switchboard');
 if (!app.requestSingleInstanceLock()) app.quit();
 app.on('second-instance', () => BrowserWindow.getAllWindows()[0]?.focus());
 app.on('window-all-closed', () => {

@@ -24,7 +24,9 @@ function run(command, args) {
 
 const binary = electronBinary();
 if (binary) {
-  run(binary, [path.join(root, 'dist', 'main', 'index.cjs')]);
+  // The app directory, not the bundle: Electron then takes the name "Switchboard" (productName)
+  // from package.json, and with it the data dir the README names.
+  run(binary, [root]);
 } else {
   console.log('Electron binary not available (not installed and cannot be downloaded): starting browser mode instead.');
   run(process.execPath, [require.resolve(path.join(root, 'dist', 'main', 'cli.cjs')), 'serve', ...process.argv.slice(2)]);

@@ -52,6 +52,7 @@ export const app = {
   quit: () => undefined,
   exit: () => undefined,
   requestSingleInstanceLock: () => true,
+  setName: () => undefined,
 };
 
 export const shell = { openExternal: () => Promise.resolve() };
