@@ -3,7 +3,9 @@ import path from 'node:path';
 import { registerIpc, trustedSenderCheck } from './app/ipc-registry';
 import { SafeStorageSecretStore } from './app/safe-storage-secrets';
 import { savedConnection } from './services/settings';
-import { isRendererUrl, openMainWindow } from './app/main-window';
+import { registerAppScheme, serveAppScheme } from './app/app-protocol';
+import { guardPermissions, openMainWindow } from './app/main-window';
+import { isAppUrl } from './app/security-policy';
 import { bootGateway, type RunningGateway } from './boot';
 import { resolveConfig } from './config';
 
@@ -35,7 +37,9 @@ async function start(): Promise<void> {
     command: 'the Switchboard desktop app',
   });
   const running = gateway;
-  registerIpc(running.handlers, running.bus, trusted, trustedSenderCheck(trusted, (url) => isRendererUrl(url, files)), running.localCaller);
+  serveAppScheme(path.dirname(files.rendererIndex), () => running.url);
+  guardPermissions();
+  registerIpc(running.handlers, running.bus, trusted, trustedSenderCheck(trusted, isAppUrl), running.localCaller);
   // The desktop agent is online while one of its windows is open, like a WebSocket client.
   const open = () => {
     const window = openMainWindow(files, trusted);
@@ -50,6 +54,7 @@ async function start(): Promise<void> {
 
 // The data dir is derived from the name: "Switchboard" however the app was started.
 app.setName('Switchboard');
+registerAppScheme();
 if (!app.requestSingleInstanceLock()) app.quit();
 app.on('second-instance', () => BrowserWindow.getAllWindows()[0]?.focus());
 app.on('window-all-closed', () => {

@@ -1,35 +1,49 @@
-import { BrowserWindow, shell, type WebContents } from 'electron';
-import { pathToFileURL } from 'node:url';
+import { app, BrowserWindow, session, shell, type WebContents } from 'electron';
+import { APP_INDEX_URL, devToolsAllowed, isAppUrl, isPermissionAllowed, isSafeExternalUrl } from './security-policy';
 
-/** Where the window's page and preload script live in the build. */
-export type WindowFiles = { rendererIndex: string; preload: string };
+/** Where the window's preload script lives in the build. */
+export type WindowFiles = { preload: string };
 
-/** Whether a URL is the renderer page we load (file URL of the built index.html). */
-export function isRendererUrl(url: string, files: WindowFiles): boolean {
-  return url.split('#')[0] === pathToFileURL(files.rendererIndex).href;
+/** Grants only what the policy allows (notifications to our page), for requests and for checks. */
+export function guardPermissions(): void {
+  session.defaultSession.setPermissionRequestHandler((contents, permission, callback) => callback(isPermissionAllowed(permission, contents.getURL())));
+  session.defaultSession.setPermissionCheckHandler((_contents, permission, requestingOrigin) => isPermissionAllowed(permission, requestingOrigin));
 }
 
 /**
- * Opens the inbox window: sandboxed, context-isolated, no Node in the page. Navigation away from
- * our page is refused and links open in the system browser.
+ * Opens the inbox window: sandboxed, context-isolated, no Node in the page, served from
+ * `app://switchboard`. Navigation away is refused, a middle click opens nothing, links open in the
+ * system browser only when they are plain https, and DevTools exist only in development.
  */
 export function openMainWindow(files: WindowFiles, trusted: Set<WebContents>): BrowserWindow {
   const window = new BrowserWindow({
     width: 1200,
     height: 800,
     title: 'Switchboard',
-    webPreferences: { preload: files.preload, sandbox: true, contextIsolation: true, nodeIntegration: false },
+    webPreferences: {
+      preload: files.preload,
+      sandbox: true,
+      contextIsolation: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      devTools: devToolsAllowed(app.isPackaged),
+      // A middle click on a link would open it in a new window: never.
+      disableBlinkFeatures: 'Auxclick',
+    },
   });
   const contents = window.webContents;
   trusted.add(contents);
   contents.on('destroyed', () => trusted.delete(contents));
   contents.on('will-navigate', (event, url) => {
-    if (!isRendererUrl(url, files)) event.preventDefault();
+    if (!isAppUrl(url)) event.preventDefault();
+  });
+  contents.on('will-redirect', (event, url) => {
+    if (!isAppUrl(url)) event.preventDefault();
   });
   contents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https:')) void shell.openExternal(url);
+    if (isSafeExternalUrl(url)) void shell.openExternal(url);
     return { action: 'deny' };
   });
-  void window.loadFile(files.rendererIndex);
+  void window.loadURL(APP_INDEX_URL);
   return window;
 }

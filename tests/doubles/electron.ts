@@ -53,15 +53,75 @@ export const app = {
   exit: () => undefined,
   requestSingleInstanceLock: () => true,
   setName: () => undefined,
+  isPackaged: false,
 };
 
-export const shell = { openExternal: () => Promise.resolve() };
+export const shell = {
+  opened: [] as string[],
+  openExternal(url: string): Promise<void> {
+    this.opened.push(url);
+    return Promise.resolve();
+  },
+};
 export const dialog = { showErrorBox: () => undefined };
-export class BrowserWindow {
-  static getAllWindows(): BrowserWindow[] {
-    return [];
+/** A window's web contents: records its event handlers and window-open handler, and what it loaded. */
+export class WebContentsDouble extends EventEmitter {
+  windowOpenHandler: ((details: { url: string }) => { action: string }) | null = null;
+  loadedUrl = '';
+  setWindowOpenHandler(handler: (details: { url: string }) => { action: string }): void {
+    this.windowOpenHandler = handler;
+  }
+  getURL(): string {
+    return this.loadedUrl;
   }
 }
+
+export class BrowserWindow {
+  static created: BrowserWindow[] = [];
+  static getAllWindows(): BrowserWindow[] {
+    return BrowserWindow.created;
+  }
+  readonly webContents = new WebContentsDouble();
+  constructor(readonly options: Record<string, unknown>) {
+    BrowserWindow.created.push(this);
+  }
+  loadURL(url: string): Promise<void> {
+    this.webContents.loadedUrl = url;
+    return Promise.resolve();
+  }
+  on(): this {
+    return this;
+  }
+}
+
+/** protocol: the schemes declared privileged and the handlers registered. */
+export const protocol = {
+  privileged: [] as unknown[],
+  handlers: new Map<string, (request: Request) => Promise<Response> | Response>(),
+  registerSchemesAsPrivileged(schemes: unknown[]): void {
+    this.privileged.push(...schemes);
+  },
+  handle(scheme: string, handler: (request: Request) => Promise<Response> | Response): void {
+    this.handlers.set(scheme, handler);
+  },
+};
+
+type PermissionRequestHandler = (contents: { getURL(): string }, permission: string, callback: (granted: boolean) => void) => void;
+type PermissionCheckHandler = (contents: unknown, permission: string, requestingOrigin: string) => boolean;
+
+/** session: the permission handlers the app installs. */
+export const session = {
+  defaultSession: {
+    requestHandler: null as PermissionRequestHandler | null,
+    checkHandler: null as PermissionCheckHandler | null,
+    setPermissionRequestHandler(handler: PermissionRequestHandler): void {
+      this.requestHandler = handler;
+    },
+    setPermissionCheckHandler(handler: PermissionCheckHandler): void {
+      this.checkHandler = handler;
+    },
+  },
+};
 
 export type IpcMainInvokeEvent = { sender: WebContents; senderFrame: { url: string } | null };
 export type WebContents = { id: number; mainFrame: unknown; isDestroyed(): boolean; send(channel: string, ...args: unknown[]): void };

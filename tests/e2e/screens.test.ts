@@ -22,6 +22,9 @@ afterEach(async () => {
   gateway = null;
 });
 
+// What the page's CSP refused, as Chromium reports it on the console.
+const cspViolations: string[] = [];
+
 /** Saved for a person to look at (test artifacts, not committed). */
 function shot(name: string): { path: string } {
   return { path: path.join(os.tmpdir(), `switchboard-e2e-screen-${name}.png`) };
@@ -32,6 +35,9 @@ async function seededInbox(viewport?: { width: number; height: number }): Promis
   gateway = await serve({ SWITCHBOARD_SANDBOX_DELAY_MS: '50', SWITCHBOARD_SANDBOX_SEED: '1' });
   const opened = await openInbox(browser, gateway, viewport);
   page = opened.page;
+  page.on('console', (message) => {
+    if (message.text().includes('Content Security Policy')) cspViolations.push(message.text());
+  });
   await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
   await expect.poll(() => page?.getByTestId('conversation').count(), { timeout: 10_000 }).toBeGreaterThanOrEqual(3);
   return page;
@@ -53,6 +59,7 @@ describe('every screen passes axe-core (no serious or critical violation) and is
   });
 
   it('the inbox and an open conversation, light and dark, and the search palette', async () => {
+    cspViolations.length = 0;
     const inbox = await seededInbox();
     expect(await seriousViolations(inbox)).toEqual([]);
     await openFirstConversation(inbox);
@@ -78,6 +85,8 @@ describe('every screen passes axe-core (no serious or critical violation) and is
     await inbox.getByRole('listbox', { name: 'Results' }).getByRole('option').first().waitFor();
     expect(await seriousViolations(inbox)).toEqual([]);
     await inbox.screenshot(shot('search'));
+    // Start-up, a thread with a photo, voice note and PDF, sending, themes and search: nothing the CSP refused.
+    expect(cspViolations).toEqual([]);
   });
 
   it('480 px wide: the list or the conversation, never a sideways scroll', async () => {
