@@ -1,7 +1,8 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { app, BrowserWindow, protocol, session, shell } from 'electron';
+// `electron` is the test double (vitest.config.ts): imported by path for its recording helpers.
+import { app, BrowserWindow, protocol, session, shell } from '../../doubles/electron';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { registerAppScheme, serveAppScheme } from '../../../main/app/app-protocol';
 import { guardPermissions, openMainWindow } from '../../../main/app/main-window';
@@ -79,7 +80,8 @@ describe('the window and the app:// scheme, with the electron double', () => {
 
   it('opens a sandboxed window on app://switchboard that refuses navigation, middle clicks and unsafe links', () => {
     (app as { isPackaged: boolean }).isPackaged = true;
-    const window = openMainWindow({ preload: '/app/preload.cjs' }, new Set());
+    // The window is the double's (main-window.ts is typed against the real Electron).
+    const window = openMainWindow({ preload: '/app/preload.cjs' }, new Set()) as unknown as BrowserWindow;
     const options = window.options as { webPreferences: Record<string, unknown> };
     expect(options.webPreferences).toMatchObject({ sandbox: true, contextIsolation: true, nodeIntegration: false, webSecurity: true, devTools: false, disableBlinkFeatures: 'Auxclick' });
     const contents = window.webContents;
