@@ -83,6 +83,8 @@ export type BootOptions = {
   secretStore?: SecretStore;
   /** The environment the configuration came from (default `process.env`): settings changes are resolved against it. */
   env?: Record<string, string | undefined>;
+  /** How Graph API calls reach Meta (default the global fetch; the desktop app passes Electron's net.fetch). */
+  fetch?: typeof fetch;
   /**
    * When the port is taken, try the next ones, then any free port (the desktop app: its window
    * needs only IPC). Without it, a taken port is an error (`switchboard serve --port` means that port).
@@ -162,7 +164,7 @@ export async function bootGateway(config: GatewayConfig, options: BootOptions): 
   // served through the archive's real path, and sample templates.
   const connect = (next: GatewayConfig): WhatsAppParts & { sandbox: SandboxClient | null } => {
     if (next.whatsapp.mode === 'live') {
-      const graph = new GraphClient(next.whatsapp);
+      const graph = new GraphClient({ ...next.whatsapp, ...(options.fetch ? { fetch: options.fetch } : {}) });
       const wabaId = next.whatsapp.wabaId;
       return { client: graph, media: graph, templates: wabaId ? { listTemplates: () => graph.listTemplates(wabaId) } : null, sandbox: null, stop: () => undefined };
     }

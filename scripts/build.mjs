@@ -38,3 +38,5 @@ await Promise.all([
 
 // The sandbox's sample files (main/whatsapp/sample-media.ts finds them beside the bundle).
 cpSync(path.join(root, 'main', 'whatsapp', 'sample-media'), path.join(out, 'main', 'sample-media'), { recursive: true, filter: (file) => !file.endsWith('.md') });
+// The tray's icon.
+cpSync(path.join(root, 'build', 'icon.png'), path.join(out, 'main', 'icon.png'));

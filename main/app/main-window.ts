@@ -1,6 +1,8 @@
 import { app, BrowserWindow, session, shell, type WebContents } from 'electron';
 import { APP_INDEX_URL, devToolsAllowed, isAppUrl, isPermissionAllowed, isSafeExternalUrl } from './security-policy';
 
+import type { WindowState } from './desktop-shell';
+
 /** Where the window's preload script lives in the build. */
 export type WindowFiles = { preload: string };
 
@@ -15,10 +17,11 @@ export function guardPermissions(): void {
  * `app://switchboard`. Navigation away is refused, a middle click opens nothing, links open in the
  * system browser only when they are plain https, and DevTools exist only in development.
  */
-export function openMainWindow(files: WindowFiles, trusted: Set<WebContents>): BrowserWindow {
+export function openMainWindow(files: WindowFiles, trusted: Set<WebContents>, place: WindowState | null = null): BrowserWindow {
   const window = new BrowserWindow({
-    width: 1200,
-    height: 800,
+    ...(place ? { x: place.x, y: place.y, width: place.width, height: place.height } : { width: 1200, height: 800 }),
+    minWidth: 480,
+    minHeight: 400,
     title: 'Switchboard',
     webPreferences: {
       preload: files.preload,
@@ -44,6 +47,7 @@ export function openMainWindow(files: WindowFiles, trusted: Set<WebContents>): B
     if (isSafeExternalUrl(url)) void shell.openExternal(url);
     return { action: 'deny' };
   });
+  if (place?.maximized) window.maximize();
   void window.loadURL(APP_INDEX_URL);
   return window;
 }

@@ -90,6 +90,7 @@ export class ConversationRepo {
   private readonly linkIdentity;
   private readonly updateActivity;
   private readonly clearUnread;
+  private readonly unreadSum;
   private readonly renumber;
   private readonly rekeyUser;
 
@@ -122,6 +123,7 @@ export class ConversationRepo {
       'UPDATE conversations SET preview = ?, last_message_at = ?, unread_count = ?, last_inbound_at = ? WHERE id = ?',
     );
     this.clearUnread = db.prepare<[number]>('UPDATE conversations SET unread_count = 0 WHERE id = ?');
+    this.unreadSum = db.prepare<[], number>('SELECT coalesce(sum(unread_count), 0) FROM conversations').pluck();
     // Only when no other conversation on the same number already uses the new identity.
     this.renumber = db.prepare<[{ value: string; id: number; phone: string }]>(
       `UPDATE conversations SET wa_id = @value WHERE id = @id AND NOT EXISTS
@@ -224,6 +226,11 @@ export class ConversationRepo {
     const next = withActivity(typeof current === 'number' ? this.mustGetRow(current) : current, activity);
     this.updateActivity.run(next.preview, next.last_message_at, next.unread_count, next.last_inbound_at, next.id);
     return this.mustGet(next.id);
+  }
+
+  /** Unread messages across all conversations (the dock badge). */
+  unreadTotal(): number {
+    return this.unreadSum.get() ?? 0;
   }
 
   markRead(id: number): Conversation {

@@ -4,7 +4,14 @@ import type { MediaDownload, MediaFetchFailure, MediaRequest, MediaSource } from
 import { templateFromGraph, type TemplateListing } from './templates';
 
 /** Where and as whom to call the Cloud API. */
-export type GraphClientOptions = { graphUrl: string; apiVersion: string; accessToken: string; timeoutMs?: number };
+export type GraphClientOptions = {
+  graphUrl: string;
+  apiVersion: string;
+  accessToken: string;
+  timeoutMs?: number;
+  /** The HTTP client: the global fetch under Node, Electron's net.fetch in the desktop app (system proxy and certificates). */
+  fetch?: typeof fetch;
+};
 
 /** How long a request may wait for Meta before it counts as unanswered. */
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -79,7 +86,11 @@ function declaredSize(value: unknown): number | null {
 export class GraphClient implements WhatsAppClient, MediaSource {
   private shutdown = new AbortController();
 
-  constructor(private readonly options: GraphClientOptions) {}
+  private readonly fetch: typeof fetch;
+
+  constructor(private readonly options: GraphClientOptions) {
+    this.fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+  }
 
   abortPending(): void {
     this.shutdown.abort();
@@ -134,7 +145,7 @@ export class GraphClient implements WhatsAppClient, MediaSource {
     for (let page = 0; next && page < 20; page += 1) {
       let response: Response;
       try {
-        response = await fetch(next, { headers: { authorization: `Bearer ${accessToken}` }, signal: AbortSignal.any([AbortSignal.timeout(this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS), this.shutdown.signal]) });
+        response = await this.fetch(next, { headers: { authorization: `Bearer ${accessToken}` }, signal: AbortSignal.any([AbortSignal.timeout(this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS), this.shutdown.signal]) });
       } catch (error) {
         return { ok: false, reason: `could not reach the Graph API (${error instanceof Error ? error.message : String(error)})` };
       }
@@ -172,14 +183,15 @@ export class GraphClient implements WhatsAppClient, MediaSource {
     const lookup = `${graphUrl.replace(/\/+$/, '')}/${apiVersion}/${encodeURIComponent(request.mediaId)}?phone_number_id=${encodeURIComponent(request.phoneNumberId)}`;
     const stopping = AbortSignal.any([signal, this.shutdown.signal]);
     try {
-      const described = await fetch(lookup, { headers, signal: AbortSignal.any([AbortSignal.timeout(this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS), stopping]) });
+      const described = await this.fetch(lookup, { headers, signal: AbortSignal.any([AbortSignal.timeout(this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS), stopping]) });
       const body = (await described.json().catch(() => null)) as GraphMediaBody | null;
       if (!described.ok) return mediaLookupFailure(described.status, body);
       const url = body?.url;
       if (!body || typeof url !== 'string') return { ok: false, permanent: false, reason: 'WhatsApp described the file without a download URL' };
       // The bytes are requested only when read: a file declared over its size limit is never fetched.
+      const fetchFile = this.fetch;
       const bytes = async function* (): AsyncGenerator<Uint8Array> {
-        const file = await fetch(url, { headers, signal: AbortSignal.any([AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS), stopping]) });
+        const file = await fetchFile(url, { headers, signal: AbortSignal.any([AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS), stopping]) });
         if (!file.ok || !file.body) {
           await file.body?.cancel();
           // 404 here is the five-minute URL expiring: the next attempt asks for a new one.
@@ -218,7 +230,7 @@ export class GraphClient implements WhatsAppClient, MediaSource {
     let response: Response;
     const stopping = this.shutdown.signal;
     try {
-      response = await fetch(url, {
+      response = await this.fetch(url, {
         method: 'POST',
         headers: { authorization: `Bearer ${accessToken}`, ...(typeof body === 'string' ? { 'content-type': 'application/json' } : {}) },
         body,

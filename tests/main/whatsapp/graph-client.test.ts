@@ -179,3 +179,12 @@ describe('GraphClient: approved templates', () => {
     expect(await client.listTemplates('WABA1')).toEqual({ ok: false, reason: 'Unsupported get request. Object with ID WABA1 does not exist (100)' });
   });
 });
+
+describe('GraphClient: its HTTP client', () => {
+  it('calls Meta through the fetch it is given (the desktop app passes Electron’s net.fetch)', async () => {
+    const seen: string[] = [];
+    const viaNet = new GraphClient({ graphUrl: graph.url, apiVersion: 'v26.0', accessToken: 'EAAG-test', fetch: (input, init) => (seen.push(String(input)), fetch(input, init)) });
+    expect(await viaNet.send(TEXT)).toMatchObject({ ok: true });
+    expect(seen).toEqual([`${graph.url}/v26.0/1/messages`]);
+  });
+});
