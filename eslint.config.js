@@ -79,7 +79,7 @@ export default tseslint.config(
   },
   {
     // CommonJS helpers the security scan runs under plain Node (Electronegativity is CommonJS).
-    files: ['tests/**/*.cjs'],
+    files: ['tests/**/*.cjs', 'bench/**/*.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', process: 'readonly', module: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
