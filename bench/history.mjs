@@ -9,7 +9,7 @@ import os from 'node:os';
 import { URLSearchParams } from 'node:url';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { root, stopChild } from './processes.mjs';
+import { root, runOutput, stopChild } from './processes.mjs';
 
 const CONVERSATIONS = Number(process.env.BENCH_HISTORY_CONVERSATIONS ?? 10_000);
 const MESSAGES = Number(process.env.BENCH_HISTORY_MESSAGES ?? 1_000_000);
@@ -26,14 +26,6 @@ function rssMiB(pid) {
   }
 }
 
-function run(args) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (chunk) => (out += chunk));
-    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${args.join(' ')} exited with ${code}`))));
-  });
-}
 
 // Starts the gateway on the data dir; resolves once it prints `listening`, with the time that took.
 function startGateway(dataDir) {
@@ -84,7 +76,7 @@ async function timeEach(inputs, call) {
 }
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'switchboard-bench-history-'));
-const seeded = await run(['dist/main/cli.cjs', 'seed-demo', '--conversations', String(CONVERSATIONS), '--messages', String(MESSAGES), '--data', dataDir]);
+const seeded = await runOutput(['dist/main/cli.cjs', 'seed-demo', '--conversations', String(CONVERSATIONS), '--messages', String(MESSAGES), '--data', dataDir]);
 const dbFile = path.join(dataDir, 'switchboard.db');
 const dbMegabytes = statSync(dbFile).size / 1e6;
 
@@ -129,7 +121,7 @@ for (let n = 0; n < 1_000 - 3 * SAMPLES; n += 1) await search({ q: commonTerms[n
 const rssAfter = rssMiB(child.pid);
 
 // Ingest on the million-message database: alone, then while a client searches back to back.
-const ingest = () => run(['bench/load.mjs', '--url', url, '--secret', SECRET, '--seconds', String(INGEST_SECONDS), '--connections', '64', '--batch', '1']).then((out) => JSON.parse(out.trim().split('\n').at(-1)));
+const ingest = () => runOutput(['bench/load.mjs', '--url', url, '--secret', SECRET, '--seconds', String(INGEST_SECONDS), '--connections', '64', '--batch', '1']).then((out) => JSON.parse(out.trim().split('\n').at(-1)));
 const ingestAlone = await ingest();
 let searching = true;
 let searchesDuringIngest = 0;
@@ -145,8 +137,8 @@ await searcher;
 await stopChild(child);
 agent.destroy();
 // Full export and backup of the million-message database, each as its own process.
-const exported = (await run(['dist/main/cli.cjs', 'export', '--out', path.join(dataDir, 'export'), '--data', dataDir])).trim();
-const backedUp = (await run(['dist/main/cli.cjs', 'backup', path.join(dataDir, 'backup.db'), '--data', dataDir])).trim();
+const exported = (await runOutput(['dist/main/cli.cjs', 'export', '--out', path.join(dataDir, 'export'), '--data', dataDir])).trim();
+const backedUp = (await runOutput(['dist/main/cli.cjs', 'backup', path.join(dataDir, 'backup.db'), '--data', dataDir])).trim();
 
 // Raw baseline: the same reads straight through better-sqlite3, no HTTP, no JSON, no service.
 const firstPage = raw.prepare('SELECT * FROM conversations ORDER BY last_message_at DESC, id DESC LIMIT 50');

@@ -54,3 +54,13 @@ export function cpuSeconds(pid) {
     return null;
   }
 }
+
+/** Runs a script to its end and resolves with its standard output (rejects on a non-zero exit). */
+export function runOutput(args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk) => (out += chunk));
+    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${args.join(' ')} exited with ${code}`))));
+  });
+}

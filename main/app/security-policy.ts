@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { CONTENT_TYPES } from '../gateway/static-route';
 
 /**
  * The desktop app's security rules, each a pure function with its own tests: where the page comes
@@ -90,18 +91,8 @@ export function devToolsAllowed(isPackaged: boolean): boolean {
   return !isPackaged;
 }
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.json': 'application/json',
-};
 
 /** The content type an app file is served with. */
 export function appContentType(file: string): string {
-  return TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+  return CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
 }

@@ -3,7 +3,8 @@ import type { ServerResponse } from 'node:http';
 import path from 'node:path';
 import { sendError } from './http-responses';
 
-const CONTENT_TYPES: Record<string, string> = {
+/** The content types of the renderer's built files (also what the desktop app's app:// scheme serves them with). */
+export const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
