@@ -20,6 +20,20 @@ export async function serve(env: Record<string, string> = {}): Promise<E2eGatewa
   return { cli, url, token, dataDir };
 }
 
+/** Stops the gateway (SIGTERM, a clean shutdown) and keeps its data dir, to start it again. */
+export async function stopOnly(gateway: E2eGateway): Promise<void> {
+  gateway.cli.child.kill('SIGTERM');
+  await gateway.cli.exited;
+}
+
+/** Starts `serve` again on the same port and data dir (the token is kept in the data dir). */
+export async function restart(gateway: E2eGateway, env: Record<string, string> = {}): Promise<E2eGateway> {
+  const port = new URL(gateway.url).port;
+  const cli = startCli(['serve', '--port', port, '--data', gateway.dataDir], { WHATSAPP_APP_SECRET: E2E_APP_SECRET, ...env });
+  const url = await waitForListening(cli);
+  return { ...gateway, cli, url };
+}
+
 /** Stops the gateway and removes its data dir. */
 export async function stopGateway(gateway: E2eGateway): Promise<void> {
   gateway.cli.child.kill('SIGTERM');

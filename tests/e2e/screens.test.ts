@@ -6,7 +6,7 @@ import { seriousViolations } from './axe';
 import { launchChromium } from './chromium';
 import { signWebhookBody } from '../../main/whatsapp/signature';
 import { startFakeGraph } from '../helpers/fake-graph';
-import { callApi, closeTest, openInbox, serve, type E2eGateway } from './e2e-gateway';
+import { callApi, closeTest, openInbox, restart, serve, stopOnly, type E2eGateway } from './e2e-gateway';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -197,8 +197,38 @@ describe('every screen passes axe-core (no serious or critical violation) and is
       await page.getByRole('textbox', { name: 'Reply' }).fill('Yes, live now');
       await page.getByRole('textbox', { name: 'Reply' }).press('Enter');
       await expect.poll(() => graph.requests.find((request) => request.path.endsWith('/200300400500/messages'))?.authorization, { timeout: 10_000 }).toBe('Bearer EAAG-e2e-token');
+      // A composer attachment goes the live way: uploaded to the media endpoint, then sent by its id.
+      await page.locator('input[type="file"]').setInputFiles(path.join(import.meta.dirname, '../../main/whatsapp/sample-media/leaflet.pdf'));
+      await page.getByRole('button', { name: 'Send', exact: true }).click();
+      await expect.poll(() => graph.requests.some((request) => request.path.endsWith('/200300400500/media')), { timeout: 10_000 }).toBe(true);
+      const upload = graph.requests.find((request) => request.path.endsWith('/200300400500/media'));
+      expect(upload).toMatchObject({ authorization: 'Bearer EAAG-e2e-token', body: { fields: { messaging_product: 'whatsapp', type: 'application/pdf' }, file: { name: 'leaflet.pdf', type: 'application/pdf' } } });
+      await expect.poll(() => graph.requests.filter((request) => request.path.endsWith('/200300400500/messages')).map((request) => (request.body as { type?: string }).type), { timeout: 10_000 }).toContain('document');
+      await page.locator('[data-testid="message"] .file-card', { hasText: 'leaflet.pdf' }).waitFor();
     } finally {
       await graph.close();
     }
+  });
+
+  it('reconnects: the gateway stops, the page says so and keeps what it had; Retry now tries at once; back within seconds', async () => {
+    const inbox = await seededInbox();
+    await openFirstConversation(inbox);
+    if (!gateway) throw new Error('no gateway');
+    let sockets = 0;
+    inbox.on('websocket', () => (sockets += 1));
+    await stopOnly(gateway);
+    await inbox.getByRole('status').filter({ hasText: 'Reconnecting' }).waitFor({ timeout: 10_000 });
+    // What was loaded stays readable while the gateway is away.
+    expect(await inbox.locator('[data-testid="message"]').count()).toBeGreaterThan(0);
+    await inbox.screenshot(shot('reconnecting'));
+    const before = sockets;
+    await inbox.getByRole('button', { name: 'Retry now' }).click();
+    await expect.poll(() => sockets, { timeout: 1_000 }).toBeGreaterThan(before);
+    const restartedAt = Date.now();
+    gateway = await restart(gateway, { SWITCHBOARD_SANDBOX_SEED: '0' });
+    // Attempts are at most 5 s apart: "Live" returns within that of the gateway answering.
+    await inbox.getByRole('status').filter({ hasText: /^Live$/ }).waitFor({ timeout: 8_000 });
+    expect(Date.now() - restartedAt).toBeLessThan(8_000);
+    expect(await inbox.getByRole('button', { name: 'Retry now' }).count()).toBe(0);
   });
 });
