@@ -21,7 +21,7 @@ import { mediaFolder } from './store/media-files';
 import { exportResource, mediaResource, SignedLinks } from './services/signed-links';
 import { TemplateCatalog } from './services/template-catalog';
 import { FileSecretStore, type SecretStore } from './services/connection-settings';
-import { ConnectionSettings } from './services/settings';
+import { ConnectionSettings, type DesktopPreferences } from './services/settings';
 import { SwitchableWhatsApp, type WhatsAppParts } from './whatsapp/switchable-client';
 import { sandboxTemplates } from './whatsapp/templates';
 import { Outbox, type OutboxOptions } from './services/outbox';
@@ -83,6 +83,8 @@ export type BootOptions = {
   secretStore?: SecretStore;
   /** The environment the configuration came from (default `process.env`): settings changes are resolved against it. */
   env?: Record<string, string | undefined>;
+  /** The desktop app's own preferences, shown and changed with the settings. */
+  desktop?: DesktopPreferences;
   /** How Graph API calls reach Meta (default the global fetch; the desktop app passes Electron's net.fetch). */
   fetch?: typeof fetch;
   /**
@@ -198,6 +200,7 @@ export async function bootGateway(config: GatewayConfig, options: BootOptions): 
       options.log(`settings: now ${next.whatsapp.mode}${next.whatsapp.mode === 'live' ? ` on phone number ${next.whatsapp.phoneNumberId}` : ''}`);
     },
     url: () => url,
+    ...(options.desktop ? { desktop: options.desktop } : {}),
   });
   const history = new History(store, bus);
   const presence = new Presence(store, bus);

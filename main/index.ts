@@ -45,6 +45,10 @@ async function start(): Promise<void> {
     secretStore,
     // The window needs only IPC: a port another program holds (8787 is wrangler's and RStudio's) moves the gateway, not the app.
     portFallback: true,
+    desktop: {
+      launchAtLogin: () => app.getLoginItemSettings().openAtLogin,
+      setLaunchAtLogin: (on) => app.setLoginItemSettings({ openAtLogin: on }),
+    },
     // Graph API calls go through Chromium's network stack: the system proxy and certificate store.
     fetch: (input, init) => net.fetch(input instanceof URL ? input.href : input, init),
     rendererDir: path.dirname(files.rendererIndex),

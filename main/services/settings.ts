@@ -17,7 +17,12 @@ export type SettingsDeps = {
   apply(config: GatewayConfig): void;
   /** Where the gateway listens now. */
   url(): string;
+  /** The desktop app's own preferences (absent under plain Node). */
+  desktop?: DesktopPreferences;
 };
+
+/** What only the desktop app can do, given to the settings by `main/index.ts`. */
+export type DesktopPreferences = { launchAtLogin(): boolean; setLaunchAtLogin(on: boolean): void };
 
 /** The saved choices and secrets of a data dir, as `resolveConfig` takes them. */
 export function savedConnection(dataDir: string, secrets: SecretStore): { choices: ConnectionChoices; secrets: ReturnType<SecretStore['read']> } {
@@ -49,12 +54,21 @@ export class ConnectionSettings {
       has_app_secret: Boolean(live ? config.appSecret : saved.secrets.app_secret),
       webhook_path: WEBHOOK_PATH,
       gateway_url: this.deps.url(),
+      launch_at_login: this.deps.desktop ? this.deps.desktop.launchAtLogin() : null,
     };
   }
 
   update(request: ValidOperationRequest<'updateSettings'>, caller: Caller): Result<SettingsView> {
     const config = this.deps.current();
     if (caller.user !== config.localUser) return fail('forbidden', `only ${config.localUser}, who runs this gateway, can change its WhatsApp connection`);
+    if (request.launch_at_login !== undefined) {
+      if (!this.deps.desktop) return fail('bad_request', 'launch_at_login: only the desktop app starts at login');
+      this.deps.desktop.setLaunchAtLogin(request.launch_at_login);
+    }
+    // A desktop preference alone leaves the connection as it is (and is allowed when the environment sets it).
+    if (request.launch_at_login !== undefined && request.mode === config.whatsapp.mode && Object.keys(request).every((key) => key === 'mode' || key === 'launch_at_login')) {
+      return ok(this.view(caller));
+    }
     if (config.connectionSource === 'environment') {
       return fail('conflict', 'the WhatsApp connection is set by environment variables (WHATSAPP_ACCESS_TOKEN…): change them and restart instead');
     }

@@ -149,6 +149,20 @@ export function SettingsPanel({ onClose }: { onClose: () => void }) {
               </p>
               <Copyable label="Verify token" value={view.verify_token} />
             </section>
+            {view.launch_at_login !== null && (
+              <label className="settings-login">
+                <input
+                  type="checkbox"
+                  checked={view.launch_at_login}
+                  disabled={!view.can_edit && view.source === 'settings'}
+                  onChange={(event) => {
+                    const on = event.target.checked;
+                    void bridge.updateSettings({ mode: view.mode, launch_at_login: on }).then((result) => (result.ok ? setView(result.value) : setError(result.error.message)));
+                  }}
+                />{' '}
+                Start Switchboard when I log in
+              </label>
+            )}
             <p className="settings-hint">
               Credentials are kept {view.secrets_storage === 'os_keychain' ? 'encrypted by the operating system (keychain)' : 'in a file only your user can read (mode 0600)'}.
             </p>

@@ -52,6 +52,8 @@ export const SettingsViewSchema = z.object({
   webhook_path: z.string(),
   /** Where this gateway listens (behind a tunnel or proxy for Meta to reach it). */
   gateway_url: z.string(),
+  /** Desktop app only: whether it starts when the user logs in (null elsewhere). */
+  launch_at_login: z.boolean().nullable(),
 });
 
 /** The settings screen's view. */
@@ -73,6 +75,8 @@ export const SettingsUpdateSchema = z
     waba_id: graphId.nullable().optional(),
     verify_token: z.string().trim().regex(/^[\x21-\x7e]{8,128}$/, 'must be 8 to 128 visible ASCII characters').optional(),
     read_receipts: ReadReceiptPolicySchema.optional(),
+    /** Desktop app only. */
+    launch_at_login: z.boolean().optional(),
   })
   .strict();
 

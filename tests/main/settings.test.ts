@@ -79,3 +79,21 @@ describe('the WhatsApp connection from the settings screen', () => {
     expect(locked.status).toBe(409);
   });
 });
+
+describe('the desktop app’s own preference: launch at login', () => {
+  it('is shown and changed with the settings in the desktop app, leaving the connection alone; refused under plain Node', async () => {
+    let atLogin = false;
+    gateway = await startTestGateway({ WHATSAPP_APP_SECRET: '' }, { desktop: { launchAtLogin: () => atLogin, setLaunchAtLogin: (on) => (atLogin = on) } });
+    expect(((await (await api(gateway.url, '/api/settings')).json()) as SettingsView).launch_at_login).toBe(false);
+    const changed = (await (await api(gateway.url, '/api/settings', json({ mode: 'sandbox', launch_at_login: true }))).json()) as SettingsView;
+    expect(changed).toMatchObject({ launch_at_login: true, mode: 'sandbox' });
+    expect(atLogin).toBe(true);
+    expect(gateway.logs.some((line) => line.startsWith('settings: now'))).toBe(false);
+    await gateway.stop();
+
+    gateway = await startTestGateway({ WHATSAPP_APP_SECRET: '' });
+    expect(((await (await api(gateway.url, '/api/settings')).json()) as SettingsView).launch_at_login).toBeNull();
+    const refused = await api(gateway.url, '/api/settings', json({ mode: 'sandbox', launch_at_login: true }));
+    expect(refused.status).toBe(400);
+  });
+});

@@ -85,6 +85,7 @@ export class FakeBridge implements BridgeApi {
     has_app_secret: false,
     webhook_path: '/webhook',
     gateway_url: 'http://127.0.0.1:8787',
+    launch_at_login: null,
   };
   getSettings = () => this.record('getSettings', {}, { ok: true, value: this.settings });
   settingsResult: ((request: Record<string, unknown>) => Result<SettingsView>) | null = null;

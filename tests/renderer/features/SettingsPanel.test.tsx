@@ -58,4 +58,14 @@ describe('the settings screen', () => {
     expect(within(dialog).queryByRole('button', { name: 'Save' })).toBeNull();
     expect(within(dialog).getByLabelText('Phone number id').matches(':disabled')).toBe(true);
   });
+
+  it('in the desktop app, a checkbox starts Switchboard at login, saved at once', async () => {
+    const bridge = new FakeBridge();
+    bridge.settings = { ...bridge.settings, launch_at_login: false };
+    bridge.settingsResult = (request) => ({ ok: true, value: (bridge.settings = { ...bridge.settings, launch_at_login: Boolean(request.launch_at_login) }) });
+    const dialog = await openSettings(bridge);
+    fireEvent.click(within(dialog).getByLabelText('Start Switchboard when I log in'));
+    await vi.waitFor(() => expect((within(dialog).getByLabelText('Start Switchboard when I log in') as HTMLInputElement).checked).toBe(true));
+    expect(bridge.calls.find((call) => call.name === 'updateSettings')?.request).toEqual({ mode: 'sandbox', launch_at_login: true });
+  });
 });
