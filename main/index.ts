@@ -6,6 +6,7 @@ import { registerIpc, trustedSenderCheck } from './app/ipc-registry';
 import { guardPermissions, openMainWindow } from './app/main-window';
 import { SafeStorageSecretStore } from './app/safe-storage-secrets';
 import { isAppUrl } from './app/security-policy';
+import { startUpdates, updatesConfigured } from './app/updates';
 import { bootGateway, type RunningGateway } from './boot';
 import { resolveConfig } from './config';
 import { RotatingLog } from './services/rotating-log';
@@ -95,6 +96,23 @@ async function start(): Promise<void> {
   });
   app.on('activate', show);
   app.on('second-instance', show);
+  // Updates only once a publish target is configured; electron-updater is loaded only then.
+  if (updatesConfigured(app.isPackaged, process.resourcesPath)) {
+    const { autoUpdater } = await import('electron-updater');
+    startUpdates(autoUpdater, (version) => askToRestart(version), log);
+  }
+}
+
+async function askToRestart(version: string): Promise<boolean> {
+  const answer = await dialog.showMessageBox({
+    type: 'info',
+    buttons: ['Restart now', 'Later'],
+    defaultId: 1,
+    cancelId: 1,
+    message: `Switchboard ${version} is ready`,
+    detail: 'Restart to use it now, or it installs the next time Switchboard quits.',
+  });
+  return answer.response === 0;
 }
 
 // The data dir is derived from the name: "Switchboard" however the app was started.

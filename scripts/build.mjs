@@ -14,7 +14,7 @@ rmSync(out, { recursive: true, force: true });
 
 // Native and optional modules stay outside the bundle: better-sqlite3 loads a .node file, and ws
 // probes for optional native helpers (bufferutil, utf-8-validate) at run time.
-const nodeExternals = ['electron', 'better-sqlite3', 'ws', 'bufferutil', 'utf-8-validate'];
+const nodeExternals = ['electron', 'electron-updater', 'better-sqlite3', 'ws', 'bufferutil', 'utf-8-validate'];
 
 const common = {
   bundle: true,
