@@ -2,7 +2,8 @@
 // 2,000 conversations. Measures the list's first paint, opening the long thread at its newest page,
 // long tasks while scrolling through 2,000 loaded messages and under 500 status updates/s for 10 s,
 // and keystroke-to-frame latency during that load. Baselines in the same run and browser: a plain
-// page painting 2,000 list items, and typing into a bare textarea.
+// page painting 2,000 list items, and typing into a bare textarea. BENCH_TRACE=<file> saves a
+// Chromium trace of the scrolling and the status storm, to find what a long task was.
 import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
@@ -175,10 +176,11 @@ try {
     settleMs.push(opened.settled);
   }
   progress('thread opens measured');
+  // Diagnosis: BENCH_TRACE=<file> records a Chromium trace of the scrolling and the storm.
+  if (process.env.BENCH_TRACE) await browser.startTracing(page, { path: process.env.BENCH_TRACE, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'blink.user_timing'] });
   // --- Scroll up through 2,000 messages (pages load as the agent goes) and back down. ---
   let loaded = 50;
   page.on('response', (response) => {
-    if (process.env.BENCH_DEBUG && response.url().includes('/messages')) process.stderr.write(`${response.url()}\n`);
     if (response.url().includes(`/api/conversations/${threadId}/messages?before=`)) loaded += 50;
   });
   await page.evaluate('window.__bench.longTasks.length = 0');
@@ -186,10 +188,9 @@ try {
   const wheel = (pixels) =>
     page.evaluate(`(() => { const timeline = document.querySelector('.timeline'); timeline.dispatchEvent(new WheelEvent('wheel', { deltaY: ${pixels}, bubbles: true })); timeline.scrollBy(0, ${pixels}); })()`);
   const scrollStarted = Date.now();
-  for (let steps = 0; loaded < LOADED && Date.now() - scrollStarted < 120_000; steps += 1) {
+  while (loaded < LOADED && Date.now() - scrollStarted < 120_000) {
     await wheel(-SCROLL_STEP_PX);
     await page.waitForTimeout(16);
-    if (process.env.BENCH_DEBUG && steps % 40 === 0) process.stderr.write(`${await page.evaluate(`JSON.stringify({ top: document.querySelector('.timeline').scrollTop, height: document.querySelector('.timeline').scrollHeight, bubbles: document.querySelectorAll('[data-testid=message]').length, url: location.href.slice(0, 40), title: document.querySelector('.conversation-header h2')?.textContent })`)}\n`);
   }
   const scrollUpMs = Date.now() - scrollStarted;
   const upLongTasks = await page.evaluate('window.__bench.longTasks.map((t) => t.duration)');
@@ -231,6 +232,7 @@ try {
   await page.waitForTimeout(500);
   const storm = await page.evaluate('({ longTasks: window.__bench.longTasks.map((t) => t.duration), keys: window.__bench.keys.slice(), slowKeys: window.__bench.slowKeys.slice() })');
   const delivered = await page.locator('.ticks[data-status="delivered"]').count();
+  if (process.env.BENCH_TRACE) await browser.stopTracing();
 
   results.list = {
     conversations: CONVERSATIONS,
