@@ -193,10 +193,14 @@ export async function bootGateway(config: GatewayConfig, options: BootOptions): 
     secrets: options.secretStore ?? new FileSecretStore(config.dataDir),
     current: () => current,
     apply: (next) => {
+      const previous = current;
       current = next;
       whatsapp.switchTo(connect(next));
       templates.forget();
       outbox.setReadReceipts(next.readReceipts);
+      if (next.whatsapp.mode !== previous.whatsapp.mode || next.whatsapp.phoneNumberId !== previous.whatsapp.phoneNumberId) {
+        bus.publish([store.events.append({ type: 'gateway_update', mode: next.whatsapp.mode, phone_number_id: next.whatsapp.phoneNumberId }, Date.now())]);
+      }
       options.log(`settings: now ${next.whatsapp.mode}${next.whatsapp.mode === 'live' ? ` on phone number ${next.whatsapp.phoneNumberId}` : ''}`);
     },
     url: () => url,

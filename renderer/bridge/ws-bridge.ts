@@ -142,6 +142,7 @@ export function createWsBridge(options: WsBridgeOptions): BridgeApi {
           case 'status_update':
           case 'conversation_update':
           case 'conversation_removed':
+          case 'gateway_update':
           case 'presence':
           case 'typing':
           case 'viewing':

@@ -304,6 +304,7 @@ export function createMessagesStore(bridge: BridgeApi) {
             case 'presence':
             case 'typing':
             case 'viewing':
+            case 'gateway_update':
               break;
             default:
               assertNever(event);

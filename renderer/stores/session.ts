@@ -22,7 +22,11 @@ export async function startSession(stores: InboxStores, frames: FrameScheduler =
   const batcher = createEventBatcher((events) => {
     conversations.getState().applyMany(events);
     messages.getState().applyMany(events);
-    for (const event of events) team.getState().apply(event);
+    for (const event of events) {
+      team.getState().apply(event);
+      // Another agent (or this one, elsewhere) switched the connection: the badge follows.
+      if (event.type === 'gateway_update') connection.getState().setInfoMode(event.mode, event.phone_number_id);
+    }
     applied.publish(events);
   }, frames);
   const stop = bridge.stream(info.value.head_seq, {

@@ -86,6 +86,17 @@ export const ViewingEventSchema = z.object({
   expires_at: z.iso.datetime(),
 });
 
+/**
+ * The WhatsApp connection changed in the settings (sandbox ↔ live, another number): every client's
+ * badge and number follow at once, so no agent believes sends are simulated when they are not.
+ */
+export const GatewayUpdateEventSchema = z.object({
+  type: z.literal('gateway_update'),
+  seq,
+  mode: z.enum(['sandbox', 'live']),
+  phone_number_id: z.string(),
+});
+
 /** Every change a client must see, each with the next `seq` of the one event log. */
 export const ServerEventSchema = z.discriminatedUnion('type', [
   NewMessageEventSchema,
@@ -96,6 +107,7 @@ export const ServerEventSchema = z.discriminatedUnion('type', [
   PresenceEventSchema,
   TypingEventSchema,
   ViewingEventSchema,
+  GatewayUpdateEventSchema,
 ]);
 
 /** One entry of the event log as delivered over IPC and WebSocket. */

@@ -37,6 +37,9 @@ describe('the WhatsApp connection from the settings screen', () => {
     expect(view).toMatchObject({ mode: 'live', phone_number_id: '200300400500', waba_id: '900800700600', has_access_token: true, has_app_secret: true });
     expect(JSON.stringify(view)).not.toContain('EAAG-settings-token');
     expect(((await (await api(gateway.url, '/api/info')).json()) as GatewayInfo)).toMatchObject({ mode: 'live', phone_number_id: '200300400500' });
+    // Every client hears of it through the event log (its badge and number follow).
+    const events = (await (await api(gateway.url, '/api/events?since=0')).json()) as { events: { type: string; mode?: string; phone_number_id?: string }[] };
+    expect(events.events.filter((event) => event.type === 'gateway_update')).toEqual([expect.objectContaining({ mode: 'live', phone_number_id: '200300400500' })]);
 
     // A webhook signed with Meta's app secret is taken; one signed with the old sandbox secret is not.
     const fixture = freshFixtureBytes('text-message', Math.floor(Date.now() / 1000));

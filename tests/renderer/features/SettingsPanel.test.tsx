@@ -1,4 +1,4 @@
-import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { App } from '../../../renderer/App';
 import { FakeBridge } from '../fake-bridge';
@@ -67,5 +67,14 @@ describe('the settings screen', () => {
     fireEvent.click(within(dialog).getByLabelText('Start Switchboard when I log in'));
     await vi.waitFor(() => expect((within(dialog).getByLabelText('Start Switchboard when I log in') as HTMLInputElement).checked).toBe(true));
     expect(bridge.calls.find((call) => call.name === 'updateSettings')?.request).toEqual({ mode: 'sandbox', launch_at_login: true });
+  });
+
+  it('follows a switch another agent made: the Sandbox badge goes when the gateway says it is live', async () => {
+    const bridge = new FakeBridge();
+    render(<App initialBridge={bridge} login={vi.fn()} logout={vi.fn()} />);
+    await screen.findByText('Sandbox', { selector: '.sandbox-badge' });
+    act(() => bridge.emit({ type: 'gateway_update', seq: 11, mode: 'live', phone_number_id: '200300400500' }));
+    await act(() => new Promise<void>((resolve) => requestAnimationFrame(() => resolve())));
+    expect(screen.queryByText('Sandbox', { selector: '.sandbox-badge' })).toBeNull();
   });
 });
