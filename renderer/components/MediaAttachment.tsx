@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { formatFileSize, mediaKindOf, type MediaKind, type Message } from '../../shared/contract';
 import { useBridge } from '../stores/inbox-stores';
+import { cachedMediaSrc, forgetMediaSrc, rememberMediaSrc } from '../stores/media-link-cache';
 
 const NOUNS: Record<MediaKind, string> = { image: 'photo', video: 'video', audio: 'audio', document: 'document', sticker: 'sticker' };
 
@@ -18,11 +19,13 @@ function typeName(mimeType: string | undefined): string {
  */
 function useMediaSrc(messageId: number, stored: boolean): { src: string | null; failed: string | null; renew: () => void } {
   const bridge = useBridge();
-  const [src, setSrc] = useState<string | null>(null);
+  // A row scrolled back into view shows its file at once, from the link it had.
+  const [src, setSrc] = useState<string | null>(() => (stored ? cachedMediaSrc(bridge, messageId) : null));
   const [failed, setFailed] = useState<string | null>(null);
   const [round, setRound] = useState(0);
   useEffect(() => {
     if (!stored) return;
+    if (round === 0 && cachedMediaSrc(bridge, messageId) !== null) return;
     let current = true;
     void bridge.getMediaLink({ message_id: messageId }).then(async (link) => {
       if (!current) return;
@@ -33,6 +36,7 @@ function useMediaSrc(messageId: number, stored: boolean): { src: string | null; 
       const resolved = await bridge.gatewayUrl(link.value.url).catch(() => null);
       if (!current) return;
       if (resolved) {
+        rememberMediaSrc(bridge, messageId, resolved, link.value.expires_at);
         setSrc(resolved);
         setFailed(null);
       } else {
@@ -51,8 +55,9 @@ function useMediaSrc(messageId: number, stored: boolean): { src: string | null; 
       return;
     }
     setRenewedFor(src);
+    forgetMediaSrc(bridge, messageId);
     setRound((n) => n + 1);
-  }, [renewedFor, src]);
+  }, [renewedFor, src, bridge, messageId]);
   return { src, failed, renew };
 }
 

@@ -21,6 +21,29 @@ const photo = (overrides: Partial<Message> = {}) =>
   message({ id: 5, type: 'image', text: '📷 Photo', content: { media: { id: 'm5', mime_type: 'image/jpeg', caption: 'the box' } }, ...overrides });
 
 describe('MediaAttachment', () => {
+  it('reuses a file’s link when its row mounts again (scrolled out and back), until it nears expiry or fails to load', async () => {
+    const bridge = new FakeBridge();
+    const stores = createInboxStores(bridge);
+    const inFuture = new Date(Date.now() + 60 * 60_000).toISOString();
+    bridge.mediaLinks[5] = { ok: true, value: { url: '/api/media/5?expires=1&signature=s', expires_at: inFuture, media_file: { state: 'stored', attempts: 1 } } };
+    const stored = photo({ media_file: { state: 'stored', attempts: 1, size: 18_079, mime_type: 'image/jpeg', sha256: 'ab' } });
+    const mount = () =>
+      render(
+        <InboxStoresContext.Provider value={stores}>
+          <MessageBubble message={stored} />
+        </InboxStoresContext.Provider>,
+      );
+    mount();
+    await screen.findByRole('img', { name: 'the box' });
+    cleanup();
+    mount();
+    // At once, with the same address: no second request, and the browser's cache has the bytes.
+    expect(screen.getByRole('img', { name: 'the box' }).getAttribute('src')).toBe('http://127.0.0.1:8787/api/media/5?expires=1&signature=s');
+    expect(bridge.calls.filter((call) => call.name === 'getMediaLink')).toHaveLength(1);
+    fireEvent.error(screen.getByRole('img', { name: 'the box' }));
+    await waitFor(() => expect(bridge.calls.filter((call) => call.name === 'getMediaLink')).toHaveLength(2));
+  });
+
   it('holds the place of a file still downloading, and says why when a try failed', () => {
     const bridge = new FakeBridge();
     renderBubble(bridge, photo({ media_file: { state: 'pending', attempts: 2, error: 'WhatsApp answered HTTP 503', next_attempt_at: '2026-11-30T10:00:00.000Z' } }));
