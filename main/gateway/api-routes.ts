@@ -17,7 +17,7 @@ async function readFileBody(req: IncomingMessage, res: ServerResponse): Promise<
     sendError(res, body.error.code, body.error.message, { connection: 'close' });
     return null;
   }
-  return { data: new Uint8Array(body.value.buffer, body.value.byteOffset, body.value.byteLength) };
+  return { data: body.value };
 }
 
 type CompiledRoute = { operation: OperationName; route: HttpRoute; pattern: RegExp; parameters: string[] };

@@ -162,6 +162,7 @@ export class Inbox {
       preview: parsed.text,
       unread: inbound && live ? 1 : 0,
       lastInboundMs: inbound && live ? parsed.timestampMs : null,
+      message,
     };
     const system = parsed.content.system;
     const renumbered = Boolean(system?.new_wa_id || system?.new_user_id);

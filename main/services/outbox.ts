@@ -349,7 +349,7 @@ export class Outbox {
       }
       const request: QueuedRequest = { body: send.body, replyTo: send.replyTo, to, callbackData: clientMessageId };
       this.store.outbox.enqueue({ messageId: stored.id, kind: send.kind, request, phoneNumberId, recipient: to.waId ?? to.userId ?? '', atMs: nowMs });
-      const conversation = this.store.conversations.recordActivity(conversationId, { timestampMs: nowMs, preview: send.text, unread: 0, lastInboundMs: null });
+      const conversation = this.store.conversations.recordActivity(conversationId, { timestampMs: nowMs, preview: send.text, unread: 0, lastInboundMs: null, message: stored });
       return {
         message: stored,
         events: [this.store.events.append({ type: 'new_message', conversation_id: conversationId, message: stored, conversation }, nowMs)],

@@ -30,14 +30,25 @@ export const SELECT_CONVERSATION = `SELECT c.*, (SELECT json_object('id', m.id, 
 export type ConversationRouting = { wa_id: string | null; user_id: string | null; last_inbound_at: number | null };
 
 /** What one or more new messages do to a conversation's preview, order, unread count and window. */
-export type Activity = { timestampMs: number; preview: string; unread: number; lastInboundMs: number | null };
+export type Activity = {
+  timestampMs: number;
+  preview: string;
+  unread: number;
+  lastInboundMs: number | null;
+  /** The message this activity is (what the list shows as the newest when it is). */
+  message: NonNullable<Conversation['last_message']>;
+};
+
+function isNewest(row: ConversationRow, activity: Activity): boolean {
+  return row.last_message_at === null || activity.timestampMs >= row.last_message_at;
+}
 
 /**
  * The conversation after `activity`. Ordered by Meta's timestamp, not arrival: a late retry of an
  * old message must not become the preview.
  */
 function withActivity(row: ConversationRow, activity: Activity): ConversationRow {
-  const newest = row.last_message_at === null || activity.timestampMs >= row.last_message_at;
+  const newest = isNewest(row, activity);
   return {
     ...row,
     preview: newest ? activity.preview : row.preview,
@@ -223,9 +234,14 @@ export class ConversationRepo {
    * row as stored now (from `resolve`, inside the same transaction), or its id to read it first.
    */
   recordActivity(current: ConversationRow | number, activity: Activity): Conversation {
-    const next = withActivity(typeof current === 'number' ? this.mustGetRow(current) : current, activity);
+    const row = typeof current === 'number' ? this.mustGetRow(current) : current;
+    const next = withActivity(row, activity);
     this.updateActivity.run(next.preview, next.last_message_at, next.unread_count, next.last_inbound_at, next.id);
-    return this.mustGet(next.id);
+    // The newest message is this one (the usual case, on every ingest): no read back. A late,
+    // older message leaves the newest as it was, which is read.
+    if (!isNewest(row, activity)) return this.mustGet(next.id);
+    const { id, direction, status, sent_by } = activity.message;
+    return { ...toConversation({ ...next, last_message_json: null }), last_message: { id, direction, status, ...(sent_by !== undefined ? { sent_by } : {}) } };
   }
 
   /** Unread messages across all conversations (the dock badge). */

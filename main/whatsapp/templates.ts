@@ -1,4 +1,4 @@
-import type { MessageTemplate } from '../../shared/contract';
+import { fillTemplate, templatePlaceholders, type MessageTemplate } from '../../shared/contract';
 
 /** The approved templates of a business account, or why they could not be listed. */
 export type TemplateListing = { ok: true; templates: MessageTemplate[] } | { ok: false; reason: string };
@@ -11,19 +11,13 @@ export interface TemplateSource {
 type GraphComponent = { type?: unknown; format?: unknown; text?: unknown; buttons?: { text?: unknown }[] };
 type GraphTemplate = { name?: unknown; language?: unknown; status?: unknown; category?: unknown; components?: GraphComponent[] };
 
-/** How many parameters a body takes: its distinct `{{1}}`, `{{2}}`… (or named `{{order_id}}`) placeholders. */
+/** How many parameters a body takes: its distinct placeholders. */
 export function parameterCount(body: string): number {
-  return new Set([...body.matchAll(/\{\{\s*([\w]+)\s*\}\}/g)].map((match) => match[1])).size;
+  return templatePlaceholders(body).length;
 }
 
-/** The body with its placeholders filled in order (`{{1}}` or the n-th distinct name); unfilled ones stay. */
-export function renderTemplateBody(body: string, parameters: readonly string[]): string {
-  const names = [...new Set([...body.matchAll(/\{\{\s*([\w]+)\s*\}\}/g)].map((match) => match[1] ?? ''))];
-  return body.replace(/\{\{\s*([\w]+)\s*\}\}/g, (placeholder, name: string) => {
-    const index = /^\d+$/.test(name) ? Number(name) - 1 : names.indexOf(name);
-    return parameters[index] ?? placeholder;
-  });
-}
+/** The text a template sends with these parameters. */
+export const renderTemplateBody = fillTemplate;
 
 /**
  * One template from Meta's `message_templates` answer, as the picker shows it; null for one that

@@ -2,6 +2,7 @@ import { memo, useEffect, useRef, type KeyboardEvent } from 'react';
 import { VList, type VListHandle } from 'virtua';
 import type { Conversation } from '../../shared/contract';
 import { formatTime } from './format-time';
+import { BUSINESS_APP, senderLabel } from './MessageBubble';
 import { Ticks } from './Ticks';
 
 /** The DOM id of a conversation's row: what the list names as its active option. */
@@ -11,10 +12,10 @@ export function conversationRowId(id: number): string {
 
 /** Who wrote the newest message, as the list's preview prefix ("You: …"); empty for the customer. */
 export function previewAuthor(last: Conversation['last_message'], me: string | null): string {
-  if (!last || last.direction === 'in') return '';
-  if (last.sent_by === undefined) return 'Business app: ';
-  if (last.sent_by === '') return '';
-  return last.sent_by === me ? 'You: ' : `${last.sent_by}: `;
+  const sender = last ? senderLabel(last, me) : null;
+  if (!sender) return '';
+  // The list is narrow: the app by its short name.
+  return `${sender === BUSINESS_APP ? 'Business app' : sender}: `;
 }
 
 type RowProps = { conversation: Conversation; selected: boolean; me: string | null; onSelect: (id: number) => void };

@@ -13,10 +13,13 @@ function shownText(message: Message): string | undefined {
   return message.text;
 }
 
-/** Who sent an outgoing message: "You", another agent by name, or the WhatsApp Business app (echoes, synced history). */
+/** What sent an outgoing message that no agent sent from Switchboard (echoes, synced history). */
+export const BUSINESS_APP = 'WhatsApp Business app';
+
+/** Who sent an outgoing message: "You", another agent by name, or the WhatsApp Business app. */
 export function senderLabel(message: Pick<Message, 'direction' | 'sent_by'>, me: string | null): string | null {
   if (message.direction === 'in') return null;
-  if (message.sent_by === undefined) return 'WhatsApp Business app';
+  if (message.sent_by === undefined) return BUSINESS_APP;
   if (message.sent_by === '') return null;
   return message.sent_by === me ? 'You' : message.sent_by;
 }

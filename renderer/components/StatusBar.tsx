@@ -40,18 +40,18 @@ export function StatusBar(props: {
         {CONNECTION_TEXT[props.connection]}
       </span>
       {(props.connection === 'reconnecting' || props.connection === 'offline') && props.onRetryNow && (
-        <button type="button" className="sign-out" onClick={props.onRetryNow}>
+        <button type="button" className="bar-button" onClick={props.onRetryNow}>
           Retry now
         </button>
       )}
       {props.error && <span className="status-error">{props.error}</span>}
       {props.onEnableNotifications && (
-        <button type="button" className="sign-out" onClick={props.onEnableNotifications}>
+        <button type="button" className="bar-button" onClick={props.onEnableNotifications}>
           Enable notifications
         </button>
       )}
       {props.onOpenSettings && (
-        <button type="button" className="sign-out" onClick={props.onOpenSettings}>
+        <button type="button" className="bar-button" onClick={props.onOpenSettings}>
           Settings
         </button>
       )}
@@ -61,7 +61,7 @@ export function StatusBar(props: {
         <option value="dark">Theme: dark</option>
       </select>
       {props.onSignOut && (
-        <button type="button" className="sign-out" onClick={props.onSignOut}>
+        <button type="button" className="bar-button" onClick={props.onSignOut}>
           Sign out
         </button>
       )}

@@ -1,4 +1,4 @@
-import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { Composer, type Quote } from '../components/Composer';
 import { TemplatePicker } from './TemplatePicker';
@@ -94,7 +94,6 @@ export function ConversationView({ conversationId }: { conversationId: number })
   const { open, loadOlder, loadNewer, send, sendTemplate, sendAttachments, retry, react, showInfo, hideInfo } = store.getState();
   const canned = useCannedReplies();
   const [choosingTemplate, setChoosingTemplate] = useState(false);
-  const windowOpenRef = useRef(false);
   const info = useMessages((state) => state.info);
   const onTyping = useAgentSignals(conversationId);
   const [quote, setQuote] = useState<Quote | null>(null);
@@ -113,7 +112,8 @@ export function ConversationView({ conversationId }: { conversationId: number })
     // Esc closes what is open over the conversation, the innermost first (palettes and pickers stop it themselves).
     if (event.key !== 'Escape' || event.defaultPrevented) return;
     if (store.getState().info) hideInfo();
-    else if (choosingTemplate && windowOpenRef.current) setChoosingTemplate(false);
+    // (The handler is the latest render's: `windowOpen` below is current when a key comes.)
+    else if (choosingTemplate && windowOpen) setChoosingTemplate(false);
   });
   // How many customer messages had arrived when the agent scrolled away: those since are new to them.
   const [arrivalsSeen, setArrivalsSeen] = useState<number | null>(null);
@@ -158,7 +158,6 @@ export function ConversationView({ conversationId }: { conversationId: number })
 
   const window = windowLeft(conversation?.window_expires_at ?? null, now);
   const windowOpen = window.open;
-  windowOpenRef.current = windowOpen;
   const actions = useMemo(
     (): RowActions => ({
       showInfo: (id) => void showInfo(id),

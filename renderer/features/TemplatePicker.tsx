@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
-import type { MessageTemplate } from '../../shared/contract';
+import { fillTemplate, templatePlaceholders, type MessageTemplate } from '../../shared/contract';
 import { NotSentAlert } from '../components/NotSentAlert';
 import { TemplateForm } from '../components/TemplateForm';
 import { useTemplates } from '../stores/inbox-stores';
@@ -7,14 +7,11 @@ import { useTemplates } from '../stores/inbox-stores';
 type TemplateSend = { name: string; language: string; parameters: string[] };
 
 /** The placeholders of a body in order of first use: `1`, `2`… or names. */
-export function placeholdersOf(body: string): string[] {
-  return [...new Set([...body.matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((match) => match[1] ?? ''))];
-}
+export const placeholdersOf = templatePlaceholders;
 
 /** The body as the customer will read it, with the parameters typed so far (empty ones stay as placeholders). */
 export function previewBody(body: string, values: readonly string[]): string {
-  const names = placeholdersOf(body);
-  return body.replace(/\{\{\s*(\w+)\s*\}\}/g, (placeholder, name: string) => values[names.indexOf(name)]?.trim() || placeholder);
+  return fillTemplate(body, values.map((value) => value.trim()));
 }
 
 const templateKey = (template: MessageTemplate) => `${template.name}|${template.language}`;

@@ -8,3 +8,4 @@ export * from './ws-frames';
 export * from './http-routes';
 export * from '../domain/message-status';
 export * from '../domain/media-limits';
+export * from '../domain/templates';

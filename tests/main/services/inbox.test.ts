@@ -124,8 +124,13 @@ describe('Inbox.ingest', () => {
       value.contacts[0].wa_id = '15551234567';
       Object.assign(value.messages[0], { from: '15551234567', id: 'wamid.OLD', timestamp: '1764115000' });
     }
-    ingest(body);
+    const before = store.conversations.list().find((c) => c.wa_id === '15551234567')?.last_message;
+    const { events } = ingest(body);
     expect(store.conversations.list().find((c) => c.wa_id === '15551234567')?.preview).toBe('my receipt');
+    // So is the newest message the list shows: the late, older one does not take its place, in the event or stored.
+    const late = events.find((event) => event.type === 'new_message');
+    expect(late?.type === 'new_message' ? late.conversation?.last_message : undefined).toEqual(before);
+    expect(store.conversations.list().find((c) => c.wa_id === '15551234567')?.last_message).toEqual(before);
   });
 
   it('acknowledges a body with nothing usable and logs it as ignored', () => {
