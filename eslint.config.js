@@ -80,7 +80,7 @@ export default tseslint.config(
   {
     // CommonJS helpers the security scan runs under plain Node (Electronegativity is CommonJS).
     files: ['tests/**/*.cjs', 'bench/**/*.cjs'],
-    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', process: 'readonly', module: 'readonly' } },
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', process: 'readonly', module: 'readonly', __dirname: 'readonly', Buffer: 'readonly', setImmediate: 'readonly', Request: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

@@ -1,27 +1,28 @@
-import { app, BrowserWindow, dialog, net, type Tray, type WebContents } from 'electron';
+import { app, BrowserWindow, dialog, type Tray, type WebContents } from 'electron';
 import path from 'node:path';
 import { registerAppScheme, serveAppScheme } from './app/app-protocol';
 import { createTray, installContextMenu, rememberWindowState, savedWindowState, showUnreadTotal, watchCrashes } from './app/desktop-shell';
-import { registerIpc, trustedSenderCheck } from './app/ipc-registry';
+import { forkUtilityGateway, GatewayHost } from './app/gateway-host';
+import { forwardEvents, registerIpc, trustedSenderCheck } from './app/ipc-registry';
 import { guardPermissions, openMainWindow } from './app/main-window';
 import { SafeStorageSecretStore } from './app/safe-storage-secrets';
 import { isAppUrl } from './app/security-policy';
 import { startUpdates, updatesConfigured } from './app/updates';
-import { bootGateway, type RunningGateway } from './boot';
-import { resolveConfig } from './config';
 import { RotatingLog } from './services/rotating-log';
-import { savedConnection } from './services/settings';
 
-// Electron composition root: paths → config → gateway (store, services, HTTP/WS) → IPC → window.
+// Electron composition root. The gateway (database, ingest, outbox, HTTP/WS) runs in a utility
+// process of its own (gateway-host.ts): under a webhook flood this process's event loop stays free
+// for the window, its IPC and the OS. Here: paths → the gateway's process → IPC → window, tray, dock.
 const APP_ID = 'app.switchboard.desktop';
 const files = {
   rendererIndex: path.join(__dirname, '..', 'renderer', 'index.html'),
   preload: path.join(__dirname, '..', 'preload', 'preload.cjs'),
+  gatewayProcess: path.join(__dirname, 'gateway-process.cjs'),
   checkpointWorker: path.join(__dirname, 'checkpoint-worker.cjs'),
   icon: path.join(__dirname, 'icon.png'),
 };
 const trusted = new Set<WebContents>();
-let gateway: RunningGateway | null = null;
+let gateway: GatewayHost | null = null;
 let tray: Tray | null = null;
 
 async function start(): Promise<void> {
@@ -35,39 +36,47 @@ async function start(): Promise<void> {
   watchCrashes(log);
   // Windows ties notifications (and their clicks) to the app through this id.
   if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
-  // Credentials saved in the settings screen are encrypted by the OS (safeStorage), never in clear.
+  // Credentials saved in the settings screen are encrypted by the OS (safeStorage), never in clear:
+  // the gateway's process gets them decrypted, in memory, and asks here to save new ones.
   const secretStore = new SafeStorageSecretStore(dataDir);
-  const config = resolveConfig(
-    { host: process.env.SWITCHBOARD_HOST ?? '127.0.0.1', port: Number(process.env.SWITCHBOARD_PORT ?? 8787), dataDir },
-    process.env,
-    savedConnection(dataDir, secretStore),
-  );
-  gateway = await bootGateway(config, {
-    secretStore,
-    // The window needs only IPC: a port another program holds (8787 is wrangler's and RStudio's) moves the gateway, not the app.
-    portFallback: true,
-    desktop: {
-      launchAtLogin: () => app.getLoginItemSettings().openAtLogin,
-      setLaunchAtLogin: (on) => app.setLoginItemSettings({ openAtLogin: on }),
-    },
-    // Graph API calls go through Chromium's network stack: the system proxy and certificate store.
-    fetch: (input, init) => net.fetch(input instanceof URL ? input.href : input, init),
-    rendererDir: path.dirname(files.rendererIndex),
-    checkpointWorker: files.checkpointWorker,
+  let shownUnread = -1;
+  const host = new GatewayHost({
+    fork: () => forkUtilityGateway(files.gatewayProcess),
+    startMessage: () => ({
+      host: process.env.SWITCHBOARD_HOST ?? '127.0.0.1',
+      port: Number(process.env.SWITCHBOARD_PORT ?? 8787),
+      dataDir,
+      env: { ...process.env },
+      secrets: secretStore.read(),
+      launchAtLogin: app.getLoginItemSettings().openAtLogin,
+      rendererDir: path.dirname(files.rendererIndex),
+      checkpointWorker: files.checkpointWorker,
+    }),
+    secrets: secretStore,
+    setLaunchAtLogin: (on) => app.setLoginItemSettings({ openAtLogin: on }),
     log,
-    command: 'the Switchboard desktop app',
+    onEvents: (events) => forwardEvents(events, trusted),
+    onUnread: (total) => {
+      if (total !== shownUnread) showUnreadTotal((shownUnread = total), tray);
+    },
+    // The pages resume from the event log, and learn the gateway's new address.
+    onRestarted: () => {
+      for (const contents of trusted) if (!contents.isDestroyed()) contents.reload();
+    },
   });
-  const running = gateway;
-  serveAppScheme(path.dirname(files.rendererIndex), () => running.url);
+  gateway = host;
+  await host.start();
+  serveAppScheme(path.dirname(files.rendererIndex), () => host.url);
   guardPermissions();
-  registerIpc(running.handlers, running.bus, trusted, trustedSenderCheck(trusted, isAppUrl), running.localCaller);
+  registerIpc(host, trustedSenderCheck(trusted, isAppUrl));
   // The desktop agent is online while one of its windows is open, like a WebSocket client.
   const open = () => {
     const window = openMainWindow(files, trusted, savedWindowState(dataDir));
     installContextMenu(window.webContents);
     rememberWindowState(window, dataDir);
-    const disconnect = running.presence.connect(running.localCaller.user);
-    window.on('closed', disconnect);
+    const id = window.id;
+    host.windowOpened(id);
+    window.on('closed', () => host.windowClosed(id));
     return window;
   };
   const show = () => {
@@ -78,22 +87,7 @@ async function start(): Promise<void> {
   };
   open();
   tray = createTray(files.icon, show);
-  // The unread total on the dock or taskbar and in the tray, as conversations change.
-  let shown = -1;
-  const refreshUnread = () => {
-    const total = running.store.conversations.unreadTotal();
-    if (total !== shown) showUnreadTotal((shown = total), tray);
-  };
-  refreshUnread();
-  // At most twice a second: under a burst of messages the badge need not count each one.
-  let pending: NodeJS.Timeout | null = null;
-  running.bus.subscribe((event) => {
-    if (pending || !(event.type === 'conversation_update' || event.type === 'new_message' || event.type === 'conversation_removed')) return;
-    pending = setTimeout(() => {
-      pending = null;
-      refreshUnread();
-    }, 500);
-  });
+  if (shownUnread >= 0) showUnreadTotal(shownUnread, tray);
   app.on('activate', show);
   app.on('second-instance', show);
   // Updates only once a publish target is configured; electron-updater is loaded only then.
@@ -131,7 +125,7 @@ if (!app.requestSingleInstanceLock()) {
     event.preventDefault();
     const closing = gateway;
     gateway = null;
-    void closing.close().finally(() => app.quit());
+    void closing.stop().finally(() => app.quit());
   });
   app
     .whenReady()

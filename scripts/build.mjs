@@ -29,6 +29,8 @@ const common = {
 
 await Promise.all([
   esbuild({ ...common, entryPoints: { index: 'main/index.ts' }, outdir: path.join(out, 'main'), outExtension: { '.js': '.cjs' } }),
+  // The gateway's utility process in the desktop app (main/app/gateway-host.ts forks it by path).
+  esbuild({ ...common, entryPoints: { 'gateway-process': 'main/app/gateway-entry.ts' }, outdir: path.join(out, 'main'), outExtension: { '.js': '.cjs' } }),
   esbuild({ ...common, entryPoints: { cli: 'main/cli.ts' }, outdir: path.join(out, 'main'), outExtension: { '.js': '.cjs' } }),
   // Loaded by path into a worker thread (main/store/checkpointer.ts), so a file of its own.
   esbuild({ ...common, entryPoints: { 'checkpoint-worker': 'main/store/checkpoint-worker.ts' }, outdir: path.join(out, 'main'), outExtension: { '.js': '.cjs' } }),

@@ -1,7 +1,5 @@
 import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
-import { EVENT_CHANNEL, fail, OPERATION_CHANNELS, type Result } from '../../shared/contract';
-import type { EventBus } from '../services/event-bus';
-import { invokeOperation, type Caller, type OperationHandlers } from '../services/operations';
+import { EVENT_CHANNEL, fail, OPERATION_CHANNELS, type OperationName, type Result, type ServerEvent } from '../../shared/contract';
 
 /** Decides whether an IPC message comes from a window we created, its main frame, our page. */
 export type SenderCheck = (event: IpcMainInvokeEvent) => boolean;
@@ -14,31 +12,29 @@ export function trustedSenderCheck(trusted: ReadonlySet<WebContents>, isOurUrl: 
   };
 }
 
+/** Where the windows' operations go: the gateway's process, which validates and runs them as the desktop's own user. */
+export type OperationRelay = { invoke(name: OperationName, request: unknown): Promise<Result<unknown>> };
+
 /**
- * Registers one handler per contract operation (sender check, then schema validation, then the
- * shared service, as the desktop's own user) and forwards every committed event to trusted
- * windows. Returns an unregister.
+ * Registers one handler per contract operation: the sender check here, then the gateway's
+ * validation and service. Returns an unregister.
  */
-export function registerIpc(
-  handlers: OperationHandlers,
-  bus: EventBus,
-  trusted: ReadonlySet<WebContents>,
-  isTrusted: SenderCheck,
-  caller: Caller,
-): () => void {
+export function registerIpc(gateway: OperationRelay, isTrusted: SenderCheck): () => void {
   for (const { name, channel } of OPERATION_CHANNELS) {
     ipcMain.handle(channel, (event, request: unknown): Result<unknown> | Promise<Result<unknown>> => {
       if (!isTrusted(event)) return fail('forbidden', 'IPC from an untrusted sender');
-      return invokeOperation(handlers, name, request, caller);
+      return gateway.invoke(name, request);
     });
   }
-  const unsubscribe = bus.subscribe((event) => {
-    for (const contents of trusted) {
-      if (!contents.isDestroyed()) contents.send(EVENT_CHANNEL, event);
-    }
-  });
   return () => {
-    unsubscribe();
     for (const { channel } of OPERATION_CHANNELS) ipcMain.removeHandler(channel);
   };
+}
+
+/** Sends committed events to every trusted window, in order. */
+export function forwardEvents(events: readonly ServerEvent[], trusted: ReadonlySet<WebContents>): void {
+  for (const contents of trusted) {
+    if (contents.isDestroyed()) continue;
+    for (const event of events) contents.send(EVENT_CHANNEL, event);
+  }
 }

@@ -22,7 +22,7 @@ export class SafeStorageSecretStore implements SecretStore {
     return JSON.parse(safeStorage.decryptString(readFileSync(this.file))) as ConnectionSecrets;
   }
 
-  write(secrets: ConnectionSecrets): void {
+  async write(secrets: ConnectionSecrets): Promise<void> {
     if (!safeStorage.isEncryptionAvailable()) throw new Error('this system offers no encryption for stored secrets (no keychain): set them as environment variables instead');
     if (process.platform === 'linux' && safeStorage.getSelectedStorageBackend() === 'basic_text') {
       throw new Error('this Linux session has no keyring (GNOME Keyring or KWallet), so secrets would be stored unencrypted: start one, or set them as environment variables');

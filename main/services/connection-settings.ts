@@ -12,8 +12,11 @@ export type ConnectionSecrets = { access_token?: string; app_secret?: string; ve
 export interface SecretStore {
   readonly kind: 'os_keychain' | 'file';
   read(): ConnectionSecrets;
-  /** Throws with a sentence when the secrets cannot be kept safely. */
-  write(secrets: ConnectionSecrets): void;
+  /**
+   * Rejects with a sentence when the secrets cannot be kept safely. A promise: in the desktop app
+   * the gateway's process asks the main process, the only one with the OS keychain, to encrypt them.
+   */
+  write(secrets: ConnectionSecrets): Promise<void>;
 }
 
 /** What the settings screen saves besides secrets. */
@@ -53,8 +56,9 @@ export class FileSecretStore implements SecretStore {
     return existsSync(this.file) ? (JSON.parse(readFileSync(this.file, 'utf8')) as ConnectionSecrets) : {};
   }
 
-  write(secrets: ConnectionSecrets): void {
+  write(secrets: ConnectionSecrets): Promise<void> {
     writeFileSync(this.file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
     chmodSync(this.file, 0o600);
+    return Promise.resolve();
   }
 }

@@ -25,10 +25,14 @@ import type { WebhookAdmin } from './webhook-admin';
 /** Who is calling: the agent behind the token (HTTP, WebSocket) or the desktop app's own user (IPC). */
 export type Caller = { user: string };
 
-/** Operations that wait on the network (Meta's Graph API); every other one answers from the database at once. */
-export type AsyncOperationName = 'listTemplates';
+/**
+ * Operations that wait on something outside the database: Meta's Graph API (templates), or the OS
+ * keychain (saved credentials, encrypted by the desktop app's main process). Every other one
+ * answers from the database at once.
+ */
+export type AsyncOperationName = 'listTemplates' | 'updateSettings';
 
-const ASYNC_OPERATIONS: ReadonlySet<OperationName> = new Set<AsyncOperationName>(['listTemplates']);
+const ASYNC_OPERATIONS: ReadonlySet<OperationName> = new Set<AsyncOperationName>(['listTemplates', 'updateSettings']);
 
 /** What an operation's handler returns: its result, or a promise of it for the operations that wait on the network. */
 export type HandlerResult<K extends OperationName> = K extends AsyncOperationName ? Promise<Result<OperationResult<K>>> : Result<OperationResult<K>>;

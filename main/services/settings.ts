@@ -35,6 +35,9 @@ export function savedConnection(dataDir: string, secrets: SecretStore): { choice
  * force at once. Environment variables, when set, win and make the screen read-only.
  */
 export class ConnectionSettings {
+  /** The update in progress: one at a time, so each reads what the one before it saved. */
+  private updating: Promise<unknown> = Promise.resolve();
+
   constructor(private readonly deps: SettingsDeps) {}
 
   view(caller: Caller): SettingsView {
@@ -58,7 +61,13 @@ export class ConnectionSettings {
     };
   }
 
-  update(request: ValidOperationRequest<'updateSettings'>, caller: Caller): Result<SettingsView> {
+  update(request: ValidOperationRequest<'updateSettings'>, caller: Caller): Promise<Result<SettingsView>> {
+    const next = this.updating.then(() => this.apply(request, caller));
+    this.updating = next.catch(() => undefined);
+    return next;
+  }
+
+  private async apply(request: ValidOperationRequest<'updateSettings'>, caller: Caller): Promise<Result<SettingsView>> {
     const config = this.deps.current();
     if (caller.user !== config.localUser) return fail('forbidden', `only ${config.localUser}, who runs this gateway, can change its WhatsApp connection`);
     if (request.launch_at_login !== undefined) {
@@ -98,7 +107,7 @@ export class ConnectionSettings {
     }
     // Secrets first: a crash between the two writes leaves the old mode with the new secrets, never live without them.
     try {
-      this.deps.secrets.write(secrets);
+      await this.deps.secrets.write(secrets);
     } catch (error) {
       return fail('unavailable', `the credentials could not be saved safely: ${error instanceof Error ? error.message : String(error)}`);
     }

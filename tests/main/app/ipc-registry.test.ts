@@ -1,8 +1,8 @@
 import { ipcMain } from 'electron';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { registerIpc, trustedSenderCheck } from '../../../main/app/ipc-registry';
+import { forwardEvents, registerIpc, trustedSenderCheck } from '../../../main/app/ipc-registry';
 import type { EventBus } from '../../../main/services/event-bus';
-import { createOperationHandlers } from '../../../main/services/operations';
+import { createOperationHandlers, invokeOperation } from '../../../main/services/operations';
 import { History } from '../../../main/services/history';
 import { Search } from '../../../main/services/search';
 import type { ConnectionSettings } from '../../../main/services/settings';
@@ -12,7 +12,7 @@ import { Outbox } from '../../../main/services/outbox';
 import { Inbox } from '../../../main/services/inbox';
 import { RejectionCounter, WebhookAdmin } from '../../../main/services/webhook-admin';
 import { Presence } from '../../../main/services/presence';
-import { EVENT_CHANNEL, OPERATION_NAMES, operationChannel, type ServerEvent } from '../../../shared/contract';
+import { EVENT_CHANNEL, OPERATION_NAMES, operationChannel, type OperationName, type ServerEvent } from '../../../shared/contract';
 import { memoryStore } from '../../helpers/memory-store';
 import type { WebContents } from 'electron';
 import { tmpdir } from 'node:os';
@@ -55,7 +55,9 @@ beforeEach(() => {
   });
   window = fakeContents(1);
   trusted = new Set([window]);
-  unregister = registerIpc(handlers, bus, trusted, trustedSenderCheck(trusted, (url) => url === 'file:///app/renderer/index.html'), { user: 'desk' });
+    // What the gateway's process does with a relayed call (gateway-process.ts): validate, then run as the desktop's user.
+  const relay = { invoke: (name: OperationName, request: unknown) => Promise.resolve(invokeOperation(handlers, name, request, { user: 'desk' })) };
+  unregister = registerIpc(relay, trustedSenderCheck(trusted, (url) => url === 'file:///app/renderer/index.html'));
 });
 afterEach(() => unregister());
 
@@ -94,9 +96,15 @@ describe('registerIpc', () => {
     expect(await ipc.invoke(operationChannel('listMessages'), fromWindow(window), 'not an object')).toMatchObject({ ok: false, error: { code: 'bad_request' } });
   });
 
-  it('forwards every committed event to trusted windows on the event channel', () => {
+  it('forwards every committed event to trusted windows on the event channel, in order, skipping closed ones', () => {
     const event: ServerEvent = { type: 'conversation_update', seq: 1, conversation_id: 1, conversation: { id: 1, phone_number_id: '1', wa_id: '2', name: 'A', last_message_at: null, preview: '', unread_count: 0, last_message: null, window_expires_at: null } };
-    bus.publish([event]);
-    expect(window.sent).toEqual([{ channel: EVENT_CHANNEL, payload: event }]);
+    const next: ServerEvent = { ...event, seq: 2 };
+    const closed = { ...fakeContents(4), isDestroyed: () => true } as FakeContents;
+    forwardEvents([event, next], new Set([window, closed]));
+    expect(window.sent).toEqual([
+      { channel: EVENT_CHANNEL, payload: event },
+      { channel: EVENT_CHANNEL, payload: next },
+    ]);
+    expect(closed.sent).toEqual([]);
   });
 });

@@ -16,11 +16,11 @@ afterEach(() => {
 });
 
 describe('the desktop app’s secret store (safeStorage)', () => {
-  it('keeps the credentials encrypted only, and removes a plain copy a CLI left', () => {
+  it('keeps the credentials encrypted only, and removes a plain copy a CLI left', async () => {
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'switchboard-safe-'));
-    new FileSecretStore(dataDir).write({ access_token: 'EAAG-plain-copy' });
+    await new FileSecretStore(dataDir).write({ access_token: 'EAAG-plain-copy' });
     const store = new SafeStorageSecretStore(dataDir);
-    store.write({ access_token: 'EAAG-secret-token', app_secret: 'meta-app-secret' });
+    await store.write({ access_token: 'EAAG-secret-token', app_secret: 'meta-app-secret' });
     const onDisk = readFileSync(path.join(dataDir, 'whatsapp-secrets.enc'));
     expect(onDisk.toString('utf8')).not.toContain('EAAG-secret-token');
     expect(existsSync(path.join(dataDir, 'whatsapp-secrets.json'))).toBe(false);
@@ -28,22 +28,22 @@ describe('the desktop app’s secret store (safeStorage)', () => {
     expect(hasDesktopSecrets(dataDir)).toBe(true);
   });
 
-  it('refuses to save where the OS has no real encryption, and says what to do', () => {
+  it('refuses to save where the OS has no real encryption, and says what to do', async () => {
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'switchboard-safe-'));
     const store = new SafeStorageSecretStore(dataDir);
     double.available = false;
-    expect(() => store.write({ access_token: 'EAAG-x' })).toThrow(/no encryption for stored secrets .*environment variables/);
+    await expect(store.write({ access_token: 'EAAG-x' })).rejects.toThrow(/no encryption for stored secrets .*environment variables/);
     double.available = true;
     if (process.platform === 'linux') {
       double.backend = 'basic_text';
-      expect(() => store.write({ access_token: 'EAAG-x' })).toThrow(/no keyring .* unencrypted/);
+      await expect(store.write({ access_token: 'EAAG-x' })).rejects.toThrow(/no keyring .* unencrypted/);
     }
     expect(existsSync(path.join(dataDir, 'whatsapp-secrets.enc'))).toBe(false);
   });
 
   it('the CLI on the same data dir: offline commands work; serving it live asks for the credentials in one line', async () => {
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'switchboard-safe-'));
-    new SafeStorageSecretStore(dataDir).write({ access_token: 'EAAG-secret-token', app_secret: 'meta-app-secret' });
+    await new SafeStorageSecretStore(dataDir).write({ access_token: 'EAAG-secret-token', app_secret: 'meta-app-secret' });
     writeChoices(dataDir, { mode: 'live', phone_number_id: '200300400500', waba_id: null, read_receipts: null });
     writeFileSync(path.join(dataDir, '.keep'), '');
     const tokens = await runCli(['token', 'add', 'Ana', '--data', dataDir]);
