@@ -456,7 +456,7 @@ export class Outbox {
       this.store.outbox.finish(row.id);
       if (!message) return [];
       if (row.kind === 'reaction') return this.withdrawReaction(message, request, nowMs);
-      const error = result.retry === 'unknown_outcome' ? { ...result.error, details: `${result.error.details ?? ''} WhatsApp may have received it; Retry sends it again.`.trim() } : result.error;
+      const error = result.retry === 'unknown_outcome' ? { ...result.error, details: `${result.error.details ?? 'WhatsApp may have received it'}; Retry sends it again.` } : result.error;
       return [this.failMessage(message, error, nowMs)];
     });
     this.bus.publish(events);

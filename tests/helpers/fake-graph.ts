@@ -28,12 +28,15 @@ export async function startFakeGraph(): Promise<{
   files: Map<string, GraphFile>;
   /** What `GET /<waba>/message_templates` lists (Meta's shape), one page of it per request. */
   templatePages: unknown[][];
+  /** Requests this matches are taken and never answered (Meta hanging on one kind of call), whatever is queued. */
+  hang: { when: ((request: GraphRequest) => boolean) | null };
   close(): Promise<void>;
 }> {
   const requests: GraphRequest[] = [];
   const answers: GraphAnswer[] = [];
   const files = new Map<string, GraphFile>();
   const templatePages: unknown[][] = [];
+  const hang: { when: ((request: GraphRequest) => boolean) | null } = { when: null };
   let counter = 0;
   const server = createServer((req: IncomingMessage, res) => {
     const chunks: Buffer[] = [];
@@ -56,6 +59,7 @@ export async function startFakeGraph(): Promise<{
         res.end(file.body);
         return;
       }
+      if (hang.when?.(requests.at(-1)!)) return;
       const pathname = new URL(req.url ?? '/', 'http://fake').pathname;
       const queued = answers.shift() ?? defaultAnswer(pathname, body);
       if (queued === 'drop') {
@@ -90,6 +94,7 @@ export async function startFakeGraph(): Promise<{
     answers,
     files,
     templatePages,
+    hang,
     close: () =>
       new Promise((resolve) => {
         server.close(() => resolve());

@@ -33,7 +33,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('the packaged desktop app (electron-builder --dir, linux x64)', () => {
   it('holds the built app only: main, the checkpoint worker, preload, renderer, sample files and the runtime modules', () => {
-    for (const file of ['/package.json', '/dist/main/index.cjs', '/dist/main/checkpoint-worker.cjs', '/dist/preload/preload.cjs', '/dist/renderer/index.html', '/dist/main/sample-media/photo.jpg', '/dist/main/icon.png', '/node_modules/better-sqlite3/lib/index.js', '/node_modules/ws/index.js', '/node_modules/electron-updater/out/main.js']) {
+    for (const file of ['/package.json', '/dist/main/index.cjs', '/dist/main/checkpoint-worker.cjs', '/dist/main/gateway-process.cjs', '/dist/preload/preload.cjs', '/dist/renderer/index.html', '/dist/main/sample-media/photo.jpg', '/dist/main/icon.png', '/node_modules/better-sqlite3/lib/index.js', '/node_modules/ws/index.js', '/node_modules/electron-updater/out/main.js']) {
       expect(asarFiles).toContain(file);
     }
     const forbidden = asarFiles.filter(

@@ -41,6 +41,8 @@ type FromMain =
   | { t: 'exit'; code: number };
 
 export type StandInApp = {
+  /** The main process's pid. */
+  pid: number;
   /** The main process's output (and the gateway's, which it inherits). */
   output: string[];
   notifications: ShownNotification[];
@@ -86,6 +88,8 @@ function preloadScript(preloadFile: string, windowId: number, notificationsAllow
     if (state.visible !== undefined && state.visible !== visible) { visible = state.visible; document.dispatchEvent(new Event('visibilitychange')); }
     if (state.focused !== undefined && state.focused !== focused) { focused = state.focused; window.dispatchEvent(new Event(focused ? 'focus' : 'blur')); }
   } });
+  // window.focus() from the page brings its BrowserWindow to the front, as in Electron.
+  window.focus = () => { void window.__standInFocusWindow(); };
   // The OS's notification centre (Electron shows web notifications natively).
   const shown = [];
   class Notification extends EventTarget {
@@ -137,10 +141,10 @@ ${source}
  * Launches the built app (`dist/main/index.cjs`, so `npm run build` first) under Node with the
  * stand-in, its data in `dataDir`, and `env` added to this process's environment.
  */
-export async function launchStandInApp(browser: Browser, options: { dataDir: string; env?: Record<string, string>; keychainKey?: string; echo?: boolean }): Promise<StandInApp> {
+export async function launchStandInApp(browser: Browser, options: { dataDir: string; env?: Record<string, string>; keychainKey?: string; echo?: boolean; /** More Node flags for the main process (a benchmark's probe). */ execArgv?: string[] }): Promise<StandInApp> {
   const child: ChildProcess = fork(path.join(ROOT, 'dist', 'main', 'index.cjs'), [], {
     cwd: ROOT,
-    execArgv: ['--require', REGISTER],
+    execArgv: ['--require', REGISTER, ...(options.execArgv ?? [])],
     env: { ...process.env, ...options.env, ELECTRON_STAND_IN_USER_DATA: options.dataDir, ELECTRON_STAND_IN_KEYCHAIN_KEY: options.keychainKey ?? newKeychainKey() },
     serialization: 'advanced',
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -173,6 +177,10 @@ export async function launchStandInApp(browser: Browser, options: { dataDir: str
 
   const request = (message: Record<string, unknown>): Promise<unknown> =>
     new Promise((resolve, reject) => {
+      if (!child.connected) {
+        reject(new Error('the app has exited'));
+        return;
+      }
       const id = nextRequest++;
       pending.set(id, { resolve, reject });
       child.send({ t: 'request', id, ...message });
@@ -193,6 +201,9 @@ export async function launchStandInApp(browser: Browser, options: { dataDir: str
     });
     await context.exposeBinding('__standInInvoke', ({ page, frame }, channel: string, args: unknown[]) => request({ kind: 'ipc-invoke', ...frameInfo(page, frame), channel, args }));
     await context.exposeBinding('__standInPermission', ({ page, frame }, permission: string) => request({ kind: 'permission', window: windowIds.get(page) ?? -1, permission, url: toAppUrl(frame.url()) }));
+    await context.exposeBinding('__standInFocusWindow', ({ page }) => {
+      if (child.connected) child.send({ t: 'focus', window: windowIds.get(page), focused: true });
+    });
     await context.exposeBinding('__standInNotify', (_source, shown: ShownNotification) => {
       app.notifications.push(shown);
     });
@@ -234,7 +245,7 @@ export async function launchStandInApp(browser: Browser, options: { dataDir: str
           const allowed = Boolean(await request({ kind: 'permission', window: message.window, permission: 'notifications', url: 'app://switchboard/index.html' }));
           if (message.preload) await page.addInitScript(preloadScript(message.preload, message.window, allowed));
           page.on('framenavigated', (frame) => {
-            if (frame === page.mainFrame()) child.send({ t: 'navigated', window: message.window, url: toAppUrl(frame.url()) });
+            if (frame === page.mainFrame() && child.connected) child.send({ t: 'navigated', window: message.window, url: toAppUrl(frame.url()) });
           });
           windowCreated(page);
           return;
@@ -282,6 +293,7 @@ export async function launchStandInApp(browser: Browser, options: { dataDir: str
 
   return {
     ...app,
+    pid: child.pid ?? -1,
     exited,
     firstWindow: async () => {
       const page = await Promise.race([firstPage, exited.then((code) => Promise.reject(new Error(`the app exited (code ${code}) before opening a window:\n${output.join('\n')}`)))]);
