@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { launchChromium } from '../tests/e2e/chromium.ts';
 import { launchStandInApp } from '../tests/stand-in/window-host.ts';
-import { root, runJson, startServer, stopChild } from './processes.mjs';
+import { cpuSeconds, root, runJson, startServer, stopChild } from './processes.mjs';
 
 const SECRET = 'bench-loop-secret';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -24,13 +24,20 @@ async function measure(name, batch) {
   });
   // Start-up (migrations, first queries) is not what the window feels afterwards: measure from here.
   child.kill('SIGUSR2');
+  const cpuBefore = cpuSeconds(child.pid);
   let load = null;
   if (batch === null) await new Promise((resolve) => setTimeout(resolve, SECONDS * 1000));
   else load = await runJson(['bench/load.mjs', '--url', url, '--secret', SECRET, '--seconds', String(SECONDS), '--connections', '64', '--batch', String(batch)]);
+  const cpu = cpuUsed(cpuBefore, cpuSeconds(child.pid));
   await stopChild(child);
   const delay = JSON.parse(readFileSync(report, 'utf8'));
   rmSync(dataDir, { recursive: true, force: true });
-  return { name, messages_per_second: load ? Math.round(load.messages_per_second) : 0, ...delay };
+  return { name, messages_per_second: load ? Math.round(load.messages_per_second) : 0, ...delay, main_cpu_s: cpu, gateway_cpu_s: cpu };
+}
+
+/** CPU seconds used between two readings (null where /proc cannot be read). */
+function cpuUsed(before, after) {
+  return before === null || after === null ? null : Math.round((after - before) * 100) / 100;
 }
 
 const PROBE = path.join(root, 'bench', 'loop-delay-probe.cjs');
@@ -47,13 +54,17 @@ async function measureDesktop(name, batch, browser) {
   const page = await app.firstWindow();
   const info = await page.evaluate(() => globalThis.switchboard.getInfo({}));
   process.kill(app.pid, 'SIGUSR2');
+  const gatewayPid = app.gatewayPids[0];
+  const before = { main: cpuSeconds(app.pid), gateway: cpuSeconds(gatewayPid) };
   let load = null;
   if (batch === null) await new Promise((resolve) => setTimeout(resolve, SECONDS * 1000));
   else load = await runJson(['bench/load.mjs', '--url', info.value.url, '--secret', SECRET, '--seconds', String(SECONDS), '--connections', '64', '--batch', String(batch)]);
+  const main = cpuUsed(before.main, cpuSeconds(app.pid));
+  const gateway = cpuUsed(before.gateway, cpuSeconds(gatewayPid));
   await app.quit();
   const delay = JSON.parse(readFileSync(report, 'utf8'));
   rmSync(dataDir, { recursive: true, force: true });
-  return { name, messages_per_second: load ? Math.round(load.messages_per_second) : 0, ...delay };
+  return { name, messages_per_second: load ? Math.round(load.messages_per_second) : 0, ...delay, main_cpu_s: main, gateway_cpu_s: gateway };
 }
 
 const rows = [
@@ -73,6 +84,11 @@ try {
 }
 console.log(`\nMain-process event-loop delay (${SECONDS} s each, monitorEventLoopDelay at 5 ms resolution; loads: 64 connections)\n`);
 const width = Math.max(...rows.map((row) => row.name.length));
-console.log(`${'scenario'.padEnd(width)}  ${'msgs/s'.padStart(8)}  ${'p50 ms'.padStart(7)}  ${'p99 ms'.padStart(7)}  ${'max ms'.padStart(7)}`);
-for (const row of rows) console.log(`${row.name.padEnd(width)}  ${String(row.messages_per_second).padStart(8)}  ${String(row.p50_ms).padStart(7)}  ${String(row.p99_ms).padStart(7)}  ${String(row.max_ms).padStart(7)}`);
+console.log(`${'scenario'.padEnd(width)}  ${'msgs/s'.padStart(8)}  ${'p50 ms'.padStart(7)}  ${'p99 ms'.padStart(7)}  ${'max ms'.padStart(7)}  ${'main CPU s'.padStart(10)}  ${'gateway CPU s'.padStart(13)}`);
+for (const row of rows) {
+  console.log(
+    `${row.name.padEnd(width)}  ${String(row.messages_per_second).padStart(8)}  ${String(row.p50_ms).padStart(7)}  ${String(row.p99_ms).padStart(7)}  ${String(row.max_ms).padStart(7)}  ${String(row.main_cpu_s).padStart(10)}  ${String(row.gateway_cpu_s).padStart(13)}`,
+  );
+}
+console.log(`(CPU seconds are used during the ${SECONDS} s measured; a main process far from ${SECONDS} s that still waits was waiting for a core, not working.)`);
 console.log(`\n${JSON.stringify({ suite: 'event-loop', seconds: SECONDS, rows })}`);

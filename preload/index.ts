@@ -9,7 +9,7 @@ const operations = Object.fromEntries(
 const api: PreloadApi = {
   ...operations,
   onEvent(listener) {
-    const forward = (_event: unknown, payload: ServerEvent) => listener(payload);
+    const forward = (_event: unknown, batch: readonly ServerEvent[]) => batch.forEach((event) => listener(event));
     ipcRenderer.on(EVENT_CHANNEL, forward);
     return () => ipcRenderer.removeListener(EVENT_CHANNEL, forward);
   },

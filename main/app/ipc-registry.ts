@@ -31,10 +31,10 @@ export function registerIpc(gateway: OperationRelay, isTrusted: SenderCheck): ()
   };
 }
 
-/** Sends committed events to every trusted window, in order. */
+/** Sends a batch of committed events to every trusted window, in order, as one message. */
 export function forwardEvents(events: readonly ServerEvent[], trusted: ReadonlySet<WebContents>): void {
+  if (events.length === 0) return;
   for (const contents of trusted) {
-    if (contents.isDestroyed()) continue;
-    for (const event of events) contents.send(EVENT_CHANNEL, event);
+    if (!contents.isDestroyed()) contents.send(EVENT_CHANNEL, events);
   }
 }

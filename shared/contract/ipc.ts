@@ -7,8 +7,12 @@ export function operationChannel(name: OperationName): string {
   return `switchboard:op:${name}`;
 }
 
-/** The one IPC channel main uses to push events to renderers. */
-export const EVENT_CHANNEL = 'switchboard:event';
+/**
+ * The one IPC channel main uses to push events to renderers. Each message carries a batch
+ * (`ServerEvent[]`, in order): under a storm of status updates one message per turn of the
+ * gateway's loop, not one per event, keeps both processes' IPC queues short.
+ */
+export const EVENT_CHANNEL = 'switchboard:events';
 
 /** All operation channels, for the main-process registry. */
 export const OPERATION_CHANNELS = OPERATION_NAMES.map((name) => ({ name, channel: operationChannel(name) }));

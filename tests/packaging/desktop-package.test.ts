@@ -6,10 +6,12 @@ import path from 'node:path';
 import { listPackage } from '@electron/asar';
 import { load } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { updateFeed, updateFeedArgs } from '../../scripts/update-feed.mjs';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const require = createRequire(import.meta.url);
 const config = load(readFileSync(path.join(root, 'electron-builder.yml'), 'utf8')) as Record<string, unknown>;
+const UPDATE_URL = 'https://updates.switchboard.example/desktop/';
 let work = '';
 let appDir = '';
 let asarFiles: string[] = [];
@@ -24,7 +26,9 @@ beforeAll(() => {
   chmodSync(path.join(standIn, 'electron'), 0o755);
   const configFile = path.join(work, 'electron-builder.json');
   writeFileSync(configFile, JSON.stringify({ ...config, electronFuses: null, electronDist: standIn, directories: { ...(config.directories as object), output: path.join(work, 'out') } }));
-  const built = spawnSync(process.execPath, [require.resolve('electron-builder/cli.js'), '--dir', '--linux', '--x64', '--config', configFile], { cwd: root, encoding: 'utf8' });
+  // With an update feed, as `npm run dist` passes it when SWITCHBOARD_UPDATE_URL is set.
+  const feed = updateFeedArgs({ SWITCHBOARD_UPDATE_URL: UPDATE_URL });
+  const built = spawnSync(process.execPath, [require.resolve('electron-builder/cli.js'), ...feed, '--publish', 'never', '--dir', '--linux', '--x64', '--config', configFile], { cwd: root, encoding: 'utf8' });
   if (built.status !== 0) throw new Error(`electron-builder --dir failed:\n${built.stdout}\n${built.stderr}`);
   appDir = path.join(work, 'out', 'linux-unpacked');
   asarFiles = listPackage(path.join(appDir, 'resources', 'app.asar'), { isPack: false });
@@ -49,6 +53,14 @@ describe('the packaged desktop app (electron-builder --dir, linux x64)', () => {
         /^\/node_modules\/(react|react-dom|zustand|zod|virtua|electron|electron-builder|vitest|playwright-core)\//.test(file),
     );
     expect(forbidden).toEqual([]);
+  });
+
+  it('carries the update feed given at build time, which turns the app’s update checks on', () => {
+    const feed = load(readFileSync(path.join(appDir, 'resources', 'app-update.yml'), 'utf8'));
+    expect(feed).toMatchObject({ provider: 'generic', url: UPDATE_URL });
+    expect(updateFeed({})).toBeNull();
+    expect(() => updateFeed({ SWITCHBOARD_UPDATE_URL: 'http://updates.switchboard.example/' })).toThrow('SWITCHBOARD_UPDATE_URL must be https (updates are code the app will run): http://updates.switchboard.example/');
+    expect(() => updateFeed({ SWITCHBOARD_UPDATE_URL: 'updates' })).toThrow('SWITCHBOARD_UPDATE_URL is not a URL: updates');
   });
 
   it('unpacks only the native binary of the target platform, which loads', () => {

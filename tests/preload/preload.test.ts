@@ -22,14 +22,15 @@ describe('preload', () => {
     expect(renderer.invocations.at(-1)).toEqual({ channel: operationChannel('listConversations'), args: [{}] });
   });
 
-  it('delivers events to a listener until it unsubscribes', () => {
+  it('delivers each event of a batch to a listener, in order, until it unsubscribes', () => {
     const received: ServerEvent[] = [];
     const unsubscribe = api.onEvent((event) => received.push(event));
     const event = { type: 'status_update', seq: 4, conversation_id: 1, message_id: 2, wamid: 'w', status: 'read' } as const;
-    renderer.emit(EVENT_CHANNEL, {}, event);
+    const next = { ...event, seq: 5 } as const;
+    renderer.emit(EVENT_CHANNEL, {}, [event, next]);
     unsubscribe();
-    renderer.emit(EVENT_CHANNEL, {}, { ...event, seq: 5 });
-    expect(received).toEqual([event]);
+    renderer.emit(EVENT_CHANNEL, {}, [{ ...event, seq: 6 }]);
+    expect(received).toEqual([event, next]);
     expect(renderer.listenerCount(EVENT_CHANNEL)).toBe(0);
   });
 });

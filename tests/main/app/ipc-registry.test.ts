@@ -96,15 +96,12 @@ describe('registerIpc', () => {
     expect(await ipc.invoke(operationChannel('listMessages'), fromWindow(window), 'not an object')).toMatchObject({ ok: false, error: { code: 'bad_request' } });
   });
 
-  it('forwards every committed event to trusted windows on the event channel, in order, skipping closed ones', () => {
+  it('forwards every committed event to trusted windows on the event channel, in order in one message, skipping closed ones', () => {
     const event: ServerEvent = { type: 'conversation_update', seq: 1, conversation_id: 1, conversation: { id: 1, phone_number_id: '1', wa_id: '2', name: 'A', last_message_at: null, preview: '', unread_count: 0, last_message: null, window_expires_at: null } };
     const next: ServerEvent = { ...event, seq: 2 };
     const closed = { ...fakeContents(4), isDestroyed: () => true } as FakeContents;
     forwardEvents([event, next], new Set([window, closed]));
-    expect(window.sent).toEqual([
-      { channel: EVENT_CHANNEL, payload: event },
-      { channel: EVENT_CHANNEL, payload: next },
-    ]);
+    expect(window.sent).toEqual([{ channel: EVENT_CHANNEL, payload: [event, next] }]);
     expect(closed.sent).toEqual([]);
   });
 });
