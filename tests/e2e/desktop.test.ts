@@ -210,4 +210,19 @@ describe('the desktop app (built main process, Electron stand-in)', () => {
     await page.getByTestId('conversation').filter({ hasText: 'After the crash' }).waitFor();
     expect(app.output.some((line) => /the gateway process stopped \(exit code \d+\); restarting in 500 ms/.test(line))).toBe(true);
   });
+
+  it('brings its window to the front on a second launch, and reloads a page that crashed', async () => {
+    const { app, page } = await launch(dataDir());
+    await postWebhook(await gatewayUrl(page), inboundText({ timestamp: now(), wamid: 'wamid.desktop-9', from: '4915112345685', text: 'Still here after the crash' }));
+    await page.getByTestId('conversation').filter({ hasText: 'Still here after the crash' }).waitFor();
+    await app.setFocused(page, false);
+    app.secondInstance();
+    await expect.poll(() => page.evaluate(() => (globalThis as unknown as { document: { hasFocus(): boolean } }).document.hasFocus()), { timeout: 5_000 }).toBe(true);
+    // A crashed page is logged and reloaded, and the inbox comes back from the gateway.
+    await page.evaluate(() => ((globalThis as unknown as { crashMarker: boolean }).crashMarker = true));
+    app.crashPage(page);
+    await expect.poll(() => page.evaluate(() => (globalThis as unknown as { crashMarker?: boolean }).crashMarker ?? false), { timeout: 10_000 }).toBe(false);
+    await page.getByTestId('conversation').filter({ hasText: 'Still here after the crash' }).waitFor();
+    expect(app.output).toContain("the window's page stopped (crashed, exit code 139)");
+  });
 });

@@ -61,6 +61,10 @@ export type StandInApp = {
   setFocused(page: Page, focused: boolean): Promise<void>;
   /** The OS's notification centre: a click on the newest notification with this tag. */
   clickNotification(tag: string): Promise<void>;
+  /** The OS starts the app a second time: the single-instance lock hands it to this one. */
+  secondInstance(): void;
+  /** The page of a window crashes, as a renderer process can. */
+  crashPage(page: Page): void;
   /** Quits the app (as its tray's Quit does) and resolves with the exit code. */
   quit(): Promise<number>;
   /** Ends the main process at once (a crash, a kill). */
@@ -315,6 +319,12 @@ export async function launchStandInApp(browser: Browser, options: { dataDir: str
       const page = [...pages.values()][0];
       const clicked = await page?.evaluate((t) => (globalThis as unknown as { __standInClickNotification(tag: string): boolean }).__standInClickNotification(t), tag);
       if (!clicked) throw new Error(`no notification with tag ${tag}`);
+    },
+    secondInstance: () => {
+      child.send({ t: 'second-instance' });
+    },
+    crashPage: (page) => {
+      child.send({ t: 'render-process-gone', window: windowIds.get(page) });
     },
     quit: async () => {
       if (child.connected) child.send({ t: 'quit' });
