@@ -169,7 +169,7 @@ export async function launchStandInApp(browser: Browser, options: { dataDir: str
   const loaded = new Map<number, Promise<unknown>>();
   let nextRequest = 1;
   let context: BrowserContext | null = null;
-  const app: Omit<StandInApp, 'pid' | 'exited' | 'firstWindow' | 'windowOf' | 'setFocused' | 'clickNotification' | 'secondInstance' | 'crashPage' | 'quit' | 'kill'> = {
+  const app: Pick<StandInApp, 'output' | 'notifications' | 'badges' | 'errorBoxes' | 'gatewayPids'> = {
     output,
     notifications: [],
     badges: [],
