@@ -26,6 +26,7 @@ import { SwitchableWhatsApp, type WhatsAppParts } from './whatsapp/switchable-cl
 import { sandboxTemplates } from './whatsapp/templates';
 import { Outbox, type OutboxOptions } from './services/outbox';
 import { RejectionCounter, WebhookAdmin } from './services/webhook-admin';
+import { DEFAULT_FORWARDER, WebhookForwarder, type ForwarderOptions, type ForwardTargetConfig } from './services/webhook-forwarder';
 import { createStore, type Store } from './store';
 import { startCheckpointer } from './store/checkpointer';
 import { lockDataDir } from './store/data-dir-lock';
@@ -54,6 +55,8 @@ export type RunningGateway = {
   indexed(): Promise<void>;
   /** Resolves once no media download runs or is due (tests). */
   mediaSettled(): Promise<void>;
+  /** Resolves once every forward target has been handed all it could take (tests, benchmarks). */
+  forwarded(): Promise<void>;
   close(): Promise<void>;
 };
 
@@ -92,6 +95,10 @@ export type BootOptions = {
    * needs only IPC). Without it, a taken port is an error (`switchboard serve --port` means that port).
    */
   portFallback?: boolean;
+  /** The developer's own endpoints every verified delivery is relayed to (`serve --forward-to`). */
+  forwardTo?: readonly ForwardTargetConfig[];
+  /** Timeouts and retry pacing of forwarding (tests shorten them). */
+  forwarder?: Partial<ForwarderOptions>;
 };
 
 /** How many ports after the configured one the desktop app tries before taking any free port. */
@@ -147,9 +154,11 @@ export async function bootGateway(config: GatewayConfig, options: BootOptions): 
   const bus = new EventBus((error) => options.log(`events: a listener failed (${error instanceof Error ? error.message : String(error)}); the others still got the event`));
   const inbox = new Inbox(store, bus, options.log);
   const processor = new WebhookProcessor(store, inbox, options.log);
-  const intake = new WebhookIntake(store, inbox, processor);
+  // Relays to the developer's endpoints go through the standard fetch: they are local or the developer's own, not Meta.
+  const forwarder = options.forwardTo && options.forwardTo.length > 0 ? new WebhookForwarder(store, options.forwardTo, fetch, options.log, { ...DEFAULT_FORWARDER, ...options.forwarder }) : null;
+  const intake = new WebhookIntake(store, inbox, processor, () => forwarder?.notify());
   const rejected = new RejectionCounter();
-  const webhookAdmin = new WebhookAdmin(store, inbox, rejected, config.webhookRetentionDays);
+  const webhookAdmin = new WebhookAdmin(store, inbox, rejected, config.webhookRetentionDays, Date.now, forwarder);
   let url = '';
   // The configuration in force: the settings screen can change the WhatsApp part at run time.
   let current = config;
@@ -292,6 +301,7 @@ export async function bootGateway(config: GatewayConfig, options: BootOptions): 
   indexer.start();
   outbox.start();
   media.start();
+  forwarder?.start();
   if (initial.sandbox && config.whatsapp.mode === 'sandbox' && config.whatsapp.seed && store.conversations.list().length === 0) {
     initial.sandbox.seed(config.whatsapp.phoneNumberId);
   }
@@ -314,6 +324,7 @@ export async function bootGateway(config: GatewayConfig, options: BootOptions): 
     processed: () => processor.settle(),
     indexed: () => indexer.settle(),
     mediaSettled: () => media.settle(),
+    forwarded: () => forwarder?.settle() ?? Promise.resolve(),
     close: async () => {
       clearInterval(pruning);
       stopWatchingTokens();
@@ -322,6 +333,7 @@ export async function bootGateway(config: GatewayConfig, options: BootOptions): 
       memory?.stop();
       indexer.stop();
       media.stop();
+      forwarder?.stop();
       retention.stop();
       processor.stop();
       presence.stop();

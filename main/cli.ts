@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import BetterSqlite3 from 'better-sqlite3';
 import { EXPORT_FORMATS, MESSAGE_STATUSES, type MessageStatus } from '../shared/contract';
 import { bootGateway } from './boot';
 import { ConfigError, ensureDataDir, resolveConfig, SANDBOX_PHONE_NUMBER_ID } from './config';
@@ -15,6 +16,7 @@ import { APP_VERSION } from './version';
 import { HistoryNotEmptyError, seedDemoHistory } from './store/demo-history';
 import { FileSecretStore, hasDesktopSecrets, readChoices } from './services/connection-settings';
 import { savedConnection } from './services/settings';
+import { DELIVERY_HEADER, type ForwardTargetConfig } from './services/webhook-forwarder';
 import { DatabaseUnreadableError, openDatabase } from './store/database';
 import { DatabaseFromTheFutureError } from './store/migrations';
 import { signalChange } from './store/change-signals';
@@ -24,7 +26,10 @@ import { SAMPLE_MEDIA, sampleMediaFolder, type SampleName } from './whatsapp/sam
 import { inboundWebhook, statusWebhook, type SimulatedContent } from './whatsapp/simulated-payloads';
 
 const USAGE = `usage:
-  switchboard serve [--host 127.0.0.1] [--port 8787] [--data <dir>]
+  switchboard serve [--host 127.0.0.1] [--port 8787] [--data <dir>] [--forward-to <url> [--forward-fields messages,…]]…
+      (--forward-to relays every verified delivery, as Meta sent it, to your own endpoint; repeatable)
+  switchboard webhooks replay <delivery id> [--to <url>] [--url http://127.0.0.1:8787] [--data <dir>]
+      (sends a logged delivery, signed as Meta sent it, to --to, or again to the gateway's /webhook)
   switchboard token add <agent name> [--data <dir>]      (prints the new token once)
   switchboard token list [--data <dir>]
   switchboard token revoke <agent name> [--data <dir>]
@@ -50,13 +55,57 @@ function parsePort(value: string): number {
   return port;
 }
 
+/** A forward target's URL: http or https, nothing else. */
+function parseForwardUrl(value: string, flag = '--forward-to'): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`${flag} must be a URL (e.g. http://localhost:3000/webhook), not ${value}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`${flag} must be an http or https URL, not ${value}`);
+  return url.href;
+}
+
+/**
+ * `--forward-to <url>` (repeatable), each optionally narrowed by the `--forward-fields a,b` right
+ * after it: the targets in the order given.
+ */
+function forwardTargets(tokens: readonly { kind: string; name?: string; value?: string | undefined }[]): ForwardTargetConfig[] {
+  const targets: ForwardTargetConfig[] = [];
+  for (const token of tokens) {
+    if (token.kind !== 'option') continue;
+    if (token.name === 'forward-to') targets.push({ url: parseForwardUrl(token.value ?? ''), fields: null });
+    if (token.name === 'forward-fields') {
+      const last = targets.at(-1);
+      if (!last) throw new UsageError('--forward-fields narrows the --forward-to before it: give that first');
+      if (last.fields) throw new UsageError(`--forward-fields is given twice for ${last.url}`);
+      const fields = (token.value ?? '').split(',').map((field) => field.trim()).filter(Boolean);
+      if (fields.length === 0 || !fields.every((field) => /^[a-z_]+$/.test(field))) {
+        throw new UsageError(`--forward-fields must be webhook fields separated by commas (e.g. messages,account_update), not ${token.value ?? ''}`);
+      }
+      last.fields = fields;
+    }
+  }
+  if (new Set(targets.map((target) => target.url)).size !== targets.length) throw new UsageError('--forward-to: each target once');
+  return targets;
+}
+
 async function serve(args: string[]): Promise<void> {
-  const { values } = parseArgs({
+  const { values, tokens } = parseArgs({
     args,
-    options: { host: { type: 'string', default: '127.0.0.1' }, port: { type: 'string', default: '8787' }, data: { type: 'string' } },
+    options: {
+      host: { type: 'string', default: '127.0.0.1' },
+      port: { type: 'string', default: '8787' },
+      data: { type: 'string' },
+      'forward-to': { type: 'string', multiple: true },
+      'forward-fields': { type: 'string', multiple: true },
+    },
     strict: true,
     allowPositionals: false,
+    tokens: true,
   });
+  const forwardTo = forwardTargets(tokens);
   const dataDir = path.resolve(values.data ?? defaultDataDir());
   // The desktop app keeps this data dir's WhatsApp credentials encrypted for the OS user's keychain,
   // which plain Node cannot open: serving it live then needs them from the environment.
@@ -74,6 +123,7 @@ async function serve(args: string[]): Promise<void> {
     log: (line) => process.stderr.write(`${line}\n`),
     // V8's own defaults when set to 0 (to compare, in the memory benchmark).
     governMemory: process.env.SWITCHBOARD_MEMORY_GOVERNOR !== '0',
+    forwardTo,
   });
   // Signal handlers first: a supervisor may stop us the moment it reads `listening`.
   let stopping = false;
@@ -372,7 +422,53 @@ async function exportHistory(args: string[]): Promise<void> {
   }
 }
 
-const COMMANDS: Record<string, (args: string[]) => Promise<void>> = { serve, simulate, token, 'seed-demo': seedDemo, backup, restore, erase, export: exportHistory };
+/**
+ * `webhooks replay <id> [--to <url>]`: sends a logged delivery, its original bytes and Meta's
+ * signature, to a URL (the developer's endpoint), or by default to the gateway's own `/webhook`,
+ * which processes it again (idempotently). Reads the data dir's log; the gateway may be running.
+ */
+async function webhooks(args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { to: { type: 'string' }, url: { type: 'string', default: 'http://127.0.0.1:8787' }, data: { type: 'string' } },
+    strict: true,
+    allowPositionals: true,
+  });
+  const [action, idText, ...extra] = positionals;
+  if (action !== 'replay' || extra.length > 0) throw new UsageError('usage: switchboard webhooks replay <delivery id> [--to <url>] [--url <gateway>] [--data <dir>]');
+  const id = Number(idText);
+  if (!Number.isInteger(id) || id <= 0) throw new UsageError(`the delivery id must be a whole number above 0, not ${idText ?? 'nothing'}`);
+  const target = values.to ? parseForwardUrl(values.to, '--to') : `${values.url.replace(/\/+$/, '')}/webhook`;
+  const dbFile = databasePath(path.resolve(values.data ?? defaultDataDir()));
+  if (!existsSync(dbFile)) throw new UsageError(`no Switchboard database at ${dbFile}: point --data at the gateway's data dir`);
+  const db = new BetterSqlite3(dbFile, { readonly: true, fileMustExist: true });
+  let row: { body: Buffer; signature: string } | undefined;
+  try {
+    row = db.prepare<[number], { body: Buffer; signature: string }>('SELECT body, signature FROM webhook_log WHERE id = ?').get(id);
+  } finally {
+    db.close();
+  }
+  if (!row) throw new UsageError(`webhook delivery ${id} is not in the log (older than its retention, or never received)`);
+  const started = performance.now();
+  let response: Response;
+  try {
+    response = await fetch(target, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-hub-signature-256': row.signature, [DELIVERY_HEADER]: String(id) },
+      body: new Uint8Array(row.body),
+      signal: AbortSignal.timeout(10_000),
+    });
+    await response.arrayBuffer();
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    throw new UsageError(`delivery ${id} → ${target}: no answer (${cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error))})`);
+  }
+  const line = `delivery ${id} → ${target}: HTTP ${response.status} in ${Math.round(performance.now() - started)} ms`;
+  if (!response.ok) throw new UsageError(line);
+  process.stdout.write(`${line}\n`);
+}
+
+const COMMANDS: Record<string, (args: string[]) => Promise<void>> = { serve, simulate, token, 'seed-demo': seedDemo, backup, restore, erase, export: exportHistory, webhooks };
 
 /** Errors that already say, in one line, what a person must do: printed as they are. */
 const ONE_LINE_ERRORS: (new (...args: never[]) => Error)[] = [
@@ -396,7 +492,7 @@ export async function main(argv: string[]): Promise<void> {
   }
   const run = COMMANDS[command];
   try {
-    if (!run) throw new UsageError(`unknown command ${command} (try: serve, simulate, token, backup, restore, export, erase, seed-demo)`);
+    if (!run) throw new UsageError(`unknown command ${command} (try: serve, simulate, token, webhooks, backup, restore, export, erase, seed-demo)`);
     await run(rest);
   } catch (error) {
     const known = ONE_LINE_ERRORS.some((kind) => error instanceof kind) || (error instanceof TypeError && 'code' in error);

@@ -26,13 +26,14 @@ import type { WebhookAdmin } from './webhook-admin';
 export type Caller = { user: string };
 
 /**
- * Operations that wait on something outside the database: Meta's Graph API (templates), or the OS
- * keychain (saved credentials, encrypted by the desktop app's main process). Every other one
+ * Operations that wait on something outside the database: Meta's Graph API (templates), the OS
+ * keychain (saved credentials, encrypted by the desktop app's main process), or a developer's
+ * endpoint (a delivery forwarded again). Every other one
  * answers from the database at once.
  */
-export type AsyncOperationName = 'listTemplates' | 'updateSettings';
+export type AsyncOperationName = 'listTemplates' | 'updateSettings' | 'forwardWebhook';
 
-const ASYNC_OPERATIONS: ReadonlySet<OperationName> = new Set<AsyncOperationName>(['listTemplates', 'updateSettings']);
+const ASYNC_OPERATIONS: ReadonlySet<OperationName> = new Set<AsyncOperationName>(['listTemplates', 'updateSettings', 'forwardWebhook']);
 
 /** What an operation's handler returns: its result, or a promise of it for the operations that wait on the network. */
 export type HandlerResult<K extends OperationName> = K extends AsyncOperationName ? Promise<Result<OperationResult<K>>> : Result<OperationResult<K>>;
@@ -91,6 +92,7 @@ export function createOperationHandlers(services: {
     },
     listWebhooks: (request) => ok(webhooks.list(request)),
     replayWebhook: (request) => webhooks.replay(request),
+    forwardWebhook: (request) => webhooks.forward(request),
     getTeam: () => ok(presence.team()),
     setTyping: (request, caller) => {
       const result = presence.typing(caller.user, request.conversation_id);

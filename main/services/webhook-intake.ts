@@ -51,6 +51,8 @@ export class WebhookIntake {
     private readonly store: Store,
     private readonly inbox: Inbox,
     private readonly backlog: Backlog,
+    /** Called after each commit of deliveries (the forwarder relays them from the log). */
+    private readonly onStored: () => void = () => undefined,
   ) {}
 
   /** Resolves once the delivery is durable, with what was done with it. */
@@ -80,6 +82,7 @@ export class WebhookIntake {
       return;
     }
     for (const [item, receipt] of answers) item.resolve(receipt);
+    this.onStored();
   }
 
   private processNow(batch: readonly Pending[]): [Pending, WebhookReceipt][] {

@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { ConversationRepo } from './conversation-repo';
 import { EventLog } from './event-log';
+import { ForwardRepo } from './forward-repo';
 import { MediaRepo } from './media-repo';
 import { MessageRepo } from './message-repo';
 import { OutboxRepo } from './outbox-repo';
@@ -16,6 +17,7 @@ export type Store = {
   media: MediaRepo;
   events: EventLog;
   webhooks: WebhookLog;
+  forwards: ForwardRepo;
   tokens: TokenRepo;
   outbox: OutboxRepo;
   search: SearchRepo;
@@ -40,6 +42,7 @@ export function createStore(db: Database): Store {
     media,
     events: new EventLog(db),
     webhooks: new WebhookLog(db),
+    forwards: new ForwardRepo(db),
     tokens: new TokenRepo(db),
     outbox: new OutboxRepo(db),
     search: new SearchRepo(db),

@@ -295,6 +295,33 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 13,
+    description: 'forwarding of webhook deliveries to the developer’s own endpoints: targets with their place in the log, and every attempt',
+    up: (db) => {
+      db.exec(`
+        CREATE TABLE forward_targets (
+          id          INTEGER PRIMARY KEY,
+          url         TEXT    NOT NULL UNIQUE,
+          fields_json TEXT,
+          -- The last delivery (webhook_log.id) handed over or passed by: forwarding resumes after it.
+          cursor      INTEGER NOT NULL,
+          created_at  INTEGER NOT NULL
+        );
+        CREATE TABLE forward_attempts (
+          id           INTEGER PRIMARY KEY,
+          target_id    INTEGER NOT NULL REFERENCES forward_targets(id),
+          delivery_id  INTEGER NOT NULL,
+          attempted_at INTEGER NOT NULL,
+          status       INTEGER,
+          latency_ms   INTEGER NOT NULL,
+          error        TEXT,
+          resend       INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX forward_attempts_by_delivery ON forward_attempts (delivery_id, id);
+      `);
+    },
+  },
 ];
 
 /** How long Meta keeps a webhook's media downloadable: 7 days from the message. */

@@ -162,13 +162,29 @@ export const MessageInfoSchema = z.object({
 /** A message with its status history. */
 export type MessageInfo = z.infer<typeof MessageInfoSchema>;
 
-/** A logged webhook delivery (the raw body stays on the gateway). */
+/** One try at relaying a delivery to a forward target: the target's HTTP status, or why none came. */
+export const ForwardAttemptSchema = z.object({
+  target_url: z.string(),
+  attempted_at: z.iso.datetime(),
+  /** Null when the target gave no answer (refused, timed out). */
+  status: z.number().int().nullable(),
+  latency_ms: z.number().int().nonnegative(),
+  error: z.string().nullable(),
+  /** Sent again by hand (`forwardWebhook`), outside the target's in-order lane. */
+  resend: z.boolean(),
+});
+
+/** A forward target's attempt. */
+export type ForwardAttempt = z.infer<typeof ForwardAttemptSchema>;
+
+/** A logged webhook delivery (the raw body stays on the gateway), with its relays to forward targets. */
 export const WebhookDeliverySchema = z.object({
   id: z.number().int().positive(),
   received_at: z.iso.datetime(),
   outcome: z.enum(['received', 'processed', 'ignored', 'replayed', 'failed']),
   detail: z.string(),
   bytes: z.number().int().nonnegative(),
+  forwards: z.array(ForwardAttemptSchema),
 });
 
 /** Who is connected and what they are doing right now (entries past `expires_at` are left out). */
@@ -355,7 +371,14 @@ export const operations = {
       /** Requests refused since the gateway started (counted, never stored), by reason. */
       rejected: z.record(z.string(), z.number().int().nonnegative()),
       retention_days: z.number().positive(),
+      /** Where verified deliveries are relayed (`serve --forward-to`), and which fields (all when null). */
+      forward_targets: z.array(z.object({ url: z.string(), fields: z.array(z.string()).nullable() })),
     }),
+  },
+  forwardWebhook: {
+    // Relays one logged delivery again to a forward target, with its original bytes and signature.
+    request: z.object({ id: z.coerce.number().int().positive(), target: z.string().min(1) }).strict(),
+    result: ForwardAttemptSchema,
   },
   replayWebhook: {
     request: z.object({ id: z.coerce.number().int().positive() }).strict(),

@@ -1,5 +1,5 @@
 import type { AgentSignal, BridgeApi, StreamHandlers } from '../../renderer/bridge/bridge-api';
-import type { Conversation, MediaLink, Message, MessageTemplate, Result, SettingsView, SearchHit, ServerEvent, Team } from '../../shared/contract';
+import type { Conversation, ForwardAttempt, MediaLink, Message, MessageTemplate, Result, SettingsView, SearchHit, ServerEvent, Team } from '../../shared/contract';
 
 /** An in-memory BridgeApi: tests set its data, push events and read what was called. */
 export class FakeBridge implements BridgeApi {
@@ -56,8 +56,10 @@ export class FakeBridge implements BridgeApi {
   changeResult: (messageId: number) => Result<Message> = () => ({ ok: false, error: { code: 'internal', message: 'not scripted' } });
   reactToMessage = (request: { message_id: number; emoji: string }) => this.record('reactToMessage', request, this.changeResult(request.message_id));
   retryMessage = (request: { message_id: number }) => this.record('retryMessage', request, this.changeResult(request.message_id));
-  listWebhooks = () => this.record('listWebhooks', {}, { ok: true, value: { deliveries: [], rejected: {}, retention_days: 30 } });
+  listWebhooks = () => this.record('listWebhooks', {}, { ok: true, value: { deliveries: [], rejected: {}, retention_days: 30, forward_targets: [] } });
   replayWebhook = (request: { id: number }) => this.record('replayWebhook', request, { ok: true, value: { id: request.id, events: 0, ignored: [] } });
+  forwardWebhook = (request: { id: number; target: string }) =>
+    this.record<ForwardAttempt>('forwardWebhook', request, { ok: false as const, error: { code: 'bad_request' as const, message: 'no forward target is configured (start the gateway with --forward-to <url>)' } });
   mediaLinks: Record<number, Result<MediaLink>> = {};
   getMediaLink = (request: { message_id: number }) =>
     this.record('getMediaLink', request, this.mediaLinks[request.message_id] ?? { ok: false as const, error: { code: 'not_found' as const, message: `message ${request.message_id} has no file` } });

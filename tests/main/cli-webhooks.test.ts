@@ -1,0 +1,121 @@
+import { createHmac } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { signWebhookBody } from '../../main/whatsapp/signature';
+import { runCli, startCli, waitForListening } from '../helpers/cli-process';
+import { inboundText } from '../helpers/webhook-bodies';
+
+const SECRET = 'cli-forward-secret';
+let dataDir: string;
+const servers: Server[] = [];
+beforeEach(() => {
+  dataDir = mkdtempSync(path.join(os.tmpdir(), 'switchboard-cli-forward-'));
+});
+afterEach(() => {
+  for (const server of servers.splice(0)) server.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** The developer's endpoint: what it got, and whether Meta's signature checked out with the app secret. */
+async function target(port = 0): Promise<{ url: string; port: number; got: { body: string; valid: boolean; delivery: string }[] }> {
+  const got: { body: string; valid: boolean; delivery: string }[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const raw = Buffer.concat(chunks);
+      const valid = req.headers['x-hub-signature-256'] === `sha256=${createHmac('sha256', SECRET).update(raw).digest('hex')}`;
+      got.push({ body: raw.toString('utf8'), valid, delivery: String(req.headers['x-switchboard-delivery']) });
+      res.writeHead(200).end();
+    });
+  });
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const actual = (server.address() as AddressInfo).port;
+  return { url: `http://127.0.0.1:${actual}/hook`, port: actual, got };
+}
+
+async function post(url: string, body: unknown): Promise<number> {
+  const raw = JSON.stringify(body);
+  return (await fetch(`${url}/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signWebhookBody(raw, SECRET) }, body: raw })).status;
+}
+
+describe('switchboard serve --forward-to', () => {
+  it('relays what arrived while the target was down after a restart too: each delivery once, in order', async () => {
+    // A port nothing listens on yet.
+    const later = await target();
+    servers.pop()?.close();
+    const url = `http://127.0.0.1:${later.port}/hook`;
+    const first = startCli(['serve', '--port', '0', '--data', dataDir, '--forward-to', url], { WHATSAPP_APP_SECRET: SECRET });
+    const gateway = await waitForListening(first);
+    expect(await post(gateway, inboundText({ wamid: 'wamid.cli-1', text: 'one' }))).toBe(200);
+    expect(await post(gateway, inboundText({ wamid: 'wamid.cli-2', text: 'two' }))).toBe(200);
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    expect(first.stderr()).toContain(`forward: relaying deliveries to ${url}`);
+
+    const up = await target(later.port);
+    const second = startCli(['serve', '--port', '0', '--data', dataDir, '--forward-to', url], { WHATSAPP_APP_SECRET: SECRET });
+    const again = await waitForListening(second);
+    expect(await post(again, inboundText({ wamid: 'wamid.cli-3', text: 'three' }))).toBe(200);
+    await expect.poll(() => up.got.length, { timeout: 10_000 }).toBe(3);
+    expect(up.got.map((item) => item.delivery)).toEqual(['1', '2', '3']);
+    expect(up.got.every((item) => item.valid)).toBe(true);
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+  });
+
+  it('says in one line what is wrong with the forwarding flags', async () => {
+    const cases: [string[], string][] = [
+      [['--forward-fields', 'messages'], 'switchboard: --forward-fields narrows the --forward-to before it: give that first'],
+      [['--forward-to', 'localhost:3000'], 'switchboard: --forward-to must be an http or https URL, not localhost:3000'],
+      [['--forward-to', 'not a url'], 'switchboard: --forward-to must be a URL (e.g. http://localhost:3000/webhook), not not a url'],
+      [['--forward-to', 'http://127.0.0.1:3000/a', '--forward-fields', 'Messages!'], 'switchboard: --forward-fields must be webhook fields separated by commas (e.g. messages,account_update), not Messages!'],
+      [['--forward-to', 'http://127.0.0.1:3000/a', '--forward-to', 'http://127.0.0.1:3000/a'], 'switchboard: --forward-to: each target once'],
+    ];
+    for (const [flags, line] of cases) {
+      const result = await runCli(['serve', '--port', '0', '--data', dataDir, ...flags]);
+      expect(result.code).toBe(2);
+      expect(result.stderr.trim().split('\n')).toEqual([line]);
+    }
+  });
+});
+
+describe('switchboard webhooks replay', () => {
+  it('sends a logged delivery, signed as Meta sent it, to a URL or back to the gateway; one line for each mistake', async () => {
+    const cli = startCli(['serve', '--port', '0', '--data', dataDir], { WHATSAPP_APP_SECRET: SECRET });
+    const gateway = await waitForListening(cli);
+    const body = inboundText({ wamid: 'wamid.replay-cli', text: 'Replay me' });
+    expect(await post(gateway, body)).toBe(200);
+    const endpoint = await target();
+
+    const sent = await runCli(['webhooks', 'replay', '1', '--to', endpoint.url, '--data', dataDir]);
+    expect(sent.stderr).toBe('');
+    expect(sent.stdout).toMatch(new RegExp(`^delivery 1 → ${endpoint.url.replace(/[.:/]/g, '\\$&')}: HTTP 200 in \\d+ ms\\n$`));
+    expect(endpoint.got).toEqual([{ body: JSON.stringify(body), valid: true, delivery: '1' }]);
+
+    // Back into the inbox through the gateway's own webhook route: accepted, and idempotent.
+    const back = await runCli(['webhooks', 'replay', '1', '--url', gateway, '--data', dataDir]);
+    expect(back.stdout).toContain(`delivery 1 → ${gateway}/webhook: HTTP 200`);
+
+    const missing = await runCli(['webhooks', 'replay', '99', '--to', endpoint.url, '--data', dataDir]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toBe('switchboard: webhook delivery 99 is not in the log (older than its retention, or never received)\n');
+    const closed = await target();
+    servers.pop()?.close();
+    const refused = await runCli(['webhooks', 'replay', '1', '--to', closed.url, '--data', dataDir]);
+    expect(refused.stderr).toBe(`switchboard: delivery 1 → ${closed.url}: no answer (ECONNREFUSED)\n`);
+    const usage = await runCli(['webhooks', 'tail', '--data', dataDir]);
+    expect(usage.stderr).toBe('switchboard: usage: switchboard webhooks replay <delivery id> [--to <url>] [--url <gateway>] [--data <dir>]\n');
+    const badId = await runCli(['webhooks', 'replay', 'x', '--data', dataDir]);
+    expect(badId.stderr).toBe('switchboard: the delivery id must be a whole number above 0, not x\n');
+    const noDb = await runCli(['webhooks', 'replay', '1', '--data', path.join(dataDir, 'elsewhere')]);
+    expect(noDb.stderr).toMatch(/^switchboard: no Switchboard database at .*: point --data at the gateway's data dir\n$/);
+    cli.child.kill('SIGTERM');
+    expect(await cli.exited).toBe(0);
+  });
+});
