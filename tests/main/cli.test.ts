@@ -95,7 +95,7 @@ describe('switchboard serve', () => {
   it('fails with one line for an unknown command', async () => {
     const result = await runCli(['serv']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe('switchboard: unknown command serv (try: serve, simulate, token, backup, restore, export, erase, seed-demo)\n');
+    expect(result.stderr).toBe('switchboard: unknown command serv (try: serve, simulate, token, webhooks, backup, restore, export, erase, seed-demo)\n');
   });
 
   it('refuses live mode without a phone number id', async () => {
