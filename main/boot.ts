@@ -26,6 +26,8 @@ import { SwitchableWhatsApp, type WhatsAppParts } from './whatsapp/switchable-cl
 import { sandboxTemplates } from './whatsapp/templates';
 import { Outbox, type OutboxOptions } from './services/outbox';
 import { RejectionCounter, WebhookAdmin } from './services/webhook-admin';
+import { DEFAULT_TUNNEL_DEPS, openTunnel, type Tunnel, type TunnelDeps, type TunnelSpec } from './services/tunnel';
+import { selfTestWebhook, type SelfTestResult } from './services/webhook-self-test';
 import { DEFAULT_FORWARDER, WebhookForwarder, type ForwarderOptions, type ForwardTargetConfig } from './services/webhook-forwarder';
 import { createStore, type Store } from './store';
 import { startCheckpointer } from './store/checkpointer';
@@ -57,6 +59,10 @@ export type RunningGateway = {
   mediaSettled(): Promise<void>;
   /** Resolves once every forward target has been handed all it could take (tests, benchmarks). */
   forwarded(): Promise<void>;
+  /** The tunnel's public URL (`serve --tunnel`), or null. */
+  publicUrl: string | null;
+  /** Calls the public URL as Meta would (handshake, then a signed delivery that is not stored); null without a tunnel. */
+  checkPublicUrl(): Promise<SelfTestResult> | null;
   close(): Promise<void>;
 };
 
@@ -99,6 +105,10 @@ export type BootOptions = {
   forwardTo?: readonly ForwardTargetConfig[];
   /** Timeouts and retry pacing of forwarding (tests shorten them). */
   forwarder?: Partial<ForwarderOptions>;
+  /** A public URL in front of the gateway for Meta (`serve --tunnel`): opened once the gateway listens. */
+  tunnel?: TunnelSpec;
+  /** How tunnels are opened (tests pass doubles of the ngrok library and the cloudflared binary). */
+  tunnelDeps?: TunnelDeps;
 };
 
 /** How many ports after the configured one the desktop app tries before taking any free port. */
@@ -287,6 +297,20 @@ export async function bootGateway(config: GatewayConfig, options: BootOptions): 
     throw error;
   }
   url = baseUrl(config.host, address.port);
+  let tunnel: Tunnel | null = null;
+  if (options.tunnel) {
+    try {
+      tunnel = await openTunnel(options.tunnel, url, options.tunnelDeps ?? DEFAULT_TUNNEL_DEPS);
+    } catch (error) {
+      await hub.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await checkpointer?.stop();
+      db.close();
+      lock.release();
+      throw error;
+    }
+  }
+  const publicUrl = tunnel?.publicUrl ?? null;
   const retention = new HistoryRetention(store, config.historyRetentionDays, mediaFolder(config.dataDir), bus, options.log);
   // Retention of raw deliveries and history: at start, then hourly (unref'd: never keeps the process alive).
   const prune = () => {
@@ -325,6 +349,8 @@ export async function bootGateway(config: GatewayConfig, options: BootOptions): 
     indexed: () => indexer.settle(),
     mediaSettled: () => media.settle(),
     forwarded: () => forwarder?.settle() ?? Promise.resolve(),
+    publicUrl,
+    checkPublicUrl: () => (publicUrl ? selfTestWebhook(publicUrl, { verifyToken: current.verifyToken, appSecret: current.appSecret }) : null),
     close: async () => {
       clearInterval(pruning);
       stopWatchingTokens();
@@ -338,6 +364,7 @@ export async function bootGateway(config: GatewayConfig, options: BootOptions): 
       processor.stop();
       presence.stop();
       whatsapp.stop();
+      await tunnel?.close().catch((error: unknown) => options.log(`tunnel: did not close cleanly (${error instanceof Error ? error.message : String(error)})`));
       await hub.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

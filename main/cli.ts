@@ -17,6 +17,7 @@ import { HistoryNotEmptyError, seedDemoHistory } from './store/demo-history';
 import { FileSecretStore, hasDesktopSecrets, readChoices } from './services/connection-settings';
 import { savedConnection } from './services/settings';
 import { DELIVERY_HEADER, type ForwardTargetConfig } from './services/webhook-forwarder';
+import { parseTunnelSpec, TunnelError } from './services/tunnel';
 import { DatabaseUnreadableError, openDatabase } from './store/database';
 import { DatabaseFromTheFutureError } from './store/migrations';
 import { signalChange } from './store/change-signals';
@@ -26,7 +27,8 @@ import { SAMPLE_MEDIA, sampleMediaFolder, type SampleName } from './whatsapp/sam
 import { inboundWebhook, statusWebhook, type SimulatedContent } from './whatsapp/simulated-payloads';
 
 const USAGE = `usage:
-  switchboard serve [--host 127.0.0.1] [--port 8787] [--data <dir>] [--forward-to <url> [--forward-fields messages,…]]…
+  switchboard serve [--host 127.0.0.1] [--port 8787] [--data <dir>] [--tunnel ngrok|cloudflared|<https url>] [--forward-to <url> [--forward-fields messages,…]]…
+      (--tunnel opens a public URL for Meta, prints the callback URL and verify token, and checks it)
       (--forward-to relays every verified delivery, as Meta sent it, to your own endpoint; repeatable)
   switchboard webhooks replay <delivery id> [--to <url>] [--url http://127.0.0.1:8787] [--data <dir>]
       (sends a logged delivery, signed as Meta sent it, to --to, or again to the gateway's /webhook)
@@ -100,12 +102,14 @@ async function serve(args: string[]): Promise<void> {
       data: { type: 'string' },
       'forward-to': { type: 'string', multiple: true },
       'forward-fields': { type: 'string', multiple: true },
+      tunnel: { type: 'string' },
     },
     strict: true,
     allowPositionals: false,
     tokens: true,
   });
   const forwardTo = forwardTargets(tokens);
+  const tunnel = values.tunnel === undefined ? undefined : parseTunnelSpec(values.tunnel);
   const dataDir = path.resolve(values.data ?? defaultDataDir());
   // The desktop app keeps this data dir's WhatsApp credentials encrypted for the OS user's keychain,
   // which plain Node cannot open: serving it live then needs them from the environment.
@@ -124,6 +128,7 @@ async function serve(args: string[]): Promise<void> {
     // V8's own defaults when set to 0 (to compare, in the memory benchmark).
     governMemory: process.env.SWITCHBOARD_MEMORY_GOVERNOR !== '0',
     forwardTo,
+    ...(tunnel ? { tunnel } : {}),
   });
   // Signal handlers first: a supervisor may stop us the moment it reads `listening`.
   let stopping = false;
@@ -142,15 +147,38 @@ async function serve(args: string[]): Promise<void> {
   process.on('SIGINT', stop);
   // `listening` comes last, in the same write: a supervisor that waits for it has everything.
   const sandboxNote = config.whatsapp.mode === 'sandbox' ? ' (no WhatsApp credentials: sends are simulated)' : '';
+  // What to paste into Meta's dashboard (WhatsApp → Configuration), when a tunnel gives a public URL.
+  const callback = gateway.publicUrl ? [`callback ${gateway.publicUrl}/webhook`, `verify-token ${config.verifyToken}`] : [];
   process.stdout.write(
     [
       `mode ${config.whatsapp.mode}${sandboxNote}`,
       `token ${config.apiToken}`,
       `open ${gateway.url}/#token=${encodeURIComponent(config.apiToken)}`,
+      ...callback,
       `listening ${gateway.url}`,
       '',
     ].join('\n'),
   );
+  if (gateway.publicUrl) {
+    const previous = rememberCallbackUrl(dataDir, `${gateway.publicUrl}/webhook`);
+    if (previous) process.stderr.write(`tunnel: the callback URL changed since the last start (was ${previous}): paste the new one into Meta's dashboard\n`);
+    const check = await gateway.checkPublicUrl();
+    if (check?.ok) process.stderr.write(`tunnel: checked: ${check.callback_url} takes Meta's handshake and a signed delivery (${check.latency_ms} ms)\n`);
+    else if (check) process.stderr.write(`tunnel: check failed (${check.reason}): ${check.message}\n`);
+  }
+}
+
+/** Saves the callback URL printed for Meta; returns the previous one when it differs. */
+function rememberCallbackUrl(dataDir: string, url: string): string | null {
+  const file = path.join(dataDir, 'callback-url.json');
+  let previous: string | null = null;
+  try {
+    previous = (JSON.parse(readFileSync(file, 'utf8')) as { url?: string }).url ?? null;
+  } catch {
+    // First start with a tunnel.
+  }
+  writeFileSync(file, `${JSON.stringify({ url }, null, 2)}\n`);
+  return previous && previous !== url ? previous : null;
 }
 
 function appSecretFor(dataDirFlag: string | undefined): string {
@@ -481,6 +509,7 @@ const ONE_LINE_ERRORS: (new (...args: never[]) => Error)[] = [
   BackupRefusedError,
   ErasureDeferredError,
   ExportRefusedError,
+  TunnelError,
 ];
 
 /** Runs the CLI; every failure is one line on stderr and a non-zero exit code. */

@@ -12,9 +12,9 @@ const out = path.join(root, 'dist');
 const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
 rmSync(out, { recursive: true, force: true });
 
-// Native and optional modules stay outside the bundle: better-sqlite3 loads a .node file, and ws
+// Native and optional modules stay outside the bundle: better-sqlite3 and @ngrok/ngrok load .node files, and ws
 // probes for optional native helpers (bufferutil, utf-8-validate) at run time.
-const nodeExternals = ['electron', 'electron-updater', 'better-sqlite3', 'ws', 'bufferutil', 'utf-8-validate'];
+const nodeExternals = ['electron', 'electron-updater', 'better-sqlite3', 'ws', 'bufferutil', 'utf-8-validate', '@ngrok/ngrok'];
 
 const common = {
   bundle: true,

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { WebhookReceipt } from '../../shared/contract';
+import { SELF_TEST_HEADER, type WebhookReceipt, type WebhookSelfTest } from '../../shared/contract';
 import type { WebhookIntake } from '../services/webhook-intake';
 import { describeStorageFailure, isStorageFailure } from '../store/storage-failure';
 import { isValidWebhookSignature } from '../whatsapp/signature';
@@ -73,6 +73,12 @@ export async function handleWebhookDelivery(req: IncomingMessage, res: ServerRes
   if (!isValidWebhookSignature(body.value, header, deps.appSecret)) {
     deps.onRejected('signature');
     sendError(res, 'unauthorized', header ? 'X-Hub-Signature-256 does not match the body' : 'X-Hub-Signature-256 is missing');
+    return;
+  }
+  // The gateway testing its own public URL: the signature held, so the body came through the tunnel unchanged.
+  const selfTest = req.headers[SELF_TEST_HEADER];
+  if (typeof selfTest === 'string') {
+    sendJson(res, 200, { self_test: selfTest.slice(0, 64) } satisfies WebhookSelfTest);
     return;
   }
   let json: unknown;

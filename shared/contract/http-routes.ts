@@ -97,5 +97,14 @@ export const WebhookReceiptSchema = z.union([
   z.strictObject({ failed: z.strictObject({ error: z.string() }) }),
 ]);
 
+/** The answer to the gateway's own reachability test through its tunnel: the signed body arrived unchanged; nothing is stored. */
+export const WebhookSelfTestSchema = z.strictObject({ self_test: z.string() });
+
+/** The self-test's answer. */
+export type WebhookSelfTest = z.infer<typeof WebhookSelfTestSchema>;
+
+/** The header that marks a self-test POST (its value is echoed as `self_test`). */
+export const SELF_TEST_HEADER = 'x-switchboard-self-test';
+
 /** The answer to a stored webhook delivery. */
 export type WebhookReceipt = z.infer<typeof WebhookReceiptSchema>;

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { signWebhookBody } from '../../main/whatsapp/signature';
 import { runCli, startCli, waitForListening } from '../helpers/cli-process';
+import { startReverseProxy } from '../helpers/reverse-proxy';
 import { inboundText } from '../helpers/webhook-bodies';
 
 const SECRET = 'cli-forward-secret';
@@ -82,6 +83,44 @@ describe('switchboard serve --forward-to', () => {
       expect(result.code).toBe(2);
       expect(result.stderr.trim().split('\n')).toEqual([line]);
     }
+  });
+});
+
+describe('switchboard serve --tunnel', () => {
+  it('prints the callback URL and verify token for Meta, checks the URL, and warns when it changed since the last start', async () => {
+    const proxies = [await startReverseProxy(), await startReverseProxy()];
+    // The gateway's port is chosen here, so the first tunnel leads to it from the start.
+    const port = (await target()).port;
+    servers.pop()?.close();
+    proxies[0]!.upstream.url = `http://127.0.0.1:${port}`;
+    try {
+      const first = startCli(['serve', '--port', String(port), '--data', dataDir, '--tunnel', proxies[0]!.url], { WHATSAPP_APP_SECRET: SECRET, WHATSAPP_VERIFY_TOKEN: 'verify-me-please' });
+      await waitForListening(first);
+      expect(first.stdout()).toContain(`callback ${proxies[0]!.url}/webhook\nverify-token verify-me-please\n`);
+      await expect.poll(() => first.stderr(), { timeout: 10_000 }).toContain(`tunnel: checked: ${proxies[0]!.url}/webhook takes Meta's handshake and a signed delivery`);
+      first.child.kill('SIGTERM');
+      expect(await first.exited).toBe(0);
+
+      const second = startCli(['serve', '--port', '0', '--data', dataDir, '--tunnel', proxies[1]!.url], { WHATSAPP_APP_SECRET: SECRET, WHATSAPP_VERIFY_TOKEN: 'verify-me-please' });
+      await waitForListening(second);
+      // Nothing behind this tunnel yet: the check says so.
+      await expect.poll(() => second.stderr(), { timeout: 10_000 }).toContain('tunnel: check failed (http_error)');
+      expect(second.stderr()).toContain(`tunnel: the callback URL changed since the last start (was ${proxies[0]!.url}/webhook): paste the new one into Meta's dashboard`);
+      second.child.kill('SIGTERM');
+      expect(await second.exited).toBe(0);
+    } finally {
+      for (const proxy of proxies) await proxy.close();
+    }
+  }, 30_000);
+
+  it('says in one line what is wrong with the tunnel', async () => {
+    const http = await runCli(['serve', '--port', '0', '--data', dataDir, '--tunnel', 'http://hooks.example.com']);
+    expect(http.stderr).toBe('switchboard: --tunnel http://hooks.example.com: Meta only calls https URLs\n');
+    const ngrok = await runCli(['serve', '--port', '0', '--data', dataDir, '--tunnel', 'ngrok']);
+    expect(ngrok.code).toBe(2);
+    expect(ngrok.stderr).toBe('switchboard: --tunnel ngrok needs NGROK_AUTHTOKEN: your authtoken from the ngrok dashboard (and NGROK_DOMAIN for a URL that stays the same)\n');
+    const cloudflared = await runCli(['serve', '--port', '0', '--data', dataDir, '--tunnel', 'cloudflared'], { PATH: path.join(dataDir, 'no-binaries-here') });
+    expect(cloudflared.stderr).toMatch(/^switchboard: --tunnel cloudflared needs the cloudflared binary on the PATH/);
   });
 });
 
