@@ -27,7 +27,8 @@ import { sandboxTemplates } from './whatsapp/templates';
 import { Outbox, type OutboxOptions } from './services/outbox';
 import { RejectionCounter, WebhookAdmin } from './services/webhook-admin';
 import { DEFAULT_TUNNEL_DEPS, openTunnel, type Tunnel, type TunnelDeps, type TunnelSpec } from './services/tunnel';
-import { selfTestWebhook, type SelfTestResult } from './services/webhook-self-test';
+import type { SelfTestResult } from './services/webhook-self-test';
+import { WebhookSetup } from './services/webhook-setup';
 import { DEFAULT_FORWARDER, WebhookForwarder, type ForwarderOptions, type ForwardTargetConfig } from './services/webhook-forwarder';
 import { createStore, type Store } from './store';
 import { startCheckpointer } from './store/checkpointer';
@@ -63,6 +64,8 @@ export type RunningGateway = {
   publicUrl: string | null;
   /** Calls the public URL as Meta would (handshake, then a signed delivery that is not stored); null without a tunnel. */
   checkPublicUrl(): Promise<SelfTestResult> | null;
+  /** Subscribes the app to the business account and points the number's callback override at the public URL. */
+  connectMeta(): ReturnType<WebhookSetup['connect']>;
   close(): Promise<void>;
 };
 
@@ -235,7 +238,10 @@ export async function bootGateway(config: GatewayConfig, options: BootOptions): 
     version: APP_VERSION,
     url,
   });
-  const handlers = createOperationHandlers({ history, search: new Search(store), outbox, webhooks: webhookAdmin, presence, media, links, templates, settings, info });
+  // The public URL is known once the gateway listens and its tunnel is open (below).
+  let publicUrl: string | null = null;
+  const webhookSetup = new WebhookSetup({ publicUrl: () => publicUrl, current: () => current, ...(options.fetch ? { fetch: options.fetch } : {}) });
+  const handlers = createOperationHandlers({ history, search: new Search(store), outbox, webhooks: webhookAdmin, presence, media, links, templates, settings, webhookSetup, info });
   const indexer = new SearchIndexer(store, bus, options.log);
   const access = {
     apiToken: config.apiToken,
@@ -310,7 +316,7 @@ export async function bootGateway(config: GatewayConfig, options: BootOptions): 
       throw error;
     }
   }
-  const publicUrl = tunnel?.publicUrl ?? null;
+  publicUrl = tunnel?.publicUrl ?? null;
   const retention = new HistoryRetention(store, config.historyRetentionDays, mediaFolder(config.dataDir), bus, options.log);
   // Retention of raw deliveries and history: at start, then hourly (unref'd: never keeps the process alive).
   const prune = () => {
@@ -350,7 +356,8 @@ export async function bootGateway(config: GatewayConfig, options: BootOptions): 
     mediaSettled: () => media.settle(),
     forwarded: () => forwarder?.settle() ?? Promise.resolve(),
     publicUrl,
-    checkPublicUrl: () => (publicUrl ? selfTestWebhook(publicUrl, { verifyToken: current.verifyToken, appSecret: current.appSecret }) : null),
+    checkPublicUrl: () => webhookSetup.checkUrl(),
+    connectMeta: () => webhookSetup.connect({ user: config.localUser }),
     close: async () => {
       clearInterval(pruning);
       stopWatchingTokens();

@@ -27,8 +27,9 @@ import { SAMPLE_MEDIA, sampleMediaFolder, type SampleName } from './whatsapp/sam
 import { inboundWebhook, statusWebhook, type SimulatedContent } from './whatsapp/simulated-payloads';
 
 const USAGE = `usage:
-  switchboard serve [--host 127.0.0.1] [--port 8787] [--data <dir>] [--tunnel ngrok|cloudflared|<https url>] [--forward-to <url> [--forward-fields messages,…]]…
-      (--tunnel opens a public URL for Meta, prints the callback URL and verify token, and checks it)
+  switchboard serve [--host 127.0.0.1] [--port 8787] [--data <dir>] [--tunnel ngrok|cloudflared|<https url> [--connect-meta]] [--forward-to <url> [--forward-fields messages,…]]…
+      (--tunnel opens a public URL for Meta, prints the callback URL and verify token, and checks it;
+       --connect-meta subscribes the app to the business account and points the number's callback at it)
       (--forward-to relays every verified delivery, as Meta sent it, to your own endpoint; repeatable)
   switchboard webhooks replay <delivery id> [--to <url>] [--url http://127.0.0.1:8787] [--data <dir>]
       (sends a logged delivery, signed as Meta sent it, to --to, or again to the gateway's /webhook)
@@ -103,6 +104,7 @@ async function serve(args: string[]): Promise<void> {
       'forward-to': { type: 'string', multiple: true },
       'forward-fields': { type: 'string', multiple: true },
       tunnel: { type: 'string' },
+      'connect-meta': { type: 'boolean', default: false },
     },
     strict: true,
     allowPositionals: false,
@@ -110,6 +112,7 @@ async function serve(args: string[]): Promise<void> {
   });
   const forwardTo = forwardTargets(tokens);
   const tunnel = values.tunnel === undefined ? undefined : parseTunnelSpec(values.tunnel);
+  if (values['connect-meta'] && !tunnel) throw new UsageError('--connect-meta points Meta at the public URL of a --tunnel: give one');
   const dataDir = path.resolve(values.data ?? defaultDataDir());
   // The desktop app keeps this data dir's WhatsApp credentials encrypted for the OS user's keychain,
   // which plain Node cannot open: serving it live then needs them from the environment.
@@ -165,6 +168,14 @@ async function serve(args: string[]): Promise<void> {
     const check = await gateway.checkPublicUrl();
     if (check?.ok) process.stderr.write(`tunnel: checked: ${check.callback_url} takes Meta's handshake and a signed delivery (${check.latency_ms} ms)\n`);
     else if (check) process.stderr.write(`tunnel: check failed (${check.reason}): ${check.message}\n`);
+    if (values['connect-meta'] && check?.ok) {
+      const wired = await gateway.connectMeta();
+      if (!wired.ok) process.stderr.write(`meta: ${wired.error.message}\n`);
+      else {
+        const apps = wired.value.subscribed_apps.map((app) => app.name ?? app.id ?? 'an app').join(', ') || 'none';
+        process.stderr.write(`meta: subscribed apps on the business account: ${apps}; this number's webhooks now go to ${wired.value.effective ?? 'nowhere'}\n`);
+      }
+    }
   }
 }
 

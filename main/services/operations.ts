@@ -21,19 +21,20 @@ import type { Search } from './search';
 import type { ConnectionSettings } from './settings';
 import type { TemplateCatalog } from './template-catalog';
 import type { WebhookAdmin } from './webhook-admin';
+import type { WebhookSetup } from './webhook-setup';
 
 /** Who is calling: the agent behind the token (HTTP, WebSocket) or the desktop app's own user (IPC). */
 export type Caller = { user: string };
 
 /**
  * Operations that wait on something outside the database: Meta's Graph API (templates), the OS
- * keychain (saved credentials, encrypted by the desktop app's main process), or a developer's
- * endpoint (a delivery forwarded again). Every other one
+ * keychain (saved credentials, encrypted by the desktop app's main process), a developer's
+ * endpoint (a delivery forwarded again), or the gateway's own public URL. Every other one
  * answers from the database at once.
  */
-export type AsyncOperationName = 'listTemplates' | 'updateSettings' | 'forwardWebhook';
+export type AsyncOperationName = 'listTemplates' | 'updateSettings' | 'forwardWebhook' | 'checkWebhookSetup' | 'connectMeta';
 
-const ASYNC_OPERATIONS: ReadonlySet<OperationName> = new Set<AsyncOperationName>(['listTemplates', 'updateSettings', 'forwardWebhook']);
+const ASYNC_OPERATIONS: ReadonlySet<OperationName> = new Set<AsyncOperationName>(['listTemplates', 'updateSettings', 'forwardWebhook', 'checkWebhookSetup', 'connectMeta']);
 
 /** What an operation's handler returns: its result, or a promise of it for the operations that wait on the network. */
 export type HandlerResult<K extends OperationName> = K extends AsyncOperationName ? Promise<Result<OperationResult<K>>> : Result<OperationResult<K>>;
@@ -54,9 +55,10 @@ export function createOperationHandlers(services: {
   links: SignedLinks;
   templates: TemplateCatalog;
   settings: ConnectionSettings;
+  webhookSetup: WebhookSetup;
   info: (caller: Caller) => GatewayInfo;
 }): OperationHandlers {
-  const { history, search, outbox, webhooks, presence, media, links, templates, settings, info } = services;
+  const { history, search, outbox, webhooks, presence, media, links, templates, settings, webhookSetup, info } = services;
   return {
     getInfo: (_request, caller) => ok(info(caller)),
     getSettings: (_request, caller) => ok(settings.view(caller)),
@@ -93,6 +95,8 @@ export function createOperationHandlers(services: {
     listWebhooks: (request) => ok(webhooks.list(request)),
     replayWebhook: (request) => webhooks.replay(request),
     forwardWebhook: (request) => webhooks.forward(request),
+    checkWebhookSetup: () => webhookSetup.check(),
+    connectMeta: (_request, caller) => webhookSetup.connect(caller),
     getTeam: () => ok(presence.team()),
     setTyping: (request, caller) => {
       const result = presence.typing(caller.user, request.conversation_id);

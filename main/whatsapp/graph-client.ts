@@ -57,7 +57,7 @@ function bodyOf(body: OutgoingBody): Record<string, unknown> {
 }
 
 /** Meta's error code and message from an error answer, when it has them. */
-function graphErrorOf(body: unknown): { code: number | null; message: string | null } {
+export function graphErrorOf(body: unknown): { code: number | null; message: string | null } {
   const error = (body as GraphErrorBody | null)?.error;
   return { code: typeof error?.code === 'number' ? error.code : null, message: typeof error?.message === 'string' ? error.message : null };
 }

@@ -174,6 +174,25 @@ export const ForwardAttemptSchema = z.object({
   resend: z.boolean(),
 });
 
+/** The gateway calling its own public URL as Meta would: ok, or why Meta could not use it. */
+export const PublicUrlCheckSchema = z.union([
+  z.object({ callback_url: z.string(), ok: z.literal(true), latency_ms: z.number().int().nonnegative() }),
+  z.object({ callback_url: z.string(), ok: z.literal(false), reason: z.enum(['unreachable', 'wrong_token', 'not_this_gateway', 'http_error', 'body_rewritten']), message: z.string() }),
+]);
+
+/** Where Meta sends a number's webhooks, layer by layer, as read back from the Graph API. */
+export const WebhookRoutingSchema = z.object({
+  subscribed_apps: z.array(z.object({ id: z.string().nullable(), name: z.string().nullable(), override_callback_uri: z.string().nullable() })),
+  phone_number_override: z.string().nullable(),
+  business_account_override: z.string().nullable(),
+  app_callback: z.string().nullable(),
+  /** Where the number's `messages` webhooks go now (the first layer set). */
+  effective: z.string().nullable(),
+});
+
+/** Meta's routing of a number's webhooks. */
+export type WebhookRouting = z.infer<typeof WebhookRoutingSchema>;
+
 /** A forward target's attempt. */
 export type ForwardAttempt = z.infer<typeof ForwardAttemptSchema>;
 
@@ -374,6 +393,24 @@ export const operations = {
       /** Where verified deliveries are relayed (`serve --forward-to`), and which fields (all when null). */
       forward_targets: z.array(z.object({ url: z.string(), fields: z.array(z.string()).nullable() })),
     }),
+  },
+  checkWebhookSetup: {
+    // The public URL (a tunnel), checked now as Meta would call it, and, live with a WABA id, what Meta has.
+    request: z.object({}).strict(),
+    result: z.object({
+      public_url: z.string().nullable(),
+      callback_url: z.string().nullable(),
+      verify_token: z.string(),
+      check: PublicUrlCheckSchema.nullable(),
+      routing: WebhookRoutingSchema.nullable(),
+      /** Why the routing could not be read (not live, no WABA id, the Graph API's error). */
+      routing_error: z.string().nullable(),
+    }),
+  },
+  connectMeta: {
+    // Subscribes the app to the business account and points the phone number's callback override at the public URL.
+    request: z.object({}).strict(),
+    result: WebhookRoutingSchema,
   },
   forwardWebhook: {
     // Relays one logged delivery again to a forward target, with its original bytes and signature.

@@ -30,6 +30,8 @@ export async function startFakeGraph(): Promise<{
   templatePages: unknown[][];
   /** Requests this matches are taken and never answered (Meta hanging on one kind of call), whatever is queued. */
   hang: { when: ((request: GraphRequest) => boolean) | null };
+  /** Webhook routing as Meta keeps it for one business account and number (subscribed apps, callback overrides). */
+  wiring: FakeWiring;
   close(): Promise<void>;
 }> {
   const requests: GraphRequest[] = [];
@@ -37,6 +39,7 @@ export async function startFakeGraph(): Promise<{
   const files = new Map<string, GraphFile>();
   const templatePages: unknown[][] = [];
   const hang: { when: ((request: GraphRequest) => boolean) | null } = { when: null };
+  const wiring: FakeWiring = { wabaId: '880011223344', phoneNumberId: '200300400500', accessToken: null, appCallback: 'https://shared-app.example.com/webhook', subscribed: false, phoneOverride: null };
   let counter = 0;
   const server = createServer((req: IncomingMessage, res) => {
     const chunks: Buffer[] = [];
@@ -60,6 +63,12 @@ export async function startFakeGraph(): Promise<{
         return;
       }
       if (hang.when?.(requests.at(-1)!)) return;
+      const wired = await answerWiring(wiring, req.method ?? 'GET', new URL(req.url ?? '/', 'http://fake'), req.headers.authorization, body);
+      if (wired) {
+        res.writeHead(wired.status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(wired.body));
+        return;
+      }
       const pathname = new URL(req.url ?? '/', 'http://fake').pathname;
       const queued = answers.shift() ?? defaultAnswer(pathname, body);
       if (queued === 'drop') {
@@ -95,6 +104,7 @@ export async function startFakeGraph(): Promise<{
     files,
     templatePages,
     hang,
+    wiring,
     close: () =>
       new Promise((resolve) => {
         server.close(() => resolve());
@@ -104,7 +114,7 @@ export async function startFakeGraph(): Promise<{
 }
 
 async function uploadOf(raw: Buffer, contentType: string): Promise<GraphUpload> {
-  const form = await new Response(raw, { headers: { 'content-type': contentType } }).formData();
+  const form = await new Response(new Uint8Array(raw), { headers: { 'content-type': contentType } }).formData();
   const fields: Record<string, string> = {};
   let file: GraphUpload['file'] = null;
   for (const [name, value] of form.entries()) {
@@ -115,4 +125,56 @@ async function uploadOf(raw: Buffer, contentType: string): Promise<GraphUpload> 
     }
   }
   return { fields, file };
+}
+
+/** Meta's webhook routing for the fake's business account and number. */
+export type FakeWiring = {
+  wabaId: string;
+  phoneNumberId: string;
+  /** The token the wiring endpoints accept (any when null). */
+  accessToken: string | null;
+  appCallback: string;
+  subscribed: boolean;
+  phoneOverride: string | null;
+};
+
+/**
+ * The wiring endpoints as Meta documents them: subscribing the app to the business account, the
+ * phone number's callback override (refused before the subscription, with Meta's #100; Meta checks
+ * the new URL with the verify-token handshake first, #2200 when it fails), and reading both back.
+ */
+async function answerWiring(wiring: FakeWiring, method: string, url: URL, authorization: string | undefined, body: unknown): Promise<{ status: number; body: unknown } | null> {
+  const [, , node, edge] = url.pathname.split('/');
+  const onAccount = node === wiring.wabaId && edge === 'subscribed_apps';
+  const onNumber = node === wiring.phoneNumberId && edge === undefined && (method === 'POST' || url.searchParams.get('fields') === 'webhook_configuration');
+  if (!onAccount && !onNumber) return null;
+  if (wiring.accessToken !== null && authorization !== `Bearer ${wiring.accessToken}`) {
+    return { status: 401, body: { error: { code: 190, message: 'Invalid OAuth access token - Cannot parse access token' } } };
+  }
+  if (onAccount && method === 'POST') {
+    wiring.subscribed = true;
+    return { status: 200, body: { success: true } };
+  }
+  if (onAccount) {
+    return { status: 200, body: { data: wiring.subscribed ? [{ whatsapp_business_api_data: { id: '670843887433847', link: 'https://www.facebook.com/games/?app_id=670843887433847', name: 'Switchboard test app' } }] : [] } };
+  }
+  if (method === 'GET') {
+    return { status: 200, body: { webhook_configuration: { application: wiring.appCallback, ...(wiring.phoneOverride ? { phone_number: wiring.phoneOverride } : {}) }, id: wiring.phoneNumberId } };
+  }
+  const config = (body as { webhook_configuration?: { override_callback_uri?: unknown; verify_token?: unknown } } | null)?.webhook_configuration;
+  if (typeof config?.override_callback_uri !== 'string' || typeof config.verify_token !== 'string') {
+    return { status: 400, body: { error: { code: 100, message: '(#100) The parameter webhook_configuration is required, with override_callback_uri and verify_token' } } };
+  }
+  if (!wiring.subscribed) {
+    return { status: 400, body: { error: { code: 100, message: '(#100) Before override the current callback uri, your app must be subscribed to receive messages for WhatsApp Business Account' } } };
+  }
+  const challenge = String(Math.floor(Math.random() * 1e9));
+  const check = new URL(config.override_callback_uri);
+  check.search = new URLSearchParams({ 'hub.mode': 'subscribe', 'hub.verify_token': config.verify_token, 'hub.challenge': challenge }).toString();
+  const verified = await fetch(check)
+    .then(async (response) => response.status === 200 && (await response.text()) === challenge)
+    .catch(() => false);
+  if (!verified) return { status: 400, body: { error: { code: 2200, message: '(#2200) Callback verification failed with the following errors: HTTP Status Code = 403' } } };
+  wiring.phoneOverride = config.override_callback_uri;
+  return { status: 200, body: { success: true } };
 }

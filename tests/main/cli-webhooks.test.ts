@@ -119,6 +119,8 @@ describe('switchboard serve --tunnel', () => {
     const ngrok = await runCli(['serve', '--port', '0', '--data', dataDir, '--tunnel', 'ngrok']);
     expect(ngrok.code).toBe(2);
     expect(ngrok.stderr).toBe('switchboard: --tunnel ngrok needs NGROK_AUTHTOKEN: your authtoken from the ngrok dashboard (and NGROK_DOMAIN for a URL that stays the same)\n');
+    const wiring = await runCli(['serve', '--port', '0', '--data', dataDir, '--connect-meta']);
+    expect(wiring.stderr).toBe('switchboard: --connect-meta points Meta at the public URL of a --tunnel: give one\n');
     const cloudflared = await runCli(['serve', '--port', '0', '--data', dataDir, '--tunnel', 'cloudflared'], { PATH: path.join(dataDir, 'no-binaries-here') });
     expect(cloudflared.stderr).toMatch(/^switchboard: --tunnel cloudflared needs the cloudflared binary on the PATH/);
   });

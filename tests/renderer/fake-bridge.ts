@@ -1,5 +1,5 @@
 import type { AgentSignal, BridgeApi, StreamHandlers } from '../../renderer/bridge/bridge-api';
-import type { Conversation, ForwardAttempt, MediaLink, Message, MessageTemplate, Result, SettingsView, SearchHit, ServerEvent, Team } from '../../shared/contract';
+import type { Conversation, ForwardAttempt, WebhookRouting, MediaLink, Message, MessageTemplate, Result, SettingsView, SearchHit, ServerEvent, Team } from '../../shared/contract';
 
 /** An in-memory BridgeApi: tests set its data, push events and read what was called. */
 export class FakeBridge implements BridgeApi {
@@ -58,6 +58,9 @@ export class FakeBridge implements BridgeApi {
   retryMessage = (request: { message_id: number }) => this.record('retryMessage', request, this.changeResult(request.message_id));
   listWebhooks = () => this.record('listWebhooks', {}, { ok: true, value: { deliveries: [], rejected: {}, retention_days: 30, forward_targets: [] } });
   replayWebhook = (request: { id: number }) => this.record('replayWebhook', request, { ok: true, value: { id: request.id, events: 0, ignored: [] } });
+  checkWebhookSetup = () =>
+    this.record('checkWebhookSetup', {}, { ok: true as const, value: { public_url: null, callback_url: null, verify_token: 'verify', check: null, routing: null, routing_error: 'the sandbox has no Meta account to wire: go live first (access token, app secret, phone number id)' } });
+  connectMeta = () => this.record<WebhookRouting>('connectMeta', {}, { ok: false as const, error: { code: 'bad_request' as const, message: 'no public URL to point Meta at: start the gateway with --tunnel' } });
   forwardWebhook = (request: { id: number; target: string }) =>
     this.record<ForwardAttempt>('forwardWebhook', request, { ok: false as const, error: { code: 'bad_request' as const, message: 'no forward target is configured (start the gateway with --forward-to <url>)' } });
   mediaLinks: Record<number, Result<MediaLink>> = {};
