@@ -272,8 +272,8 @@ export async function bootGateway(config: GatewayConfig, options: BootOptions): 
       },
       intake,
       now: Date.now,
-      onRejected: (reason) => {
-        const total = rejected.add(reason);
+      onRejected: (reason, request) => {
+        const total = rejected.add(reason, request);
         options.log(`webhook: rejected (${reason}); ${total} rejected since start`);
       },
       onBodyRead: (bytes) => memory?.noteIngest(bytes),

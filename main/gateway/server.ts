@@ -25,7 +25,7 @@ export type GatewayServerDeps = {
 async function route(req: IncomingMessage, res: ServerResponse, url: URL, deps: GatewayServerDeps): Promise<void> {
   const { pathname } = url;
   if (pathname === '/webhook') {
-    if (req.method === 'GET') return handleWebhookVerification(url, res, deps.webhook);
+    if (req.method === 'GET') return handleWebhookVerification(req, url, res, deps.webhook);
     if (req.method === 'POST') return handleWebhookDelivery(req, res, deps.webhook);
     return sendError(res, 'method_not_allowed', `${req.method ?? '?'} is not allowed on /webhook (allowed: GET, POST)`, { allow: 'GET, POST' });
   }

@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SELF_TEST_HEADER, type WebhookReceipt, type WebhookSelfTest } from '../../shared/contract';
+import type { RejectedRequest } from '../services/webhook-admin';
 import type { WebhookIntake } from '../services/webhook-intake';
 import { describeStorageFailure, isStorageFailure } from '../store/storage-failure';
-import { isValidWebhookSignature } from '../whatsapp/signature';
+import { isValidWebhookSignature, signWebhookBody } from '../whatsapp/signature';
 import { sendError, sendJson } from './http-responses';
 import { isJsonRequest, readBody } from './read-body';
 
@@ -15,12 +16,23 @@ export type WebhookRouteDeps = {
   verifyToken: string;
   intake: WebhookIntake;
   now: () => number;
-  /** Called for every rejected request (counted, never stored). */
-  onRejected: (reason: string) => void;
+  /** Called for every rejected request (listed and counted; its body is never stored). */
+  onRejected: (reason: string, request: RejectedRequest) => void;
   /** Told the size of every body read, signed or not (memory pacing during a flood). */
   onBodyRead?: (bytes: number) => void;
   log: (line: string) => void;
 };
+
+/** How much of a digest the inspector shows: enough to compare, too little to matter. */
+const DIGEST_SHOWN = 16;
+
+function rejected(req: IncomingMessage, bytes: number | null, signature: RejectedRequest['signature'] = null): RejectedRequest {
+  const header = (name: string) => {
+    const value = req.headers[name];
+    return typeof value === 'string' ? value.slice(0, 200) : null;
+  };
+  return { method: req.method ?? 'GET', content_type: header('content-type'), bytes, user_agent: header('user-agent'), from: header('x-forwarded-for') ?? req.socket.remoteAddress ?? null, signature };
+}
 
 // Headers kept with each delivery in the webhook log (never credentials).
 const LOGGED_HEADERS = ['content-type', 'content-length', 'user-agent', 'x-hub-signature-256', 'x-forwarded-for'];
@@ -35,12 +47,12 @@ function loggedHeaders(req: IncomingMessage): Record<string, string> {
 }
 
 /** `GET /webhook`: Meta's verification handshake. No signature is involved: the GET carries no body. */
-export function handleWebhookVerification(url: URL, res: ServerResponse, deps: WebhookRouteDeps): void {
+export function handleWebhookVerification(req: IncomingMessage, url: URL, res: ServerResponse, deps: WebhookRouteDeps): void {
   const mode = url.searchParams.get('hub.mode');
   const token = url.searchParams.get('hub.verify_token');
   const challenge = url.searchParams.get('hub.challenge');
   if (mode !== 'subscribe' || token !== deps.verifyToken || challenge === null) {
-    deps.onRejected('verification');
+    deps.onRejected('verification', rejected(req, null));
     sendError(res, 'forbidden', 'webhook verification failed: hub.mode must be subscribe and hub.verify_token must match');
     return;
   }
@@ -56,7 +68,7 @@ export function handleWebhookVerification(url: URL, res: ServerResponse, deps: W
  */
 export async function handleWebhookDelivery(req: IncomingMessage, res: ServerResponse, deps: WebhookRouteDeps): Promise<void> {
   if (!isJsonRequest(req)) {
-    deps.onRejected('content-type');
+    deps.onRejected('content-type', rejected(req, null));
     sendError(res, 'unsupported_media_type', 'webhook body must be application/json');
     req.resume();
     return;
@@ -64,14 +76,18 @@ export async function handleWebhookDelivery(req: IncomingMessage, res: ServerRes
   const body = await readBody(req, MAX_WEBHOOK_BYTES);
   if (body.ok) deps.onBodyRead?.(body.value.length);
   if (!body.ok) {
-    deps.onRejected(body.error.code);
+    deps.onRejected(body.error.code, rejected(req, null));
     sendError(res, body.error.code, body.error.message, { connection: 'close' });
     return;
   }
   const signature = req.headers['x-hub-signature-256'];
   const header = Array.isArray(signature) ? signature[0] : signature;
   if (!isValidWebhookSignature(body.value, header, deps.appSecret)) {
-    deps.onRejected('signature');
+    const expected = signWebhookBody(body.value, deps.appSecret);
+    deps.onRejected(
+      'signature',
+      rejected(req, body.value.length, { received: header?.slice(0, DIGEST_SHOWN) ?? null, received_length: header?.length ?? 0, expected: expected.slice(0, DIGEST_SHOWN), expected_length: expected.length }),
+    );
     sendError(res, 'unauthorized', header ? 'X-Hub-Signature-256 does not match the body' : 'X-Hub-Signature-256 is missing');
     return;
   }
@@ -85,7 +101,7 @@ export async function handleWebhookDelivery(req: IncomingMessage, res: ServerRes
   try {
     json = JSON.parse(body.value.toString('utf8'));
   } catch {
-    deps.onRejected('json');
+    deps.onRejected('json', rejected(req, body.value.length));
     sendError(res, 'bad_request', 'webhook body is not valid JSON');
     return;
   }

@@ -79,10 +79,25 @@ export class Inbox {
     if (row) this.store.webhooks.setOutcome(row.id, outcome, detail);
   }
 
+  /**
+   * Runs `work` (which changes the webhook log) in one transaction with one `webhook_log_update`
+   * event, then publishes what it produced: one event per commit, however many deliveries.
+   */
   private commitAndPublish(work: () => IngestOutcome[]): IngestOutcome[] {
-    const outcomes = this.store.transaction(work);
-    this.bus.publish(outcomes.flatMap((outcome) => outcome.events));
+    const [outcomes, logChanged] = this.store.transaction(() => {
+      const done = work();
+      return [done, this.store.events.append({ type: 'webhook_log_update', last_id: this.store.webhooks.head() }, Date.now())] as const;
+    });
+    this.bus.publish([...outcomes.flatMap((outcome) => outcome.events), logChanged]);
     return outcomes;
+  }
+
+  /** Logs deliveries without processing them yet (a large batch): one transaction, one log event. */
+  recordOnly(work: () => void): void {
+    this.commitAndPublish(() => {
+      work();
+      return [];
+    });
   }
 
   private applyAll(

@@ -95,6 +95,7 @@ export function createOperationHandlers(services: {
     listWebhooks: (request) => ok(webhooks.list(request)),
     replayWebhook: (request) => webhooks.replay(request),
     forwardWebhook: (request) => webhooks.forward(request),
+    getWebhook: (request) => webhooks.detail(request, webhookSetup.appSecret()),
     checkWebhookSetup: () => webhookSetup.check(),
     connectMeta: (_request, caller) => webhookSetup.connect(caller),
     getTeam: () => ok(presence.team()),

@@ -1,22 +1,42 @@
-import { fail, ok, type OperationResult, type Result, type ValidOperationRequest } from '../../shared/contract';
+import { fail, ok, type OperationResult, type Result, type ValidOperationRequest, type WebhookRejection } from '../../shared/contract';
 import type { Store } from '../store';
 import { parseWebhook } from '../whatsapp/webhook-parser';
 import type { Inbox } from './inbox';
 import type { WebhookForwarder } from './webhook-forwarder';
+import { isValidWebhookSignature } from '../whatsapp/signature';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** Counts of refused webhook requests by reason: counted, never stored. */
+/** What a refused request looked like, for the inspector: never its body, never the secret. */
+export type RejectedRequest = Omit<WebhookRejection, 'at' | 'reason'>;
+
+/** How many refused requests the inspector lists (the counts cover all since start). */
+export const REJECTIONS_KEPT = 100;
+
+/**
+ * Refused webhook requests since start: counted by reason, and the latest listed with what they
+ * looked like (method, type, size, sender, the signature's digests' start). Kept in memory only;
+ * their bodies are never stored.
+ */
 export class RejectionCounter {
   private readonly counts: Record<string, number> = {};
+  private readonly recent: WebhookRejection[] = [];
 
-  add(reason: string): number {
+  add(reason: string, request?: RejectedRequest, atMs = Date.now()): number {
     this.counts[reason] = (this.counts[reason] ?? 0) + 1;
+    if (request) {
+      this.recent.unshift({ at: new Date(atMs).toISOString(), reason, ...request });
+      this.recent.length = Math.min(this.recent.length, REJECTIONS_KEPT);
+    }
     return Object.values(this.counts).reduce((sum, n) => sum + n, 0);
   }
 
   snapshot(): Record<string, number> {
     return { ...this.counts };
+  }
+
+  latest(): WebhookRejection[] {
+    return [...this.recent];
   }
 }
 
@@ -32,7 +52,18 @@ export class WebhookAdmin {
   ) {}
 
   list(request: ValidOperationRequest<'listWebhooks'>): OperationResult<'listWebhooks'> {
-    const entries = this.store.webhooks.list(request.before, request.limit ?? 50);
+    const entries = this.store.webhooks.list(
+      {
+        ...(request.before !== undefined ? { before: request.before } : {}),
+        ...(request.outcome ? { outcome: request.outcome } : {}),
+        ...(request.field ? { field: request.field } : {}),
+        ...(request.phone_number_id ? { phoneNumberId: request.phone_number_id } : {}),
+        ...(request.q ? { text: request.q } : {}),
+        ...(request.from ? { fromMs: Date.parse(request.from) } : {}),
+        ...(request.to ? { toMs: Date.parse(request.to) } : {}),
+      },
+      request.limit ?? 50,
+    );
     const attempts = this.store.forwards.attempts(entries.map((entry) => entry.id));
     return {
       deliveries: entries.map((entry) => ({
@@ -40,9 +71,47 @@ export class WebhookAdmin {
         forwards: (attempts.get(entry.id) ?? []).map((attempt) => ({ ...attempt, attempted_at: new Date(attempt.attempted_at).toISOString() })),
       })),
       rejected: this.rejected.snapshot(),
+      rejections: this.rejected.latest(),
       retention_days: this.retentionDays,
       forward_targets: this.forwarder?.targets() ?? [],
     };
+  }
+
+  /** One delivery for the inspector: headers, raw body, the signature checked again, and what it became. */
+  detail(request: ValidOperationRequest<'getWebhook'>, appSecret: string): Result<OperationResult<'getWebhook'>> {
+    const logged = this.store.webhooks.get(request.id);
+    if (!logged) return fail('not_found', `webhook delivery ${request.id} is not in the log (older than ${this.retentionDays} days?)`);
+    const { body, signature, headers, ...entry } = logged;
+    const forwards = (this.store.forwards.attempts([entry.id]).get(entry.id) ?? []).map((attempt) => ({ ...attempt, attempted_at: new Date(attempt.attempted_at).toISOString() }));
+    return ok({
+      ...entry,
+      forwards,
+      headers,
+      body: body.toString('utf8'),
+      signature: { header: signature, valid: isValidWebhookSignature(body, signature, appSecret) },
+      became: this.became(body),
+    });
+  }
+
+  /** The messages and statuses a delivery carried, and what each is now in the inbox. */
+  private became(body: Buffer): OperationResult<'getWebhook'>['became'] {
+    let parsed;
+    try {
+      parsed = parseWebhook(JSON.parse(body.toString('utf8')), this.now());
+    } catch {
+      return [];
+    }
+    const found = (wamid: string) => this.store.messages.findByWamid(wamid);
+    return [
+      ...parsed.messages.map((message) => {
+        const stored = found(message.wamid);
+        return { kind: 'message' as const, wamid: message.wamid, status: stored?.status ?? null, message_id: stored?.id ?? null, conversation_id: stored?.conversation_id ?? null };
+      }),
+      ...parsed.statuses.map((status) => {
+        const stored = found(status.wamid);
+        return { kind: 'status' as const, wamid: status.wamid, status: status.status, message_id: stored?.id ?? null, conversation_id: stored?.conversation_id ?? null };
+      }),
+    ];
   }
 
   /** Relays one logged delivery again to a configured forward target. */

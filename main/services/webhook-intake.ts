@@ -2,6 +2,7 @@ import type { WebhookReceipt } from '../../shared/contract';
 import type { Store } from '../store';
 import type { IncomingDelivery } from '../store/webhook-log';
 import { itemCount, parseWebhook, type ParsedDelivery } from '../whatsapp/webhook-parser';
+import { deliverySummary } from '../whatsapp/delivery-summary';
 import type { Inbox, IngestOutcome } from './inbox';
 
 type Pending = {
@@ -58,7 +59,7 @@ export class WebhookIntake {
   /** Resolves once the delivery is durable, with what was done with it. */
   submit(delivery: IncomingDelivery, json: unknown): Promise<WebhookReceipt> {
     return new Promise((resolve, reject) => {
-      this.pending.push({ delivery, json, items: itemCount(json), resolve, reject });
+      this.pending.push({ delivery: { ...delivery, summary: deliverySummary(json) }, json, items: itemCount(json), resolve, reject });
       if (!this.scheduled) {
         this.scheduled = true;
         setImmediate(() => this.flush());
@@ -92,7 +93,7 @@ export class WebhookIntake {
   }
 
   private logOnly(batch: readonly Pending[]): [Pending, WebhookReceipt][] {
-    this.store.transaction(() => batch.forEach((item) => this.store.webhooks.record(item.delivery, 'received', '')));
+    this.inbox.recordOnly(() => batch.forEach((item) => this.store.webhooks.record(item.delivery, 'received', '')));
     this.backlog.schedule();
     return batch.map((item) => [item, { queued: { updates: item.items } }]);
   }

@@ -23,6 +23,11 @@ export type WebhookSetupDeps = {
 export class WebhookSetup {
   constructor(private readonly deps: WebhookSetupDeps) {}
 
+  /** The app secret in force (the settings screen can change it): deliveries are checked against it. */
+  appSecret(): string {
+    return this.deps.current().appSecret;
+  }
+
   callbackUrl(): string | null {
     const publicUrl = this.deps.publicUrl();
     return publicUrl ? `${publicUrl}/webhook` : null;

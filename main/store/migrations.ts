@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { delimited, deliverySummary } from '../whatsapp/delivery-summary';
 
 /** One schema change, applied once, in order; its number is stored in `PRAGMA user_version`. */
 export type Migration = { version: number; description: string; up: (db: Database) => void };
@@ -320,6 +321,31 @@ export const MIGRATIONS: readonly Migration[] = [
         );
         CREATE INDEX forward_attempts_by_delivery ON forward_attempts (delivery_id, id);
       `);
+    },
+  },
+  {
+    version: 14,
+    description: 'the webhook inspector: what each logged delivery carries (fields) and for which business numbers',
+    up: (db) => {
+      db.exec(`
+        ALTER TABLE webhook_log ADD COLUMN fields TEXT NOT NULL DEFAULT '';
+        ALTER TABLE webhook_log ADD COLUMN phone_number_ids TEXT NOT NULL DEFAULT '';
+      `);
+      // Deliveries already logged get theirs from their bodies (the log keeps 30 days by default).
+      const update = db.prepare<[string, string, number]>('UPDATE webhook_log SET fields = ?, phone_number_ids = ? WHERE id = ?');
+      const page = db.prepare<[number], { id: number; body: Buffer }>('SELECT id, body FROM webhook_log WHERE id > ? ORDER BY id LIMIT 1000');
+      for (let rows = page.all(0); rows.length > 0; rows = page.all(rows.at(-1)!.id)) {
+        for (const row of rows) {
+          let json: unknown = null;
+          try {
+            json = JSON.parse(row.body.toString('utf8'));
+          } catch {
+            // Not JSON: nothing to read.
+          }
+          const summary = deliverySummary(json);
+          update.run(delimited(summary.fields), delimited(summary.phoneNumberIds), row.id);
+        }
+      }
     },
   },
 ];

@@ -146,6 +146,7 @@ export function createWsBridge(options: WsBridgeOptions): BridgeApi {
           case 'presence':
           case 'typing':
           case 'viewing':
+          case 'webhook_log_update':
             if (frame.seq > gate.lastSeq + 1 && gapAt !== gate.lastSeq) {
               gapAt = gate.lastSeq;
               resumeFromCursor(current);

@@ -305,6 +305,7 @@ export function createMessagesStore(bridge: BridgeApi) {
             case 'typing':
             case 'viewing':
             case 'gateway_update':
+            case 'webhook_log_update':
               break;
             default:
               assertNever(event);

@@ -97,6 +97,16 @@ export const GatewayUpdateEventSchema = z.object({
   phone_number_id: z.string(),
 });
 
+/**
+ * Deliveries were added to the webhook log or changed outcome, up to `last_id`: one event per
+ * commit, not per delivery, so the inspector follows live without weighing on ingest.
+ */
+export const WebhookLogUpdateEventSchema = z.object({
+  type: z.literal('webhook_log_update'),
+  seq,
+  last_id: z.number().int().nonnegative(),
+});
+
 /** Every change a client must see, each with the next `seq` of the one event log. */
 export const ServerEventSchema = z.discriminatedUnion('type', [
   NewMessageEventSchema,
@@ -108,6 +118,7 @@ export const ServerEventSchema = z.discriminatedUnion('type', [
   TypingEventSchema,
   ViewingEventSchema,
   GatewayUpdateEventSchema,
+  WebhookLogUpdateEventSchema,
 ]);
 
 /** One entry of the event log as delivered over IPC and WebSocket. */

@@ -196,15 +196,64 @@ export type WebhookRouting = z.infer<typeof WebhookRoutingSchema>;
 /** A forward target's attempt. */
 export type ForwardAttempt = z.infer<typeof ForwardAttemptSchema>;
 
+/** What a delivery can have become in the log. */
+export const WEBHOOK_OUTCOMES = ['received', 'processed', 'ignored', 'replayed', 'failed'] as const;
+
 /** A logged webhook delivery (the raw body stays on the gateway), with its relays to forward targets. */
 export const WebhookDeliverySchema = z.object({
   id: z.number().int().positive(),
   received_at: z.iso.datetime(),
-  outcome: z.enum(['received', 'processed', 'ignored', 'replayed', 'failed']),
+  outcome: z.enum(WEBHOOK_OUTCOMES),
   detail: z.string(),
   bytes: z.number().int().nonnegative(),
+  /** What it carries: `messages`, `statuses`, or Meta's field name (`account_update`, `message_template_status_update`…). */
+  fields: z.array(z.string()),
+  /** The business numbers it is for. */
+  phone_number_ids: z.array(z.string()),
   forwards: z.array(ForwardAttemptSchema),
 });
+
+/** A request the webhook route refused (its body is never stored): when, why, and what it looked like. */
+export const WebhookRejectionSchema = z.object({
+  at: z.iso.datetime(),
+  /** `signature`, `content-type`, `json`, `payload_too_large`, `verification`… */
+  reason: z.string(),
+  method: z.string(),
+  content_type: z.string().nullable(),
+  bytes: z.number().int().nonnegative().nullable(),
+  user_agent: z.string().nullable(),
+  from: z.string().nullable(),
+  /** For a signature mismatch: the start and length of the digest received and of the one expected, never the secret. */
+  signature: z.object({ received: z.string().nullable(), received_length: z.number().int(), expected: z.string(), expected_length: z.number().int() }).nullable(),
+});
+
+/** A logged delivery, as listed. */
+export type WebhookDelivery = z.infer<typeof WebhookDeliverySchema>;
+
+/** A refused webhook request. */
+export type WebhookRejection = z.infer<typeof WebhookRejectionSchema>;
+
+/** One delivery opened in the inspector: its headers, raw body, signature check and what it became. */
+export const WebhookDetailSchema = WebhookDeliverySchema.extend({
+  headers: z.record(z.string(), z.string()),
+  /** The raw body as received (UTF-8). */
+  body: z.string(),
+  /** `X-Hub-Signature-256` as received, and whether it matches the body under the app secret in force now. */
+  signature: z.object({ header: z.string(), valid: z.boolean() }),
+  /** The messages and statuses it carried, and where each is now in the inbox. */
+  became: z.array(
+    z.object({
+      kind: z.enum(['message', 'status']),
+      wamid: z.string(),
+      status: z.string().nullable(),
+      message_id: z.number().int().positive().nullable(),
+      conversation_id: z.number().int().positive().nullable(),
+    }),
+  ),
+});
+
+/** An opened delivery. */
+export type WebhookDetail = z.infer<typeof WebhookDetailSchema>;
 
 /** Who is connected and what they are doing right now (entries past `expires_at` are left out). */
 export const TeamSchema = z.object({
@@ -383,16 +432,29 @@ export const operations = {
       .object({
         before: z.coerce.number().int().positive().optional(),
         limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).optional(),
+        outcome: z.enum(WEBHOOK_OUTCOMES).optional(),
+        field: z.string().regex(/^[a-z_]{1,64}$/, 'a webhook field such as messages, statuses or account_update').optional(),
+        phone_number_id: z.string().regex(/^\d{1,30}$/, 'digits only').optional(),
+        /** Text anywhere in the raw body (a wamid, a customer number, a word). */
+        q: z.string().trim().min(1).max(200).optional(),
+        from: z.iso.datetime({ offset: true }).optional(),
+        to: z.iso.datetime({ offset: true }).optional(),
       })
       .strict(),
     result: z.object({
       deliveries: z.array(WebhookDeliverySchema),
       /** Requests refused since the gateway started (counted, never stored), by reason. */
       rejected: z.record(z.string(), z.number().int().nonnegative()),
+      /** The latest refused requests (up to 100), newest first, with what they looked like. */
+      rejections: z.array(WebhookRejectionSchema),
       retention_days: z.number().positive(),
       /** Where verified deliveries are relayed (`serve --forward-to`), and which fields (all when null). */
       forward_targets: z.array(z.object({ url: z.string(), fields: z.array(z.string()).nullable() })),
     }),
+  },
+  getWebhook: {
+    request: z.object({ id: z.coerce.number().int().positive() }).strict(),
+    result: WebhookDetailSchema,
   },
   checkWebhookSetup: {
     // The public URL (a tunnel), checked now as Meta would call it, and, live with a WABA id, what Meta has.

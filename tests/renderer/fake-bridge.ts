@@ -1,5 +1,5 @@
 import type { AgentSignal, BridgeApi, StreamHandlers } from '../../renderer/bridge/bridge-api';
-import type { Conversation, ForwardAttempt, WebhookRouting, MediaLink, Message, MessageTemplate, Result, SettingsView, SearchHit, ServerEvent, Team } from '../../shared/contract';
+import type { Conversation, ForwardAttempt, WebhookDelivery, WebhookDetail, WebhookRejection, WebhookRouting, MediaLink, Message, MessageTemplate, Result, SettingsView, SearchHit, ServerEvent, Team } from '../../shared/contract';
 
 /** An in-memory BridgeApi: tests set its data, push events and read what was called. */
 export class FakeBridge implements BridgeApi {
@@ -56,7 +56,14 @@ export class FakeBridge implements BridgeApi {
   changeResult: (messageId: number) => Result<Message> = () => ({ ok: false, error: { code: 'internal', message: 'not scripted' } });
   reactToMessage = (request: { message_id: number; emoji: string }) => this.record('reactToMessage', request, this.changeResult(request.message_id));
   retryMessage = (request: { message_id: number }) => this.record('retryMessage', request, this.changeResult(request.message_id));
-  listWebhooks = () => this.record('listWebhooks', {}, { ok: true, value: { deliveries: [], rejected: {}, retention_days: 30, forward_targets: [] } });
+  webhookList: () => Result<{ deliveries: WebhookDelivery[]; rejected: Record<string, number>; rejections: WebhookRejection[]; retention_days: number; forward_targets: { url: string; fields: string[] | null }[] }> = () => ({
+    ok: true,
+    value: { deliveries: [], rejected: {}, rejections: [], retention_days: 30, forward_targets: [] },
+  });
+  listWebhooks = (request: object = {}) => this.record('listWebhooks', request, this.webhookList());
+  webhookDetails: Record<number, WebhookDetail> = {};
+  getWebhook = (request: { id: number }) =>
+    this.record<WebhookDetail>('getWebhook', request, this.webhookDetails[request.id] ? { ok: true, value: this.webhookDetails[request.id]! } : { ok: false, error: { code: 'not_found', message: `webhook delivery ${request.id} is not in the log` } });
   replayWebhook = (request: { id: number }) => this.record('replayWebhook', request, { ok: true, value: { id: request.id, events: 0, ignored: [] } });
   checkWebhookSetup = () =>
     this.record('checkWebhookSetup', {}, { ok: true as const, value: { public_url: null, callback_url: null, verify_token: 'verify', check: null, routing: null, routing_error: 'the sandbox has no Meta account to wire: go live first (access token, app secret, phone number id)' } });
