@@ -69,6 +69,8 @@ export function eraseCustomer(db: Database, target: ErasureTarget, mediaDir: str
       conversations: run(`DELETE FROM conversations WHERE id IN (SELECT value FROM json_each(@list))`),
       webhook_deliveries: quoted.reduce((sum, id) => sum + db.prepare('DELETE FROM webhook_log WHERE instr(body, ?) > 0').run(id).changes, 0),
     };
+    // Relays of the deliveries just removed go with them (ids and statuses only, but nothing is left pointing at nothing).
+    db.prepare('DELETE FROM forward_attempts WHERE delivery_id NOT IN (SELECT id FROM webhook_log)').run();
     const { conversations: erased, messages, status_history, reactions, early_statuses, message_edits, outbox, events, webhook_deliveries, media_jobs } = counts;
     announceRemoved(db, conversations, 'erased');
     return { conversations: erased, messages, status_history, reactions, early_statuses, message_edits, outbox, events, webhook_deliveries, media_jobs };

@@ -20,6 +20,8 @@ export function StatusBar(props: {
   /** Browser mode: forget the token and return to the sign-in screen. */
   onSignOut?: () => void;
   onOpenSettings?: () => void;
+  /** The developer's webhook inspector. */
+  onOpenWebhooks?: () => void;
   /** Shown while the browser has not been asked: switch desktop notifications on. */
   onEnableNotifications?: () => void;
   /** While reconnecting or offline: try again now. */
@@ -48,6 +50,11 @@ export function StatusBar(props: {
       {props.onEnableNotifications && (
         <button type="button" className="bar-button" onClick={props.onEnableNotifications}>
           Enable notifications
+        </button>
+      )}
+      {props.onOpenWebhooks && (
+        <button type="button" className="bar-button" onClick={props.onOpenWebhooks}>
+          Webhooks
         </button>
       )}
       {props.onOpenSettings && (

@@ -8,6 +8,7 @@ import { useBridge, useConnection, useConversations, useTeam } from '../stores/i
 import { ConversationView } from './ConversationView';
 import { SearchPalette } from './SearchPalette';
 import { SettingsPanel } from './SettingsPanel';
+import { WebhookInspector } from './WebhookInspector';
 import { isCommandKey, useWindowKeys } from './use-shortcut';
 import { useArrivalNotices } from './use-arrival-notices';
 import { useTheme } from './use-theme';
@@ -31,6 +32,7 @@ export function InboxScreen({ onSignOut }: { onSignOut?: () => void }) {
   const me = useTeam((state) => state.me);
   const [searching, setSearching] = useState(false);
   const [settingsOpen, setSettingsOpen] = useState(false);
+  const [webhooksOpen, setWebhooksOpen] = useState(false);
   const [theme, setTheme] = useTheme();
   const bridge = useBridge();
   const notices = useArrivalNotices();
@@ -55,7 +57,7 @@ export function InboxScreen({ onSignOut }: { onSignOut?: () => void }) {
 
   return (
     <div className={`inbox${mode === 'sandbox' ? ' inbox-sandbox' : ''}${selectedId !== null ? ' inbox-open' : ''}`}>
-      <StatusBar connection={connection} mode={mode} error={connectionError ?? listError} agents={agents} me={me} onSignOut={onSignOut} theme={theme} onTheme={setTheme} onRetryNow={bridge.reconnectNow} onEnableNotifications={notices.canAskToNotify ? notices.askToNotify : undefined} onOpenSettings={() => setSettingsOpen(true)} />
+      <StatusBar connection={connection} mode={mode} error={connectionError ?? listError} agents={agents} me={me} onSignOut={onSignOut} theme={theme} onTheme={setTheme} onRetryNow={bridge.reconnectNow} onEnableNotifications={notices.canAskToNotify ? notices.askToNotify : undefined} onOpenSettings={() => setSettingsOpen(true)} onOpenWebhooks={() => setWebhooksOpen(true)} />
       <nav className="sidebar">
         <button type="button" className="search-open" onClick={() => setSearching(true)}>
           Search <kbd>Ctrl K</kbd>
@@ -74,6 +76,7 @@ export function InboxScreen({ onSignOut }: { onSignOut?: () => void }) {
       </main>
       {searching && <SearchPalette onClose={() => setSearching(false)} />}
       {settingsOpen && <SettingsPanel onClose={() => setSettingsOpen(false)} />}
+      {webhooksOpen && <WebhookInspector onClose={() => setWebhooksOpen(false)} />}
       <p className="visually-hidden" aria-live="polite" aria-atomic="true">
         {notices.announcement}
       </p>

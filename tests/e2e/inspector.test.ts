@@ -1,0 +1,89 @@
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { signWebhookBody } from '../../main/whatsapp/signature';
+import { inboundText } from '../helpers/webhook-bodies';
+import { seriousViolations } from './axe';
+import { launchChromium } from './chromium';
+import { E2E_APP_SECRET, postWebhook, serve, stopGateway, type E2eGateway } from './e2e-gateway';
+
+// The developer's webhook inspector in a real browser: a delivery shows up live, opens with its
+// headers, body and signature check, the filters narrow the list, a refused request is listed with
+// why, and a delivery copies as a signed curl command.
+
+let browser: Browser;
+let gateway: E2eGateway | null = null;
+let context: BrowserContext | null = null;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser.close();
+});
+afterEach(async () => {
+  await context?.close();
+  context = null;
+  if (gateway) await stopGateway(gateway);
+  gateway = null;
+});
+
+function shot(name: string): { path: string } {
+  return { path: path.join(os.tmpdir(), `switchboard-inspector-${name}.png`) };
+}
+
+async function openInspector(): Promise<Page> {
+  gateway = await serve();
+  context = await browser.newContext({ viewport: { width: 1280, height: 800 }, permissions: ['clipboard-read', 'clipboard-write'] });
+  const page = await context.newPage();
+  await page.goto(`${gateway.url}/#token=${gateway.token}`);
+  await page.getByRole('button', { name: 'Webhooks' }).click();
+  await page.getByRole('dialog', { name: 'Webhook inspector' }).waitFor();
+  return page;
+}
+
+describe('the webhook inspector in a real browser', () => {
+  it('shows a delivery live, opens it, filters, lists a refused request, and copies a signed curl', async () => {
+    const page = await openInspector();
+    await page.getByText('No delivery yet').waitFor();
+    const body = inboundText({ wamid: 'wamid.inspector-live', from: '34600111999', text: 'Is my order on its way?' });
+    await postWebhook(gateway!, body);
+    const row = page.getByRole('list', { name: 'Deliveries, newest first' }).getByRole('button').first();
+    await row.waitFor();
+    expect(await row.textContent()).toContain('messages');
+    await row.click();
+    const detail = page.getByRole('article', { name: 'Delivery 1' });
+    await detail.getByText('✓ Signature matches the body under the app secret in force').waitFor();
+    await detail.getByText('"Is my order on its way?"').waitFor();
+    await detail.getByText('wamid.inspector-live').first().waitFor();
+    await page.screenshot(shot('opened'));
+    expect(await seriousViolations(page)).toEqual([]);
+
+    await detail.getByRole('button', { name: 'Copy as curl' }).click();
+    await detail.getByRole('button', { name: 'Copied' }).waitFor();
+    const copied = await page.evaluate(() => (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText());
+    expect(copied).toContain(`curl -X POST '${gateway!.url}/webhook'`);
+    expect(copied).toContain(`-H 'x-hub-signature-256: ${signWebhookBody(JSON.stringify(body), E2E_APP_SECRET)}'`);
+    // The copied command replays: the gateway takes it (a duplicate changes nothing).
+    const replayed = await fetch(`${gateway!.url}/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signWebhookBody(JSON.stringify(body), E2E_APP_SECRET) }, body: JSON.stringify(body) });
+    expect(replayed.status).toBe(200);
+
+    await page.getByRole('combobox', { name: 'Field' }).selectOption('statuses');
+    await page.getByText('No delivery matches these filters.').waitFor();
+    await page.getByRole('combobox', { name: 'Field' }).selectOption('');
+    await page.getByRole('searchbox', { name: 'Text in the body' }).fill('on its way');
+    await expect.poll(() => page.getByRole('list', { name: 'Deliveries, newest first' }).getByRole('button').count(), { timeout: 5_000 }).toBe(2);
+    await page.getByRole('searchbox', { name: 'Text in the body' }).fill('nothing like this');
+    await page.getByText('No delivery matches these filters.').waitFor();
+
+    const forged = JSON.stringify(inboundText({ wamid: 'wamid.forged' }));
+    expect((await fetch(`${gateway!.url}/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signWebhookBody(forged, 'wrong-secret') }, body: forged })).status).toBe(401);
+    // A refused request is not a logged delivery: opening the tab looks again.
+    await page.getByRole('button', { name: /^Refused/ }).click();
+    await page.getByRole('button', { name: 'Refused (1)' }).waitFor();
+    await page.getByText(/signed with another app secret, or the body changed on the way/).waitFor();
+    await page.screenshot(shot('refused'));
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+});
