@@ -18,6 +18,7 @@ import { FileSecretStore, hasDesktopSecrets, readChoices } from './services/conn
 import { savedConnection } from './services/settings';
 import { DELIVERY_HEADER, type ForwardTargetConfig } from './services/webhook-forwarder';
 import { parseTunnelSpec, TunnelError } from './services/tunnel';
+import { TailError, tailWebhooks } from './webhook-tail';
 import { DatabaseUnreadableError, openDatabase } from './store/database';
 import { DatabaseFromTheFutureError } from './store/migrations';
 import { signalChange } from './store/change-signals';
@@ -33,6 +34,8 @@ const USAGE = `usage:
       (--forward-to relays every verified delivery, as Meta sent it, to your own endpoint; repeatable)
   switchboard webhooks replay <delivery id> [--to <url>] [--url http://127.0.0.1:8787] [--data <dir>]
       (sends a logged delivery, signed as Meta sent it, to --to, or again to the gateway's /webhook)
+  switchboard webhooks tail [--json] [--url http://127.0.0.1:8787] [--data <dir>]
+      (the gateway's deliveries as they arrive, one line each; --json: headers and body too)
   switchboard token add <agent name> [--data <dir>]      (prints the new token once)
   switchboard token list [--data <dir>]
   switchboard token revoke <agent name> [--data <dir>]
@@ -467,6 +470,7 @@ async function exportHistory(args: string[]): Promise<void> {
  * which processes it again (idempotently). Reads the data dir's log; the gateway may be running.
  */
 async function webhooks(args: string[]): Promise<void> {
+  if (args[0] === 'tail') return tail(args.slice(1));
   const { values, positionals } = parseArgs({
     args,
     options: { to: { type: 'string' }, url: { type: 'string', default: 'http://127.0.0.1:8787' }, data: { type: 'string' } },
@@ -474,7 +478,7 @@ async function webhooks(args: string[]): Promise<void> {
     allowPositionals: true,
   });
   const [action, idText, ...extra] = positionals;
-  if (action !== 'replay' || extra.length > 0) throw new UsageError('usage: switchboard webhooks replay <delivery id> [--to <url>] [--url <gateway>] [--data <dir>]');
+  if (action !== 'replay' || extra.length > 0) throw new UsageError('usage: switchboard webhooks replay <delivery id> [--to <url>] [--url <gateway>] [--data <dir>], or webhooks tail [--json]');
   const id = Number(idText);
   if (!Number.isInteger(id) || id <= 0) throw new UsageError(`the delivery id must be a whole number above 0, not ${idText ?? 'nothing'}`);
   const target = values.to ? parseForwardUrl(values.to, '--to') : `${values.url.replace(/\/+$/, '')}/webhook`;
@@ -507,6 +511,24 @@ async function webhooks(args: string[]): Promise<void> {
   process.stdout.write(`${line}\n`);
 }
 
+/** `webhooks tail [--json]`: the gateway's deliveries as they are logged, until Ctrl+C. */
+async function tail(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { url: { type: 'string', default: 'http://127.0.0.1:8787' }, data: { type: 'string' }, json: { type: 'boolean', default: false } }, strict: true, allowPositionals: false });
+  const token = process.env.SWITCHBOARD_TOKEN || apiTokenFor(values.data);
+  let stop: () => void = () => undefined;
+  const stopped = new Promise<void>((resolve) => (stop = resolve));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  await tailWebhooks({ url: values.url, token, json: values.json, write: (line) => process.stdout.write(`${line}\n`), warn: (line) => process.stderr.write(`${line}\n`) }, stopped);
+}
+
+/** The gateway's own API token, from its data dir. */
+function apiTokenFor(dataDirFlag: string | undefined): string {
+  const file = path.join(path.resolve(dataDirFlag ?? defaultDataDir()), 'secrets.json');
+  if (!existsSync(file)) throw new UsageError(`no API token: set SWITCHBOARD_TOKEN or point --data at the gateway's data dir (${file} not found)`);
+  return (JSON.parse(readFileSync(file, 'utf8')) as { api_token: string }).api_token;
+}
+
 const COMMANDS: Record<string, (args: string[]) => Promise<void>> = { serve, simulate, token, 'seed-demo': seedDemo, backup, restore, erase, export: exportHistory, webhooks };
 
 /** Errors that already say, in one line, what a person must do: printed as they are. */
@@ -521,6 +543,7 @@ const ONE_LINE_ERRORS: (new (...args: never[]) => Error)[] = [
   ErasureDeferredError,
   ExportRefusedError,
   TunnelError,
+  TailError,
 ];
 
 /** Runs the CLI; every failure is one line on stderr and a non-zero exit code. */

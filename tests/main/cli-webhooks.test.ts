@@ -126,6 +126,40 @@ describe('switchboard serve --tunnel', () => {
   });
 });
 
+describe('switchboard webhooks tail', () => {
+  it('prints the last deliveries, then each new one as it is logged, one line each; --json opens each', async () => {
+    const cli = startCli(['serve', '--port', '0', '--data', dataDir], { WHATSAPP_APP_SECRET: SECRET });
+    const gateway = await waitForListening(cli);
+    expect(await post(gateway, inboundText({ wamid: 'wamid.tail-1', text: 'Before the tail' }))).toBe(200);
+    const lines = startCli(['webhooks', 'tail', '--url', gateway, '--data', dataDir]);
+    const json = startCli(['webhooks', 'tail', '--json', '--url', gateway, '--data', dataDir]);
+    await expect.poll(() => lines.stdout(), { timeout: 10_000 }).toMatch(/^#1 \S+Z messages 200300400500 \d+B processed\n$/);
+    await expect.poll(() => json.stdout().split('\n').filter(Boolean).length, { timeout: 10_000 }).toBe(1);
+    // Both follow the gateway's live events (and catch up on connecting): a new delivery is printed without asking.
+    expect(await post(gateway, accountUpdateBody())).toBe(200);
+    await expect.poll(() => lines.stdout().split('\n').filter(Boolean).length, { timeout: 10_000 }).toBe(2);
+    expect(lines.stdout().split('\n')[1]).toMatch(/^#2 \S+Z account_update - \d+B /);
+    await expect.poll(() => json.stdout().split('\n').filter(Boolean).length, { timeout: 10_000 }).toBe(2);
+    const opened = JSON.parse(json.stdout().split('\n')[1]!) as { id: number; body: string; headers: Record<string, string>; signature: { valid: boolean } };
+    expect(opened).toMatchObject({ id: 2, signature: { valid: true } });
+    expect(JSON.parse(opened.body)).toEqual(accountUpdateBody());
+    for (const child of [lines, json]) {
+      child.child.kill('SIGINT');
+      expect(await child.exited).toBe(0);
+    }
+    const refused = await runCli(['webhooks', 'tail', '--url', gateway], { SWITCHBOARD_TOKEN: 'not-the-token' });
+    expect(refused.stderr).toBe('switchboard: the gateway refused the token: give SWITCHBOARD_TOKEN, or --data for the gateway’s data dir\n');
+    cli.child.kill('SIGTERM');
+    expect(await cli.exited).toBe(0);
+    const gone = await runCli(['webhooks', 'tail', '--url', gateway, '--data', dataDir]);
+    expect(gone.stderr).toMatch(/^switchboard: no gateway answers at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)\n$/);
+  }, 30_000);
+});
+
+function accountUpdateBody(): Record<string, unknown> {
+  return { object: 'whatsapp_business_account', entry: [{ id: '880011223344', changes: [{ field: 'account_update', value: { phone_number: '15550001111', event: 'VERIFIED_ACCOUNT' } }] }] };
+}
+
 describe('switchboard webhooks replay', () => {
   it('sends a logged delivery, signed as Meta sent it, to a URL or back to the gateway; one line for each mistake', async () => {
     const cli = startCli(['serve', '--port', '0', '--data', dataDir], { WHATSAPP_APP_SECRET: SECRET });
@@ -150,8 +184,8 @@ describe('switchboard webhooks replay', () => {
     servers.pop()?.close();
     const refused = await runCli(['webhooks', 'replay', '1', '--to', closed.url, '--data', dataDir]);
     expect(refused.stderr).toBe(`switchboard: delivery 1 → ${closed.url}: no answer (ECONNREFUSED)\n`);
-    const usage = await runCli(['webhooks', 'tail', '--data', dataDir]);
-    expect(usage.stderr).toBe('switchboard: usage: switchboard webhooks replay <delivery id> [--to <url>] [--url <gateway>] [--data <dir>]\n');
+    const usage = await runCli(['webhooks', 'frobnicate', '--data', dataDir]);
+    expect(usage.stderr).toBe('switchboard: usage: switchboard webhooks replay <delivery id> [--to <url>] [--url <gateway>] [--data <dir>], or webhooks tail [--json]\n');
     const badId = await runCli(['webhooks', 'replay', 'x', '--data', dataDir]);
     expect(badId.stderr).toBe('switchboard: the delivery id must be a whole number above 0, not x\n');
     const noDb = await runCli(['webhooks', 'replay', '1', '--data', path.join(dataDir, 'elsewhere')]);
