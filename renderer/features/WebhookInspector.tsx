@@ -6,6 +6,7 @@ import { JsonTree } from '../components/JsonTree';
 import { useBridge, useConnection, useConversations } from '../stores/inbox-stores';
 import { useCopy } from './use-copy';
 import { NO_FILTER, useWebhookLog, type WebhookFilter } from './use-webhook-log';
+import { WebhookSetupPanel } from './WebhookSetupPanel';
 
 const OUTCOMES = ['received', 'processed', 'ignored', 'replayed', 'failed'] as const;
 const KNOWN_FIELDS = ['messages', 'statuses', 'message_echoes', 'history', 'account_update', 'message_template_status_update', 'message_template_quality_update', 'business_capability_update'];
@@ -33,7 +34,8 @@ function parsed(body: string): { ok: true; value: unknown } | { ok: false } {
  * The developer's webhook inspector: every delivery the gateway logged, live as they arrive, with
  * what each carried and became; filters by outcome, field, number and text; one opened with its
  * headers, raw body as a folding tree, signature check and relays; copy as a signed `curl`, replay
- * into the inbox, re-send to a forward target. Refused requests are listed beside them.
+ * into the inbox, re-send to a forward target. Refused requests are listed beside them, and how
+ * Meta reaches the gateway (the public URL, its check, Meta's routing) in a tab of its own.
  */
 export function WebhookInspector({ onClose }: { onClose: () => void }) {
   const bridge = useBridge();
@@ -41,7 +43,7 @@ export function WebhookInspector({ onClose }: { onClose: () => void }) {
   const select = useConversations((state) => state.select);
   const [filter, setFilter] = useState<WebhookFilter>(NO_FILTER);
   const [typed, setTyped] = useState({ phone: '', text: '' });
-  const [tab, setTab] = useState<'deliveries' | 'refused'>('deliveries');
+  const [tab, setTab] = useState<'deliveries' | 'refused' | 'setup'>('deliveries');
   const log = useWebhookLog(filter);
   const [openId, setOpenId] = useState<number | null>(null);
   const [detail, setDetail] = useState<WebhookDetail | null>(null);
@@ -123,6 +125,9 @@ export function WebhookInspector({ onClose }: { onClose: () => void }) {
               }}
             >
               Refused ({refusedTotal})
+            </button>
+            <button type="button" aria-pressed={tab === 'setup'} onClick={() => setTab('setup')}>
+              Meta setup
             </button>
           </div>
           <button type="button" className="inspector-close" aria-label="Close the webhook inspector" onClick={onClose}>
@@ -290,6 +295,8 @@ export function WebhookInspector({ onClose }: { onClose: () => void }) {
               </div>
             </div>
           </>
+        ) : tab === 'setup' ? (
+          <WebhookSetupPanel />
         ) : (
           <div className="inspector-refused">
             {refusedTotal === 0 ? (

@@ -7,6 +7,10 @@ import { inboundText } from '../helpers/webhook-bodies';
 import { seriousViolations } from './axe';
 import { launchChromium } from './chromium';
 import { E2E_APP_SECRET, postWebhook, serve, stopGateway, type E2eGateway } from './e2e-gateway';
+import { startCli, waitForListening } from '../helpers/cli-process';
+import { startFakeGraph } from '../helpers/fake-graph';
+import { startReverseProxy } from '../helpers/reverse-proxy';
+import { mkdtempSync } from 'node:fs';
 
 // The developer's webhook inspector in a real browser: a delivery shows up live, opens with its
 // headers, body and signature check, the filters narrow the list, a refused request is listed with
@@ -85,5 +89,39 @@ describe('the webhook inspector in a real browser', () => {
     await page.getByText(/signed with another app secret, or the body changed on the way/).waitFor();
     await page.screenshot(shot('refused'));
     expect(await seriousViolations(page)).toEqual([]);
+  });
+
+  it('shows how Meta reaches the gateway, and points the number at it', async () => {
+    const graph = await startFakeGraph();
+    const proxy = await startReverseProxy();
+    try {
+      const dataDir = mkdtempSync(path.join(os.tmpdir(), 'switchboard-e2e-'));
+      const cli = startCli(['serve', '--port', '0', '--data', dataDir, '--tunnel', proxy.url], {
+        WHATSAPP_APP_SECRET: E2E_APP_SECRET,
+        WHATSAPP_ACCESS_TOKEN: 'EAAG-e2e-wiring',
+        WHATSAPP_PHONE_NUMBER_ID: graph.wiring.phoneNumberId,
+        WHATSAPP_WABA_ID: graph.wiring.wabaId,
+        WHATSAPP_GRAPH_URL: graph.url,
+      });
+      const url = await waitForListening(cli);
+      proxy.upstream.url = url;
+      gateway = { cli, url, token: /^token (\S+)$/m.exec(cli.stdout())?.[1] ?? '', dataDir };
+      context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      const page = await context.newPage();
+      await page.goto(`${url}/#token=${gateway.token}`);
+      await page.getByRole('button', { name: 'Webhooks' }).click();
+      await page.getByRole('button', { name: 'Meta setup' }).click();
+      await page.getByText(`${proxy.url}/webhook`).first().waitFor();
+      await page.getByText(/✓ Meta can reach it/).waitFor();
+      await page.getByText('Messages for this number go to https://shared-app.example.com/webhook, not here.').waitFor();
+      expect(await seriousViolations(page)).toEqual([]);
+      await page.getByRole('button', { name: 'Point this number at this gateway' }).click();
+      await page.getByText('✓ Messages for this number come here.').waitFor();
+      expect(graph.wiring.phoneOverride).toBe(`${proxy.url}/webhook`);
+      await page.screenshot(shot('setup'));
+    } finally {
+      await proxy.close();
+      await graph.close();
+    }
   });
 });

@@ -123,7 +123,11 @@ describe('conversations and messages', () => {
     await api(gateway.url, '/api/conversations/1/messages', json({ text: 'Sí' }));
     const body = (await (await api(gateway.url, '/api/events?since=1')).json()) as { events: { seq: number; type: string }[]; resync: boolean };
     expect(body.resync).toBe(false);
-    expect(body.events.map((e) => [e.seq, e.type])).toEqual([[2, 'new_message']]);
+    // The setup's webhook committed a new_message and the webhook log's notice; the send, one new_message.
+    expect(body.events.map((e) => [e.seq, e.type])).toEqual([
+      [2, 'webhook_log_update'],
+      [3, 'new_message'],
+    ]);
     expect(await (await api(gateway.url, '/api/events?since=999')).json()).toEqual({ events: [], resync: true });
   });
 });
