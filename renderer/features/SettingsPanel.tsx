@@ -1,26 +1,12 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { SettingsView } from '../../shared/contract';
 import { useBridge, useConnection } from '../stores/inbox-stores';
-import { useCopy } from './use-copy';
+import { Copyable } from './Copyable';
 
 type Draft = { mode: 'sandbox' | 'live'; access_token: string; app_secret: string; phone_number_id: string; waba_id: string; verify_token: string; read_receipts: SettingsView['read_receipts'] };
 
 function draftOf(view: SettingsView): Draft {
   return { mode: view.mode, access_token: '', app_secret: '', phone_number_id: view.phone_number_id ?? '', waba_id: view.waba_id ?? '', verify_token: view.verify_token, read_receipts: view.read_receipts };
-}
-
-/** A value with a copy button, for what the agent pastes into Meta's dashboard. */
-function Copyable({ label, value }: { label: string; value: string }) {
-  const { copied, copy } = useCopy();
-  return (
-    <div className="copyable">
-      <span className="copyable-label">{label}</span>
-      <code>{value}</code>
-      <button type="button" onClick={() => copy(value)} aria-label={`Copy ${label.toLowerCase()}`}>
-        {copied ? 'Copied' : 'Copy'}
-      </button>
-    </div>
-  );
 }
 
 /**

@@ -1,23 +1,9 @@
 import { useEffect, useState } from 'react';
 import type { OperationResult } from '../../shared/contract';
 import { useBridge } from '../stores/inbox-stores';
-import { useCopy } from './use-copy';
+import { Copyable } from './Copyable';
 
 type Setup = OperationResult<'checkWebhookSetup'>;
-
-/** A value to paste into Meta's dashboard, with a copy button. */
-function CopyValue({ label, value }: { label: string; value: string }) {
-  const { copied, copy } = useCopy();
-  return (
-    <div className="copyable">
-      <span className="copyable-label">{label}</span>
-      <code>{value}</code>
-      <button type="button" onClick={() => copy(value)} aria-label={`Copy the ${label.toLowerCase()}`}>
-        {copied ? 'Copied' : 'Copy'}
-      </button>
-    </div>
-  );
-}
 
 /**
  * How Meta reaches this gateway: the public URL (the tunnel) and verify token to paste into Meta,
@@ -69,8 +55,8 @@ export function WebhookSetupPanel() {
         <h3>Public URL for Meta</h3>
         {setup.callback_url ? (
           <>
-            <CopyValue label="Callback URL" value={setup.callback_url} />
-            <CopyValue label="Verify token" value={setup.verify_token} />
+            <Copyable label="Callback URL" value={setup.callback_url} />
+            <Copyable label="Verify token" value={setup.verify_token} />
             {setup.check &&
               (setup.check.ok ? (
                 <p className="signature-ok">✓ Meta can reach it: the handshake and a signed delivery came through ({setup.check.latency_ms} ms).</p>
