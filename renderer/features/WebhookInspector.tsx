@@ -32,7 +32,7 @@ function parsed(body: string): { ok: true; value: unknown } | { ok: false } {
 
 /**
  * The developer's webhook inspector: every delivery the gateway logged, live as they arrive, with
- * what each carried and became; filters by outcome, field, number and text; one opened with its
+ * what each carried and became; filters by outcome, field, number, text and time; one opened with its
  * headers, raw body as a folding tree, signature check and relays; copy as a signed `curl`, replay
  * into the inbox, re-send to a forward target. Refused requests are listed beside them, and how
  * Meta reaches the gateway (the public URL, its check, Meta's routing) in a tab of its own.
@@ -162,6 +162,14 @@ export function WebhookInspector({ onClose }: { onClose: () => void }) {
               <label>
                 Number id
                 <input inputMode="numeric" value={typed.phone} onChange={(event) => setTyped({ ...typed, phone: event.target.value })} placeholder="any" />
+              </label>
+              <label>
+                From
+                <input type="datetime-local" step="1" value={filter.from} onChange={(event) => setFilter({ ...filter, from: event.target.value })} />
+              </label>
+              <label>
+                To
+                <input type="datetime-local" step="1" value={filter.to} onChange={(event) => setFilter({ ...filter, to: event.target.value })} />
               </label>
               <label className="inspector-text">
                 Text in the body

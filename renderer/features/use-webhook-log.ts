@@ -2,10 +2,16 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { OperationRequest, WebhookDelivery, WebhookRejection } from '../../shared/contract';
 import { useAppliedEvents, useBridge } from '../stores/inbox-stores';
 
-/** What the inspector lists by. */
-export type WebhookFilter = { outcome: string; field: string; phone: string; text: string };
+/** What the inspector lists by; `from` and `to` are local date-times as a `datetime-local` input gives them. */
+export type WebhookFilter = { outcome: string; field: string; phone: string; text: string; from: string; to: string };
 
-export const NO_FILTER: WebhookFilter = { outcome: '', field: '', phone: '', text: '' };
+export const NO_FILTER: WebhookFilter = { outcome: '', field: '', phone: '', text: '', from: '', to: '' };
+
+/** A `datetime-local` value (local time) as the API's ISO instant, or nothing when empty or unreadable. */
+function instant(local: string): string | undefined {
+  const ms = local ? new Date(local).getTime() : Number.NaN;
+  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+}
 
 const PAGE = 50;
 /** A burst of commits reloads the list once. */
@@ -32,6 +38,8 @@ function requestOf(filter: WebhookFilter, before?: number): OperationRequest<'li
     ...(filter.field ? { field: filter.field } : {}),
     ...(filter.phone.trim() ? { phone_number_id: filter.phone.trim() } : {}),
     ...(filter.text.trim() ? { q: filter.text.trim() } : {}),
+    ...(instant(filter.from) ? { from: instant(filter.from)! } : {}),
+    ...(instant(filter.to) ? { to: instant(filter.to)! } : {}),
   };
 }
 

@@ -80,6 +80,14 @@ describe('the webhook inspector in a real browser', () => {
     await expect.poll(() => page.getByRole('list', { name: 'Deliveries, newest first' }).getByRole('button').count(), { timeout: 5_000 }).toBe(2);
     await page.getByRole('searchbox', { name: 'Text in the body' }).fill('nothing like this');
     await page.getByText('No delivery matches these filters.').waitFor();
+    await page.getByRole('searchbox', { name: 'Text in the body' }).fill('');
+    // Received from tomorrow on: none yet.
+    const tomorrow = new Date(Date.now() + 24 * 60 * 60 * 1000);
+    const local = new Date(tomorrow.getTime() - tomorrow.getTimezoneOffset() * 60_000).toISOString().slice(0, 19);
+    await page.getByLabel('From').fill(local);
+    await page.getByText('No delivery matches these filters.').waitFor();
+    await page.getByLabel('From').fill('');
+    await expect.poll(() => page.getByRole('list', { name: 'Deliveries, newest first' }).getByRole('button').count(), { timeout: 5_000 }).toBe(2);
 
     const forged = JSON.stringify(inboundText({ wamid: 'wamid.forged' }));
     expect((await fetch(`${gateway!.url}/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signWebhookBody(forged, 'wrong-secret') }, body: forged })).status).toBe(401);

@@ -20,8 +20,9 @@ if (role === 'utility') {
   return;
 }
 
+// A message to a host that is gone is dropped (the callback takes the EPIPE), never thrown.
 const toHost = (message) => {
-  if (process.connected) process.send(message);
+  if (process.connected) process.send(message, undefined, {}, () => undefined);
 };
 
 // ---- app ----------------------------------------------------------------------------------
@@ -325,8 +326,9 @@ const utilityProcess = {
     const utility = new EventEmitter();
     utility.pid = child.pid;
     utility.postMessage = (message) => {
-      if (child.connected) child.send(message);
+      if (child.connected) child.send(message, undefined, {}, () => undefined);
     };
+    child.on('error', () => undefined);
     utility.kill = () => child.kill('SIGTERM');
     child.on('message', (message) => utility.emit('message', message));
     child.on('spawn', () => utility.emit('spawn'));

@@ -14,7 +14,9 @@ Module._resolveFilename = function resolveElectron(request, ...rest) {
 if (process.env.ELECTRON_STAND_IN_ROLE === 'utility') {
   // Electron's parentPort: messages from the main process as { data, ports }, postMessage back.
   const parentPort = new EventEmitter();
-  parentPort.postMessage = (message) => process.send(message);
+  parentPort.postMessage = (message) => {
+    if (process.connected) process.send(message, undefined, {}, () => undefined);
+  };
   process.on('message', (data) => parentPort.emit('message', { data, ports: [] }));
   // Electron's utility process does not end when its port is idle; a closed channel means the parent is gone.
   process.on('disconnect', () => process.exit(0));

@@ -162,6 +162,19 @@ export async function launchStandInApp(browser: Browser, options: { dataDir: str
   child.stdout?.on('data', collect);
   child.stderr?.on('data', collect);
 
+  // The main process can go (a quit, a crash) while a page still calls into it: a message then is
+  // dropped, and its request fails, instead of an EPIPE thrown from the channel.
+  child.on('error', () => undefined);
+  const toMain = (message: Record<string, unknown>, failed: (error: Error) => void = () => undefined): void => {
+    if (!child.connected) {
+      failed(new Error('the app has exited'));
+      return;
+    }
+    child.send(message, (error) => {
+      if (error) failed(error);
+    });
+  };
+
   const pages = new Map<number, Page>();
   const windowIds = new Map<Page, number>();
   const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
@@ -181,13 +194,12 @@ export async function launchStandInApp(browser: Browser, options: { dataDir: str
 
   const request = (message: Record<string, unknown>): Promise<unknown> =>
     new Promise((resolve, reject) => {
-      if (!child.connected) {
-        reject(new Error('the app has exited'));
-        return;
-      }
       const id = nextRequest++;
       pending.set(id, { resolve, reject });
-      child.send({ t: 'request', id, ...message });
+      toMain({ t: 'request', id, ...message }, (error) => {
+        pending.delete(id);
+        reject(error);
+      });
     });
 
   const frameInfo = (page: Page, frame: Frame) => ({ window: windowIds.get(page) ?? -1, frameUrl: toAppUrl(frame.url()), mainFrame: frame === page.mainFrame() });
@@ -206,7 +218,7 @@ export async function launchStandInApp(browser: Browser, options: { dataDir: str
     await context.exposeBinding('__standInInvoke', ({ page, frame }, channel: string, args: unknown[]) => request({ kind: 'ipc-invoke', ...frameInfo(page, frame), channel, args }));
     await context.exposeBinding('__standInPermission', ({ page, frame }, permission: string) => request({ kind: 'permission', window: windowIds.get(page) ?? -1, permission, url: toAppUrl(frame.url()) }));
     await context.exposeBinding('__standInFocusWindow', ({ page }) => {
-      if (child.connected) child.send({ t: 'focus', window: windowIds.get(page), focused: true });
+      toMain({ t: 'focus', window: windowIds.get(page), focused: true });
     });
     await context.exposeBinding('__standInNotify', (_source, shown: ShownNotification) => {
       app.notifications.push(shown);
@@ -249,7 +261,7 @@ export async function launchStandInApp(browser: Browser, options: { dataDir: str
           const allowed = Boolean(await request({ kind: 'permission', window: message.window, permission: 'notifications', url: 'app://switchboard/index.html' }));
           if (message.preload) await page.addInitScript(preloadScript(message.preload, message.window, allowed));
           page.on('framenavigated', (frame) => {
-            if (frame === page.mainFrame() && child.connected) child.send({ t: 'navigated', window: message.window, url: toAppUrl(frame.url()) });
+            if (frame === page.mainFrame()) toMain({ t: 'navigated', window: message.window, url: toAppUrl(frame.url()) });
           });
           windowCreated(page);
           return;
@@ -307,7 +319,7 @@ export async function launchStandInApp(browser: Browser, options: { dataDir: str
     },
     windowOf: (page) => windowIds.get(page) ?? -1,
     setFocused: async (page, focused) => {
-      child.send({ t: 'focus', window: windowIds.get(page), focused });
+      toMain({ t: 'focus', window: windowIds.get(page), focused });
       // The main process answers with a window-state message; wait until the page reflects it.
       for (let tries = 0; tries < 200; tries++) {
         if ((await page.evaluate(() => (globalThis as unknown as { document: { hasFocus(): boolean } }).document.hasFocus())) === focused) return;
@@ -321,13 +333,13 @@ export async function launchStandInApp(browser: Browser, options: { dataDir: str
       if (!clicked) throw new Error(`no notification with tag ${tag}`);
     },
     secondInstance: () => {
-      child.send({ t: 'second-instance' });
+      toMain({ t: 'second-instance' });
     },
     crashPage: (page) => {
-      child.send({ t: 'render-process-gone', window: windowIds.get(page) });
+      toMain({ t: 'render-process-gone', window: windowIds.get(page) });
     },
     quit: async () => {
-      if (child.connected) child.send({ t: 'quit' });
+      toMain({ t: 'quit' });
       const code = await exited;
       await context?.close().catch(() => undefined);
       return code;
