@@ -18,6 +18,7 @@ import { FileSecretStore, hasDesktopSecrets, readChoices } from './services/conn
 import { savedConnection } from './services/settings';
 import { DELIVERY_HEADER, type ForwardTargetConfig } from './services/webhook-forwarder';
 import { parseTunnelSpec, TunnelError } from './services/tunnel';
+import { fetchFailure } from './fetch-failure';
 import { TailError, tailWebhooks } from './webhook-tail';
 import { DatabaseUnreadableError, openDatabase } from './store/database';
 import { DatabaseFromTheFutureError } from './store/migrations';
@@ -503,8 +504,7 @@ async function webhooks(args: string[]): Promise<void> {
     });
     await response.arrayBuffer();
   } catch (error) {
-    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    throw new UsageError(`delivery ${id} → ${target}: no answer (${cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error))})`);
+    throw new UsageError(`delivery ${id} → ${target}: no answer (${fetchFailure(error, 10_000)})`);
   }
   const line = `delivery ${id} → ${target}: HTTP ${response.status} in ${Math.round(performance.now() - started)} ms`;
   if (!response.ok) throw new UsageError(line);

@@ -1,5 +1,6 @@
 import WebSocket from 'ws';
 import type { OperationResult, WebhookDelivery } from '../shared/contract';
+import { fetchFailure } from './fetch-failure';
 
 /** What `switchboard webhooks tail` needs: where the gateway is, its token, and how to print. */
 export type TailOptions = { url: string; token: string; json: boolean; write(line: string): void; warn(line: string): void };
@@ -66,7 +67,7 @@ export async function tailWebhooks(options: TailOptions, stop: Promise<void>): P
     await print([...first.deliveries].reverse());
   } catch (error) {
     if (error instanceof TailError) throw error;
-    throw new TailError(`no gateway answers at ${base} (${(error as { cause?: { code?: string } }).cause?.code ?? (error instanceof Error ? error.message : String(error))})`);
+    throw new TailError(`no gateway answers at ${base} (${fetchFailure(error)})`);
   }
 
   let stopped = false;

@@ -1,4 +1,5 @@
 import type { Store } from '../store';
+import { fetchFailure } from '../fetch-failure';
 import type { ForwardAttempt, ForwardedDelivery, ForwardTarget } from '../store/forward-repo';
 
 /** Where the developer wants deliveries relayed, and which fields (all when null). */
@@ -221,11 +222,8 @@ export class WebhookForwarder {
   }
 }
 
-/** Why a relay got no answer, in a few words: refused, timed out, unknown host… */
+/** Why a relay got no answer, said for a developer watching their own app: refused, timed out, unknown host… */
 function describeFailure(error: unknown, timeoutMs: number): string {
-  if (error instanceof Error && error.name === 'TimeoutError') return `no answer within ${timeoutMs} ms`;
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  if (cause?.code === 'ECONNREFUSED') return 'connection refused (is it running?)';
-  if (cause?.code === 'ENOTFOUND') return 'unknown host';
-  return cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
+  const reason = fetchFailure(error, timeoutMs);
+  return reason === 'ECONNREFUSED' ? 'connection refused (is it running?)' : reason === 'ENOTFOUND' ? 'unknown host' : reason;
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { SELF_TEST_HEADER, WebhookSelfTestSchema } from '../../shared/contract';
 import { signWebhookBody } from '../whatsapp/signature';
+import { fetchFailure } from '../fetch-failure';
 
 /** Why Meta could not use the public URL, as a developer needs to hear it. */
 export type SelfTestFailure = 'unreachable' | 'wrong_token' | 'not_this_gateway' | 'http_error' | 'body_rewritten';
@@ -23,7 +24,7 @@ export async function selfTestWebhook(publicUrl: string, secrets: { verifyToken:
   try {
     handshake = await fetchImpl(`${callback_url}?${query.toString()}`, { signal: AbortSignal.timeout(timeoutMs) });
   } catch (error) {
-    return failed('unreachable', `${callback_url} does not answer (${describe(error, timeoutMs)}): is the tunnel up?`);
+    return failed('unreachable', `${callback_url} does not answer (${fetchFailure(error, timeoutMs)}): is the tunnel up?`);
   }
   const answer = await handshake.text().catch(() => '');
   if (handshake.status === 403) return failed('wrong_token', `${callback_url} refused the verify token: another app answers there, or it expects another token`);
@@ -39,17 +40,11 @@ export async function selfTestWebhook(publicUrl: string, secrets: { verifyToken:
       signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (error) {
-    return failed('unreachable', `${callback_url} took the handshake but not a delivery (${describe(error, timeoutMs)})`);
+    return failed('unreachable', `${callback_url} took the handshake but not a delivery (${fetchFailure(error, timeoutMs)})`);
   }
   const posted = (await post.json().catch(() => null)) as unknown;
   if (post.status === 401) return failed('body_rewritten', `a delivery through ${callback_url} no longer matches its signature: the proxy rewrites the body (it must pass it byte for byte)`);
   const echoed = WebhookSelfTestSchema.safeParse(posted);
   if (post.status !== 200 || !echoed.success || echoed.data.self_test !== challenge) return failed('http_error', `${callback_url} answered a delivery with HTTP ${post.status}, not this gateway's answer`);
   return { callback_url, ok: true, latency_ms: Math.round(performance.now() - started) };
-}
-
-function describe(error: unknown, timeoutMs: number): string {
-  if (error instanceof Error && error.name === 'TimeoutError') return `no answer within ${timeoutMs / 1000} s`;
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
 }

@@ -1,3 +1,4 @@
+import { fetchFailure } from '../fetch-failure';
 import { graphErrorOf } from './graph-client';
 
 /** What the wiring needs: the Graph API, the credentials and the two ids. */
@@ -70,8 +71,7 @@ export class WebhookWiring {
         signal: AbortSignal.timeout(this.config.timeoutMs ?? 15_000),
       });
     } catch (error) {
-      const cause = (error as { cause?: { code?: string } }).cause?.code;
-      return { ok: false, message: `could not reach the Graph API (${cause ?? (error instanceof Error ? error.message : String(error))})` };
+      return { ok: false, message: `could not reach the Graph API (${fetchFailure(error, this.config.timeoutMs ?? 15_000)})` };
     }
     const parsed = (await response.json().catch(() => null)) as Record<string, unknown> | null;
     if (!response.ok) {

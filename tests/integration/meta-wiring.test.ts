@@ -1,3 +1,5 @@
+import os from 'node:os';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebhookSetup } from '../../main/services/webhook-setup';
 import { resolveConfig } from '../../main/config';
@@ -90,7 +92,7 @@ describe('wiring Meta to the public URL', () => {
     const setup = (await (await api(sandbox.url, '/api/webhook-setup')).json()) as Record<string, unknown>;
     expect(setup).toMatchObject({ public_url: null, check: null, routing: null, routing_error: 'the sandbox has no Meta account to wire: go live first (access token, app secret, phone number id)' });
 
-    const noWaba = resolveConfig({ host: '127.0.0.1', port: 0, dataDir: '/tmp/unused' }, { WHATSAPP_ACCESS_TOKEN: LIVE_TOKEN, WHATSAPP_PHONE_NUMBER_ID: '200300400500', WHATSAPP_APP_SECRET: 's', SWITCHBOARD_USER: 'owner' });
+    const noWaba = resolveConfig({ host: '127.0.0.1', port: 0, dataDir: path.join(os.tmpdir(), 'switchboard-unused') }, { WHATSAPP_ACCESS_TOKEN: LIVE_TOKEN, WHATSAPP_PHONE_NUMBER_ID: '200300400500', WHATSAPP_APP_SECRET: 's', SWITCHBOARD_USER: 'owner' });
     const setupNoWaba = new WebhookSetup({ publicUrl: () => 'https://hooks.example.com', current: () => noWaba });
     expect(await setupNoWaba.connect({ user: 'owner' })).toEqual({ ok: false, error: { code: 'bad_request', message: 'wiring Meta needs the WhatsApp Business Account id (WHATSAPP_WABA_ID, or in Settings)' } });
     expect(await setupNoWaba.connect({ user: 'ana' })).toEqual({ ok: false, error: { code: 'forbidden', message: 'only owner, who runs this gateway, can change where Meta sends its webhooks' } });
