@@ -26,7 +26,9 @@ import { SwitchableWhatsApp, type WhatsAppParts } from './whatsapp/switchable-cl
 import { sandboxTemplates } from './whatsapp/templates';
 import { Outbox, type OutboxOptions } from './services/outbox';
 import { RejectionCounter, WebhookAdmin } from './services/webhook-admin';
-import { DEFAULT_TUNNEL_DEPS, openTunnel, type Tunnel, type TunnelDeps, type TunnelSpec } from './services/tunnel';
+import { DEFAULT_TUNNEL_DEPS, type TunnelDeps, type TunnelSpec } from './services/tunnel';
+import { OneAtATime } from './services/one-at-a-time';
+import { Workbench } from './services/workbench';
 import type { SelfTestResult } from './services/webhook-self-test';
 import { WebhookSetup } from './services/webhook-setup';
 import { DEFAULT_FORWARDER, WebhookForwarder, type ForwarderOptions, type ForwardTargetConfig } from './services/webhook-forwarder';
@@ -60,8 +62,10 @@ export type RunningGateway = {
   mediaSettled(): Promise<void>;
   /** Resolves once every forward target has been handed all it could take (tests, benchmarks). */
   forwarded(): Promise<void>;
-  /** The tunnel's public URL (`serve --tunnel`), or null. */
-  publicUrl: string | null;
+  /** The tunnel's public URL (`serve --tunnel`, or the settings'), or null while there is none. */
+  readonly publicUrl: string | null;
+  /** The tunnel and the forward targets, as the settings change them. */
+  workbench: Workbench;
   /** Calls the public URL as Meta would (handshake, then a signed delivery that is not stored); null without a tunnel. */
   checkPublicUrl(): Promise<SelfTestResult> | null;
   /** Subscribes the app to the business account and points the number's callback override at the public URL. */
@@ -104,11 +108,11 @@ export type BootOptions = {
    * needs only IPC). Without it, a taken port is an error (`switchboard serve --port` means that port).
    */
   portFallback?: boolean;
-  /** The developer's own endpoints every verified delivery is relayed to (`serve --forward-to`). */
+  /** The developer's own endpoints every verified delivery is relayed to (`serve --forward-to`); else the saved ones. */
   forwardTo?: readonly ForwardTargetConfig[];
   /** Timeouts and retry pacing of forwarding (tests shorten them). */
   forwarder?: Partial<ForwarderOptions>;
-  /** A public URL in front of the gateway for Meta (`serve --tunnel`): opened once the gateway listens. */
+  /** A public URL in front of the gateway for Meta (`serve --tunnel`), else the saved one: opened once the gateway listens. */
   tunnel?: TunnelSpec;
   /** How tunnels are opened (tests pass doubles of the ngrok library and the cloudflared binary). */
   tunnelDeps?: TunnelDeps;
@@ -168,8 +172,9 @@ export async function bootGateway(config: GatewayConfig, options: BootOptions): 
   const inbox = new Inbox(store, bus, options.log);
   const processor = new WebhookProcessor(store, inbox, options.log);
   // Relays to the developer's endpoints go through the standard fetch: they are local or the developer's own, not Meta.
-  const forwarder = options.forwardTo && options.forwardTo.length > 0 ? new WebhookForwarder(store, options.forwardTo, fetch, options.log, { ...DEFAULT_FORWARDER, ...options.forwarder }) : null;
-  const intake = new WebhookIntake(store, inbox, processor, () => forwarder?.notify());
+  const workbenchFlags = { ...(options.tunnel ? { tunnel: options.tunnel } : {}), ...(options.forwardTo ? { forwardTo: options.forwardTo } : {}) };
+  const forwarder = new WebhookForwarder(store, Workbench.initialTargets(config.dataDir, workbenchFlags), fetch, options.log, { ...DEFAULT_FORWARDER, ...options.forwarder });
+  const intake = new WebhookIntake(store, inbox, processor, () => forwarder.notify());
   const rejected = new RejectionCounter();
   const webhookAdmin = new WebhookAdmin(store, inbox, rejected, config.webhookRetentionDays, Date.now, forwarder);
   let url = '';
@@ -209,10 +214,14 @@ export async function bootGateway(config: GatewayConfig, options: BootOptions): 
     renderTemplate: (name, language, parameters) => templates.render(name, language, parameters),
     ...options.outbox,
   });
+  // The connection and the workbench settings rewrite one secret store: their saves take turns.
+  const settingsQueue = new OneAtATime();
+  const secretStore = options.secretStore ?? new FileSecretStore(config.dataDir);
   const settings = new ConnectionSettings({
+    queue: settingsQueue,
     flags: { host: config.host, port: config.port, dataDir: config.dataDir },
     env: options.env ?? process.env,
-    secrets: options.secretStore ?? new FileSecretStore(config.dataDir),
+    secrets: secretStore,
     current: () => current,
     apply: (next) => {
       const previous = current;
@@ -238,10 +247,22 @@ export async function bootGateway(config: GatewayConfig, options: BootOptions): 
     version: APP_VERSION,
     url,
   });
+  const tunnelDeps = options.tunnelDeps ?? { ...DEFAULT_TUNNEL_DEPS, env: options.env ?? process.env };
+  const workbench = new Workbench({
+    dataDir: config.dataDir,
+    secrets: secretStore,
+    queue: settingsQueue,
+    flags: workbenchFlags,
+    tunnelDeps,
+    forwarder,
+    localUrl: () => url,
+    localUser: () => current.localUser,
+    publish: (state) => bus.publish([store.events.append({ type: 'tunnel_update', ...state }, Date.now())]),
+    log: options.log,
+  });
   // The public URL is known once the gateway listens and its tunnel is open (below).
-  let publicUrl: string | null = null;
-  const webhookSetup = new WebhookSetup({ publicUrl: () => publicUrl, current: () => current, ...(options.fetch ? { fetch: options.fetch } : {}) });
-  const handlers = createOperationHandlers({ history, search: new Search(store), outbox, webhooks: webhookAdmin, presence, media, links, templates, settings, webhookSetup, info });
+  const webhookSetup = new WebhookSetup({ publicUrl: () => workbench.publicUrl(), current: () => current, ...(options.fetch ? { fetch: options.fetch } : {}) });
+  const handlers = createOperationHandlers({ history, search: new Search(store), outbox, webhooks: webhookAdmin, presence, media, links, templates, settings, webhookSetup, workbench, info });
   const indexer = new SearchIndexer(store, bus, options.log);
   const access = {
     apiToken: config.apiToken,
@@ -303,20 +324,16 @@ export async function bootGateway(config: GatewayConfig, options: BootOptions): 
     throw error;
   }
   url = baseUrl(config.host, address.port);
-  let tunnel: Tunnel | null = null;
-  if (options.tunnel) {
-    try {
-      tunnel = await openTunnel(options.tunnel, url, options.tunnelDeps ?? DEFAULT_TUNNEL_DEPS);
-    } catch (error) {
-      await hub.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await checkpointer?.stop();
-      db.close();
-      lock.release();
-      throw error;
-    }
+  try {
+    await workbench.start();
+  } catch (error) {
+    await hub.close();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await checkpointer?.stop();
+    db.close();
+    lock.release();
+    throw error;
   }
-  publicUrl = tunnel?.publicUrl ?? null;
   const retention = new HistoryRetention(store, config.historyRetentionDays, mediaFolder(config.dataDir), bus, options.log);
   // Retention of raw deliveries and history: at start, then hourly (unref'd: never keeps the process alive).
   const prune = () => {
@@ -331,7 +348,7 @@ export async function bootGateway(config: GatewayConfig, options: BootOptions): 
   indexer.start();
   outbox.start();
   media.start();
-  forwarder?.start();
+  forwarder.start();
   if (initial.sandbox && config.whatsapp.mode === 'sandbox' && config.whatsapp.seed && store.conversations.list().length === 0) {
     initial.sandbox.seed(config.whatsapp.phoneNumberId);
   }
@@ -354,8 +371,11 @@ export async function bootGateway(config: GatewayConfig, options: BootOptions): 
     processed: () => processor.settle(),
     indexed: () => indexer.settle(),
     mediaSettled: () => media.settle(),
-    forwarded: () => forwarder?.settle() ?? Promise.resolve(),
-    publicUrl,
+    forwarded: () => forwarder.settle(),
+    get publicUrl() {
+      return workbench.publicUrl();
+    },
+    workbench,
     checkPublicUrl: () => webhookSetup.checkUrl(),
     connectMeta: () => webhookSetup.connect({ user: config.localUser }),
     close: async () => {
@@ -366,12 +386,12 @@ export async function bootGateway(config: GatewayConfig, options: BootOptions): 
       memory?.stop();
       indexer.stop();
       media.stop();
-      forwarder?.stop();
+      forwarder.stop();
       retention.stop();
       processor.stop();
       presence.stop();
       whatsapp.stop();
-      await tunnel?.close().catch((error: unknown) => options.log(`tunnel: did not close cleanly (${error instanceof Error ? error.message : String(error)})`));
+      await workbench.close();
       await hub.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -29,10 +29,13 @@ import { SAMPLE_MEDIA, sampleMediaFolder, type SampleName } from './whatsapp/sam
 import { inboundWebhook, statusWebhook, type SimulatedContent } from './whatsapp/simulated-payloads';
 
 const USAGE = `usage:
-  switchboard serve [--host 127.0.0.1] [--port 8787] [--data <dir>] [--tunnel ngrok|cloudflared|<https url> [--connect-meta]] [--forward-to <url> [--forward-fields messages,…]]…
-      (--tunnel opens a public URL for Meta, prints the callback URL and verify token, and checks it;
+  switchboard serve [--host 127.0.0.1] [--port 8787] [--data <dir>] [--tunnel ngrok|cloudflared[:NAME[@HOST]]|<https url> [--connect-meta]] [--forward-to <url> [--forward-fields messages,…]]…
+      (--tunnel opens a public URL for Meta (cloudflared:NAME runs your named tunnel, its host name from
+       cloudflared's config or @HOST), prints the callback URL and verify token, and checks it;
+       without it, the tunnel saved in Settings → Developer opens;
        --connect-meta subscribes the app to the business account and points the number's callback at it)
-      (--forward-to relays every verified delivery, as Meta sent it, to your own endpoint; repeatable)
+      (--forward-to relays every verified delivery, as Meta sent it, to your own endpoint; repeatable;
+       without it, the targets saved in Settings → Developer)
   switchboard webhooks replay <delivery id> [--to <url>] [--url http://127.0.0.1:8787] [--data <dir>]
       (sends a logged delivery, signed as Meta sent it, to --to, or again to the gateway's /webhook)
   switchboard webhooks tail [--json] [--url http://127.0.0.1:8787] [--data <dir>]
@@ -166,9 +169,8 @@ async function serve(args: string[]): Promise<void> {
       '',
     ].join('\n'),
   );
+  // The workbench has logged whether the callback URL changed since the last tunnel.
   if (gateway.publicUrl) {
-    const previous = rememberCallbackUrl(dataDir, `${gateway.publicUrl}/webhook`);
-    if (previous) process.stderr.write(`tunnel: the callback URL changed since the last start (was ${previous}): paste the new one into Meta's dashboard\n`);
     const check = await gateway.checkPublicUrl();
     if (check?.ok) process.stderr.write(`tunnel: checked: ${check.callback_url} takes Meta's handshake and a signed delivery (${check.latency_ms} ms)\n`);
     else if (check) process.stderr.write(`tunnel: check failed (${check.reason}): ${check.message}\n`);
@@ -181,19 +183,6 @@ async function serve(args: string[]): Promise<void> {
       }
     }
   }
-}
-
-/** Saves the callback URL printed for Meta; returns the previous one when it differs. */
-function rememberCallbackUrl(dataDir: string, url: string): string | null {
-  const file = path.join(dataDir, 'callback-url.json');
-  let previous: string | null = null;
-  try {
-    previous = (JSON.parse(readFileSync(file, 'utf8')) as { url?: string }).url ?? null;
-  } catch {
-    // First start with a tunnel.
-  }
-  writeFileSync(file, `${JSON.stringify({ url }, null, 2)}\n`);
-  return previous && previous !== url ? previous : null;
 }
 
 function appSecretFor(dataDirFlag: string | undefined): string {

@@ -3,7 +3,13 @@ import path from 'node:path';
 import type { GatewayMode } from '../../shared/contract';
 
 /** The WhatsApp credentials the settings screen saves: kept by a secret store, never in settings.json. */
-export type ConnectionSecrets = { access_token?: string; app_secret?: string; verify_token?: string };
+export type ConnectionSecrets = {
+  access_token?: string;
+  app_secret?: string;
+  verify_token?: string;
+  /** The developer's ngrok authtoken (Settings → Developer), for the in-process tunnel. */
+  ngrok_authtoken?: string;
+};
 
 /**
  * Where saved credentials live: an OS-encrypted file in the desktop app (safeStorage: the

@@ -22,6 +22,7 @@ import type { ConnectionSettings } from './settings';
 import type { TemplateCatalog } from './template-catalog';
 import type { WebhookAdmin } from './webhook-admin';
 import type { WebhookSetup } from './webhook-setup';
+import type { Workbench } from './workbench';
 
 /** Who is calling: the agent behind the token (HTTP, WebSocket) or the desktop app's own user (IPC). */
 export type Caller = { user: string };
@@ -29,12 +30,12 @@ export type Caller = { user: string };
 /**
  * Operations that wait on something outside the database: Meta's Graph API (templates), the OS
  * keychain (saved credentials, encrypted by the desktop app's main process), a developer's
- * endpoint (a delivery forwarded again), or the gateway's own public URL. Every other one
+ * endpoint (a delivery forwarded again), the gateway's own public URL, or a tunnel opening. Every other one
  * answers from the database at once.
  */
-export type AsyncOperationName = 'listTemplates' | 'updateSettings' | 'forwardWebhook' | 'checkWebhookSetup' | 'connectMeta';
+export type AsyncOperationName = 'listTemplates' | 'updateSettings' | 'forwardWebhook' | 'checkWebhookSetup' | 'connectMeta' | 'updateWorkbench';
 
-const ASYNC_OPERATIONS: ReadonlySet<OperationName> = new Set<AsyncOperationName>(['listTemplates', 'updateSettings', 'forwardWebhook', 'checkWebhookSetup', 'connectMeta']);
+const ASYNC_OPERATIONS: ReadonlySet<OperationName> = new Set<AsyncOperationName>(['listTemplates', 'updateSettings', 'forwardWebhook', 'checkWebhookSetup', 'connectMeta', 'updateWorkbench']);
 
 /** What an operation's handler returns: its result, or a promise of it for the operations that wait on the network. */
 export type HandlerResult<K extends OperationName> = K extends AsyncOperationName ? Promise<Result<OperationResult<K>>> : Result<OperationResult<K>>;
@@ -56,9 +57,10 @@ export function createOperationHandlers(services: {
   templates: TemplateCatalog;
   settings: ConnectionSettings;
   webhookSetup: WebhookSetup;
+  workbench: Workbench;
   info: (caller: Caller) => GatewayInfo;
 }): OperationHandlers {
-  const { history, search, outbox, webhooks, presence, media, links, templates, settings, webhookSetup, info } = services;
+  const { history, search, outbox, webhooks, presence, media, links, templates, settings, webhookSetup, workbench, info } = services;
   return {
     getInfo: (_request, caller) => ok(info(caller)),
     getSettings: (_request, caller) => ok(settings.view(caller)),
@@ -98,6 +100,8 @@ export function createOperationHandlers(services: {
     getWebhook: (request) => webhooks.detail(request, webhookSetup.appSecret()),
     checkWebhookSetup: () => webhookSetup.check(),
     connectMeta: (_request, caller) => webhookSetup.connect(caller),
+    getWorkbench: (_request, caller) => ok(workbench.view(caller)),
+    updateWorkbench: (request, caller) => workbench.update(request, caller),
     getTeam: () => ok(presence.team()),
     setTyping: (request, caller) => {
       const result = presence.typing(caller.user, request.conversation_id);

@@ -1,6 +1,7 @@
 import { fail, ok, type Result, type SettingsView, type ValidOperationRequest } from '../../shared/contract';
 import { ConfigError, resolveConfig, type GatewayConfig } from '../config';
 import { readChoices, writeChoices, type ConnectionChoices, type SecretStore } from './connection-settings';
+import { OneAtATime } from './one-at-a-time';
 import type { Caller } from './operations';
 
 /** Where the inbox's webhook route listens. */
@@ -19,6 +20,8 @@ export type SettingsDeps = {
   url(): string;
   /** The desktop app's own preferences (absent under plain Node). */
   desktop?: DesktopPreferences;
+  /** Shared with the workbench settings, which rewrite the same secret store. */
+  queue?: OneAtATime;
 };
 
 /** What only the desktop app can do, given to the settings by `main/index.ts`. */
@@ -35,10 +38,12 @@ export function savedConnection(dataDir: string, secrets: SecretStore): { choice
  * force at once. Environment variables, when set, win and make the screen read-only.
  */
 export class ConnectionSettings {
-  /** The update in progress: one at a time, so each reads what the one before it saved. */
-  private updating: Promise<unknown> = Promise.resolve();
+  /** Updates run one at a time, so each reads what the one before it saved. */
+  private readonly queue: OneAtATime;
 
-  constructor(private readonly deps: SettingsDeps) {}
+  constructor(private readonly deps: SettingsDeps) {
+    this.queue = deps.queue ?? new OneAtATime();
+  }
 
   view(caller: Caller): SettingsView {
     const config = this.deps.current();
@@ -62,9 +67,7 @@ export class ConnectionSettings {
   }
 
   update(request: ValidOperationRequest<'updateSettings'>, caller: Caller): Promise<Result<SettingsView>> {
-    const next = this.updating.then(() => this.apply(request, caller));
-    this.updating = next.catch(() => undefined);
-    return next;
+    return this.queue.run(() => this.apply(request, caller));
   }
 
   private async apply(request: ValidOperationRequest<'updateSettings'>, caller: Caller): Promise<Result<SettingsView>> {

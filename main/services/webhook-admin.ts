@@ -116,7 +116,7 @@ export class WebhookAdmin {
 
   /** Relays one logged delivery again to a configured forward target. */
   async forward(request: ValidOperationRequest<'forwardWebhook'>): Promise<Result<OperationResult<'forwardWebhook'>>> {
-    if (!this.forwarder) return fail('bad_request', 'no forward target is configured (start the gateway with --forward-to <url>)');
+    if (!this.forwarder || this.forwarder.targets().length === 0) return fail('bad_request', 'no forward target is configured (add one in Settings → Developer, or start the gateway with --forward-to <url>)');
     const attempt = await this.forwarder.resend(request.id, request.target);
     if (attempt === 'no_target') return fail('bad_request', `target: ${request.target} is not a forward target (${this.forwarder.targets().map((target) => target.url).join(', ')})`);
     if (attempt === 'no_delivery') return fail('not_found', `webhook delivery ${request.id} is not in the log (older than ${this.retentionDays} days?)`);

@@ -38,9 +38,13 @@ export function worthRetrying(attempt: Pick<ForwardAttempt, 'status'>): boolean 
 }
 
 type Lane = ForwardTarget & {
+  /** Taken out of the settings: its relay in flight is abandoned, nothing more is sent. */
+  removed: boolean;
   running: boolean;
   wake: boolean;
   failures: number;
+  /** Why the delivery the lane is retrying was not taken. */
+  lastError: string | null;
   retryTimer: NodeJS.Timeout | null;
   abort: AbortController | null;
   attempts: { deliveryId: number; attempt: Omit<ForwardAttempt, 'target_url'> }[];
@@ -56,7 +60,8 @@ type Lane = ForwardTarget & {
  * and the save of its attempt relays that delivery again at the next start.
  */
 export class WebhookForwarder {
-  private readonly lanes: Lane[];
+  private lanes: Lane[];
+  private started = false;
   private stopped = false;
   private readonly idleWaiters: (() => void)[] = [];
 
@@ -68,15 +73,12 @@ export class WebhookForwarder {
     private readonly options: ForwarderOptions = DEFAULT_FORWARDER,
     private readonly now: () => number = Date.now,
   ) {
-    this.lanes = targets.map((target) => ({
-      ...store.forwards.target(target.url, target.fields, now()),
-      running: false,
-      wake: false,
-      failures: 0,
-      retryTimer: null,
-      abort: null,
-      attempts: [],
-    }));
+    // At start, each target resumes where it stopped: what was committed but not relayed goes first.
+    this.lanes = targets.map((target) => this.lane(store.forwards.target(target.url, target.fields, now())));
+  }
+
+  private lane(target: ForwardTarget): Lane {
+    return { ...target, removed: false, running: false, wake: false, failures: 0, lastError: null, retryTimer: null, abort: null, attempts: [] };
   }
 
   /** The configured targets, in order. */
@@ -84,12 +86,47 @@ export class WebhookForwarder {
     return this.lanes.map((lane) => ({ url: lane.url, fields: lane.fields }));
   }
 
+  /** Each target, keeping up or retrying (with why). */
+  statuses(): (ForwardTargetConfig & { state: 'ok' | 'retrying'; last_error: string | null })[] {
+    return this.lanes.map((lane) => ({ url: lane.url, fields: lane.fields, state: lane.failures > 0 ? 'retrying' : 'ok', last_error: lane.failures > 0 ? lane.lastError : null }));
+  }
+
   /** Starts every lane (what arrived while the gateway was down goes first). */
   start(): void {
-    for (const lane of this.lanes) {
-      this.log(`forward: relaying deliveries${lane.fields ? ` (${lane.fields.join(', ')})` : ''} to ${lane.url}`);
-      this.run(lane);
+    this.started = true;
+    for (const lane of this.lanes) this.begin(lane);
+  }
+
+  private begin(lane: Lane): void {
+    this.log(`forward: relaying deliveries${lane.fields ? ` (${lane.fields.join(', ')})` : ''} to ${lane.url}`);
+    this.run(lane);
+  }
+
+  /**
+   * Puts the settings' targets in force while running: a target kept goes on where it is (with its
+   * new field filter), a new one (or one taken out earlier and given again) gets what arrives from
+   * now on, a removed one stops at once.
+   */
+  setTargets(targets: readonly ForwardTargetConfig[]): void {
+    const next = targets.map((target) => {
+      const kept = this.lanes.find((lane) => lane.url === target.url);
+      if (!kept) return this.lane(this.store.forwards.target(target.url, target.fields, this.now(), { fromHead: true }));
+      this.store.forwards.target(target.url, target.fields, this.now());
+      kept.fields = target.fields ? [...target.fields] : null;
+      return kept;
+    });
+    for (const lane of this.lanes.filter((candidate) => !next.includes(candidate))) {
+      lane.removed = true;
+      if (lane.retryTimer) clearTimeout(lane.retryTimer);
+      lane.retryTimer = null;
+      lane.abort?.abort();
+      this.save(lane);
+      this.log(`forward: no longer relaying to ${lane.url}`);
     }
+    const added = next.filter((lane) => !this.lanes.includes(lane));
+    this.lanes = next;
+    if (this.started && !this.stopped) for (const lane of added) this.begin(lane);
+    if (this.lanes.every((lane) => !lane.running)) this.idleWaiters.splice(0).forEach((resolve) => resolve());
   }
 
   /** New deliveries were committed: idle lanes go on. */
@@ -125,7 +162,7 @@ export class WebhookForwarder {
   }
 
   private run(lane: Lane): void {
-    if (this.stopped) return;
+    if (this.stopped || lane.removed) return;
     if (lane.running) {
       lane.wake = true;
       return;
@@ -143,7 +180,7 @@ export class WebhookForwarder {
   private idle(lane: Lane): void {
     lane.running = false;
     this.save(lane);
-    if (lane.wake && !lane.retryTimer && !this.stopped) {
+    if (lane.wake && !lane.retryTimer && !this.stopped && !lane.removed) {
       lane.wake = false;
       this.run(lane);
       return;
@@ -158,7 +195,7 @@ export class WebhookForwarder {
       const batch = this.store.forwards.after(lane.cursor, this.options.batch);
       if (batch.length === 0) return;
       for (const delivery of batch) {
-        if (this.stopped) return;
+        if (this.stopped || lane.removed) return;
         if (lane.fields && ![...deliveryFields(delivery.body)].some((field) => lane.fields!.includes(field))) {
           lane.cursor = delivery.id;
           continue;
@@ -166,7 +203,7 @@ export class WebhookForwarder {
         lane.abort = new AbortController();
         const attempt = await this.post(lane.url, delivery, lane.abort);
         lane.abort = null;
-        if (this.stopped) return;
+        if (this.stopped || lane.removed) return;
         lane.attempts.push({ deliveryId: delivery.id, attempt });
         if (worthRetrying(attempt)) {
           this.waitToRetry(lane, delivery, attempt);
@@ -182,8 +219,9 @@ export class WebhookForwarder {
 
   private waitToRetry(lane: Lane, delivery: ForwardedDelivery, attempt: Omit<ForwardAttempt, 'target_url'>): void {
     const delay = Math.min(this.options.firstRetryMs * 2 ** lane.failures, this.options.maxRetryMs);
+    const why = attempt.status === null ? (attempt.error ?? 'no answer') : `HTTP ${attempt.status}`;
+    lane.lastError = why;
     if (lane.failures === 0) {
-      const why = attempt.status === null ? (attempt.error ?? 'no answer') : `HTTP ${attempt.status}`;
       this.log(`forward: ${lane.url} did not take delivery ${delivery.id} (${why}); retrying with backoff, the deliveries after it wait in order`);
     }
     lane.failures++;

@@ -23,6 +23,7 @@ export class ForwardRepo {
   private readonly nextRows;
   private readonly deliveryRow;
   private readonly advanceRow;
+  private readonly toHeadRow;
   private readonly insertAttempt;
   private readonly attemptRows;
   private readonly headRow;
@@ -34,6 +35,7 @@ export class ForwardRepo {
     this.updateFields = db.prepare<[string | null, number]>('UPDATE forward_targets SET fields_json = ? WHERE id = ?');
     this.nextRows = db.prepare<[number, number], { id: number; body: Buffer; signature: string }>('SELECT id, body, signature FROM webhook_log WHERE id > ? ORDER BY id LIMIT ?');
     this.deliveryRow = db.prepare<[number], { id: number; body: Buffer; signature: string }>('SELECT id, body, signature FROM webhook_log WHERE id = ?');
+    this.toHeadRow = db.prepare<[number]>('UPDATE forward_targets SET cursor = (SELECT coalesce(max(id), 0) FROM webhook_log) WHERE id = ?');
     this.advanceRow = db.prepare<[number, number, number]>('UPDATE forward_targets SET cursor = ? WHERE id = ? AND cursor < ?');
     this.insertAttempt = db.prepare<[number, number, number, number | null, number, string | null, number]>(
       'INSERT INTO forward_attempts (target_id, delivery_id, attempted_at, status, latency_ms, error, resend) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -50,13 +52,16 @@ export class ForwardRepo {
   /**
    * The target for `url`, created at the log's head when new: a target added today gets what
    * arrives from now on, not the retained history (which `resend` can hand over one by one).
+   * A known target resumes at its cursor, or (`fromHead`: given again in the settings after it was
+   * taken out) starts over at the head, so it is not flooded with what came while it was out.
    */
-  target(url: string, fields: readonly string[] | null, nowMs: number): ForwardTarget {
+  target(url: string, fields: readonly string[] | null, nowMs: number, { fromHead = false } = {}): ForwardTarget {
     const fieldsJson = fields ? JSON.stringify([...fields].sort()) : null;
     const found = this.targetByUrl.get(url);
     if (found) {
       if (found.fields_json !== fieldsJson) this.updateFields.run(fieldsJson, found.id);
-      return { id: found.id, url, fields: fields ? [...fields] : null, cursor: found.cursor };
+      if (fromHead) this.toHeadRow.run(found.id);
+      return { id: found.id, url, fields: fields ? [...fields] : null, cursor: fromHead ? (this.headRow.get()?.head ?? 0) : found.cursor };
     }
     const cursor = this.headRow.get()?.head ?? 0;
     const id = Number(this.insertTarget.run(url, fieldsJson, cursor, nowMs).lastInsertRowid);

@@ -147,6 +147,7 @@ export function createWsBridge(options: WsBridgeOptions): BridgeApi {
           case 'typing':
           case 'viewing':
           case 'webhook_log_update':
+          case 'tunnel_update':
             if (frame.seq > gate.lastSeq + 1 && gapAt !== gate.lastSeq) {
               gapAt = gate.lastSeq;
               resumeFromCursor(current);

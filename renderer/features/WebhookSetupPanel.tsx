@@ -71,7 +71,7 @@ export function WebhookSetupPanel() {
           </>
         ) : (
           <p>
-            No tunnel: Meta only calls public https URLs. Start the gateway with <code>--tunnel ngrok</code>, <code>--tunnel cloudflared</code> or <code>--tunnel https://…</code>.
+            No tunnel: Meta only calls public https URLs. Open one in Settings → Developer, or start the gateway with <code>--tunnel ngrok</code>, <code>--tunnel cloudflared</code> or <code>--tunnel https://…</code>.
           </p>
         )}
       </section>

@@ -306,6 +306,7 @@ export function createMessagesStore(bridge: BridgeApi) {
             case 'viewing':
             case 'gateway_update':
             case 'webhook_log_update':
+            case 'tunnel_update':
               break;
             default:
               assertNever(event);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConversationSchema, DeliveryErrorSchema, MessageSchema, MessageStatusSchema } from './entities';
+import { TunnelStateSchema } from './workbench';
 
 const seq = z.number().int().positive();
 
@@ -107,6 +108,12 @@ export const WebhookLogUpdateEventSchema = z.object({
   last_id: z.number().int().nonnegative(),
 });
 
+/** The tunnel in front of the gateway opened, failed, closed or went down: its public URL changed. */
+export const TunnelUpdateEventSchema = TunnelStateSchema.extend({
+  type: z.literal('tunnel_update'),
+  seq,
+});
+
 /** Every change a client must see, each with the next `seq` of the one event log. */
 export const ServerEventSchema = z.discriminatedUnion('type', [
   NewMessageEventSchema,
@@ -119,6 +126,7 @@ export const ServerEventSchema = z.discriminatedUnion('type', [
   ViewingEventSchema,
   GatewayUpdateEventSchema,
   WebhookLogUpdateEventSchema,
+  TunnelUpdateEventSchema,
 ]);
 
 /** One entry of the event log as delivered over IPC and WebSocket. */

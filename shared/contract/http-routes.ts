@@ -52,6 +52,8 @@ export const HTTP_ROUTES = {
   forwardWebhook: { method: 'POST', path: '/api/webhooks/:id/forward', body: true, status: 200 },
   checkWebhookSetup: { method: 'GET', path: '/api/webhook-setup', status: 200 },
   connectMeta: { method: 'POST', path: '/api/webhook-setup/connect-meta', status: 200 },
+  getWorkbench: { method: 'GET', path: '/api/workbench', status: 200 },
+  updateWorkbench: { method: 'POST', path: '/api/workbench', body: true, status: 200 },
   getTeam: { method: 'GET', path: '/api/team', status: 200 },
   setTyping: { method: 'POST', path: '/api/conversations/:conversation_id/typing', status: 200 },
   setViewing: { method: 'POST', path: '/api/viewing', body: true, status: 200 },

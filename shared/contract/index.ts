@@ -5,6 +5,7 @@ export * from './message-content';
 export * from './operations';
 export * from './result';
 export * from './ws-frames';
+export * from './workbench';
 export * from './http-routes';
 export * from '../domain/message-status';
 export * from '../domain/media-limits';

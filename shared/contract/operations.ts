@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ConversationSchema, DeliveryErrorSchema, GatewayInfoSchema, GatewayModeSchema, MediaFileSchema, MessageSchema, MessageStatusSchema } from './entities';
 import { PresenceStateSchema, ServerEventSchema } from './events';
+import { WorkbenchUpdateSchema, WorkbenchViewSchema } from './workbench';
 
 const conversationId = z.coerce.number().int().positive();
 
@@ -468,6 +469,16 @@ export const operations = {
       /** Why the routing could not be read (not live, no WABA id, the Graph API's error). */
       routing_error: z.string().nullable(),
     }),
+  },
+  getWorkbench: {
+    // The tunnel in front of the gateway and the forward targets, with where each stands.
+    request: z.object({}).strict(),
+    result: WorkbenchViewSchema,
+  },
+  updateWorkbench: {
+    // Only the install's own user. A new tunnel is opened before this answers (or has failed, said in the view).
+    request: WorkbenchUpdateSchema,
+    result: WorkbenchViewSchema,
   },
   connectMeta: {
     // Subscribes the app to the business account and points the phone number's callback override at the public URL.

@@ -23,8 +23,13 @@ export const CHECKPOINT_WORKER_SOURCE = path.join(import.meta.dirname, '..', '..
  * A gateway on a free loopback port with a fresh data dir, checkpointing in a worker thread as
  * the app does; `stop` closes it and removes the dir.
  */
-export async function startTestGateway(env: Record<string, string> = {}, options: Partial<BootOptions> = {}): Promise<RunningGateway & { dataDir: string; logs: string[]; stop(): Promise<void> }> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'switchboard-test-'));
+export async function startTestGateway(
+  env: Record<string, string> = {},
+  options: Partial<BootOptions> = {},
+  /** A data dir to reuse (a restart); `stop` then leaves it for the caller to remove. */
+  reuse: { dataDir?: string } = {},
+): Promise<RunningGateway & { dataDir: string; logs: string[]; stop(): Promise<void> }> {
+  const dataDir = reuse.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'switchboard-test-'));
   const environment = {
     WHATSAPP_APP_SECRET: TEST_SECRETS.appSecret,
     WHATSAPP_VERIFY_TOKEN: TEST_SECRETS.verifyToken,
@@ -42,7 +47,7 @@ export async function startTestGateway(env: Record<string, string> = {}, options
     logs,
     stop: async () => {
       await gateway.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!reuse.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -26,7 +26,7 @@ async function liveGatewayBehindTunnel(env: Record<string, string> = {}) {
   closers.push(() => proxy.close());
   const gateway = await startTestGateway(
     { WHATSAPP_ACCESS_TOKEN: LIVE_TOKEN, WHATSAPP_PHONE_NUMBER_ID: graph.wiring.phoneNumberId, WHATSAPP_WABA_ID: graph.wiring.wabaId, WHATSAPP_GRAPH_URL: graph.url, ...env },
-    { tunnel: { kind: 'declared', url: proxy.url } },
+    { tunnel: { kind: 'url', url: proxy.url } },
   );
   closers.push(() => gateway.stop());
   proxy.upstream.url = gateway.url;

@@ -63,7 +63,7 @@ describe('the webhook workbench, end to end through a stand-in tunnel', () => {
     const proxy = await startReverseProxy();
     closers.push(() => proxy.close());
     const app = await developerApp();
-    const gateway = await startTestGateway({}, { tunnel: { kind: 'declared', url: proxy.url }, forwardTo: [{ url: app.url, fields: null }], forwarder: { firstRetryMs: 20, maxRetryMs: 80 } });
+    const gateway = await startTestGateway({}, { tunnel: { kind: 'url', url: proxy.url }, forwardTo: [{ url: app.url, fields: null }], forwarder: { firstRetryMs: 20, maxRetryMs: 80 } });
     closers.push(() => gateway.stop());
     proxy.upstream.url = gateway.url;
     expect(gateway.publicUrl).toBe(proxy.url);
@@ -94,7 +94,7 @@ describe('the webhook workbench, end to end through a stand-in tunnel', () => {
   it('says why Meta could not use the URL: tunnel down, a 502, a body rewritten, another app’s token or answer', async () => {
     const proxy = await startReverseProxy();
     closers.push(() => proxy.close());
-    const gateway = await startTestGateway({}, { tunnel: { kind: 'declared', url: proxy.url } });
+    const gateway = await startTestGateway({}, { tunnel: { kind: 'url', url: proxy.url } });
     closers.push(() => gateway.stop());
     proxy.upstream.url = gateway.url;
 

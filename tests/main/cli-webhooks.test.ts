@@ -105,7 +105,7 @@ describe('switchboard serve --tunnel', () => {
       await waitForListening(second);
       // Nothing behind this tunnel yet: the check says so.
       await expect.poll(() => second.stderr(), { timeout: 10_000 }).toContain('tunnel: check failed (http_error)');
-      expect(second.stderr()).toContain(`tunnel: the callback URL changed since the last start (was ${proxies[0]!.url}/webhook): paste the new one into Meta's dashboard`);
+      expect(second.stderr()).toContain(`tunnel: the callback URL changed since the last tunnel (was ${proxies[0]!.url}/webhook): give Meta the new one`);
       second.child.kill('SIGTERM');
       expect(await second.exited).toBe(0);
     } finally {
@@ -115,14 +115,14 @@ describe('switchboard serve --tunnel', () => {
 
   it('says in one line what is wrong with the tunnel', async () => {
     const http = await runCli(['serve', '--port', '0', '--data', dataDir, '--tunnel', 'http://hooks.example.com']);
-    expect(http.stderr).toBe('switchboard: --tunnel http://hooks.example.com: Meta only calls https URLs\n');
+    expect(http.stderr).toBe('switchboard: --tunnel http://hooks.example.com must be https: Meta only calls https URLs\n');
     const ngrok = await runCli(['serve', '--port', '0', '--data', dataDir, '--tunnel', 'ngrok']);
     expect(ngrok.code).toBe(2);
-    expect(ngrok.stderr).toBe('switchboard: --tunnel ngrok needs NGROK_AUTHTOKEN: your authtoken from the ngrok dashboard (and NGROK_DOMAIN for a URL that stays the same)\n');
+    expect(ngrok.stderr).toBe('switchboard: ngrok needs your authtoken from the ngrok dashboard (NGROK_AUTHTOKEN, or in Settings), and a fixed domain for a URL that stays the same\n');
     const wiring = await runCli(['serve', '--port', '0', '--data', dataDir, '--connect-meta']);
     expect(wiring.stderr).toBe('switchboard: --connect-meta points Meta at the public URL of a --tunnel: give one\n');
     const cloudflared = await runCli(['serve', '--port', '0', '--data', dataDir, '--tunnel', 'cloudflared'], { PATH: path.join(dataDir, 'no-binaries-here') });
-    expect(cloudflared.stderr).toMatch(/^switchboard: --tunnel cloudflared needs the cloudflared binary on the PATH/);
+    expect(cloudflared.stderr).toMatch(/^switchboard: cloudflared: the cloudflared binary is not on the PATH/);
   });
 });
 

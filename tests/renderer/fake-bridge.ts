@@ -1,5 +1,8 @@
 import type { AgentSignal, BridgeApi, StreamHandlers } from '../../renderer/bridge/bridge-api';
-import type { Conversation, ForwardAttempt, WebhookDelivery, WebhookDetail, WebhookRejection, WebhookRouting, MediaLink, Message, MessageTemplate, Result, SettingsView, SearchHit, ServerEvent, Team } from '../../shared/contract';
+import type { Conversation, ForwardAttempt, WebhookDelivery, WebhookDetail, WebhookRejection, WebhookRouting, MediaLink, Message, MessageTemplate, Result, SettingsView, SearchHit, ServerEvent, Team, WorkbenchView } from '../../shared/contract';
+import type { OperationRequest } from '../../shared/contract';
+
+type WorkbenchUpdate = OperationRequest<'updateWorkbench'>;
 
 /** An in-memory BridgeApi: tests set its data, push events and read what was called. */
 export class FakeBridge implements BridgeApi {
@@ -68,6 +71,20 @@ export class FakeBridge implements BridgeApi {
   checkWebhookSetup = () =>
     this.record('checkWebhookSetup', {}, { ok: true as const, value: { public_url: null, callback_url: null, verify_token: 'verify', check: null, routing: null, routing_error: 'the sandbox has no Meta account to wire: go live first (access token, app secret, phone number id)' } });
   connectMeta = () => this.record<WebhookRouting>('connectMeta', {}, { ok: false as const, error: { code: 'bad_request' as const, message: 'no public URL to point Meta at: start the gateway with --tunnel' } });
+  workbench: WorkbenchView = {
+    can_edit: true,
+    tunnel_source: 'settings',
+    tunnel: { kind: 'off' },
+    tunnel_state: { state: 'off', public_url: null, error: null },
+    previous_callback_url: null,
+    ngrok_authtoken: null,
+    cloudflared_found: false,
+    forward_source: 'settings',
+    forward_targets: [],
+  };
+  workbenchUpdate: (request: WorkbenchUpdate) => Result<WorkbenchView> = () => ({ ok: true, value: this.workbench });
+  getWorkbench = () => this.record('getWorkbench', {}, { ok: true as const, value: this.workbench });
+  updateWorkbench = (request: WorkbenchUpdate) => this.record('updateWorkbench', request, this.workbenchUpdate(request));
   forwardWebhook = (request: { id: number; target: string }) =>
     this.record<ForwardAttempt>('forwardWebhook', request, { ok: false as const, error: { code: 'bad_request' as const, message: 'no forward target is configured (start the gateway with --forward-to <url>)' } });
   mediaLinks: Record<number, Result<MediaLink>> = {};

@@ -20,6 +20,7 @@ import path from 'node:path';
 import { MediaArchive } from '../../../main/services/media-archive';
 import { SignedLinks } from '../../../main/services/signed-links';
 import { WebhookSetup } from '../../../main/services/webhook-setup';
+import type { Workbench } from '../../../main/services/workbench';
 import { SampleMediaSource, sampleMediaFolder } from '../../../main/whatsapp/sample-media';
 
 type FakeContents = WebContents & { sent: { channel: string; payload: unknown }[] };
@@ -53,6 +54,7 @@ beforeEach(() => {
     media: new MediaArchive(memory.store, bus, new SampleMediaSource(sampleMediaFolder()), path.join(tmpdir(), 'switchboard-ipc-media'), () => {}),
     links: new SignedLinks(),
     webhookSetup: new WebhookSetup({ publicUrl: () => null, current: () => { throw new Error('not in this test'); } }),
+    workbench: { view: () => { throw new Error('not in this test'); }, update: () => { throw new Error('not in this test'); } } as unknown as Workbench,
     info: (caller) => ({ mode: 'sandbox', user: caller.user, phone_number_id: '1', head_seq: 0, version: 'test', url: 'http://127.0.0.1:8787' }),
   });
   window = fakeContents(1);

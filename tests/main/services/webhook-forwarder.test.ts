@@ -170,7 +170,7 @@ describe('forwarding verified deliveries to the developer’s endpoints', () => 
     cleanups.push(() => gateway.stop());
     const response = await api(gateway.url, '/api/webhooks/1/forward', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ target: 'http://127.0.0.1:3000/webhook' }) });
     expect(response.status).toBe(400);
-    expect(await response.json()).toEqual({ error: { code: 'bad_request', message: 'no forward target is configured (start the gateway with --forward-to <url>)' } });
+    expect(await response.json()).toEqual({ error: { code: 'bad_request', message: 'no forward target is configured (add one in Settings → Developer, or start the gateway with --forward-to <url>)' } });
     expect((await (await api(gateway.url, '/api/webhooks')).json()) as { forward_targets: unknown[] }).toMatchObject({ forward_targets: [] });
   });
 });

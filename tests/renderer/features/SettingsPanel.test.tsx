@@ -78,3 +78,68 @@ describe('the settings screen', () => {
     expect(screen.queryByText('Sandbox', { selector: '.sandbox-badge' })).toBeNull();
   });
 });
+
+describe('Settings → Developer', () => {
+  async function openDeveloper(bridge: FakeBridge) {
+    const dialog = await openSettings(bridge);
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Developer' }));
+    await within(dialog).findByRole('form', { name: 'Developer settings' });
+    return dialog;
+  }
+
+  it('opens a tunnel and adds a forward target: sends the choice, shows it open, follows it going down live', async () => {
+    const bridge = new FakeBridge();
+    bridge.workbenchUpdate = () => ({
+      ok: true,
+      value: (bridge.workbench = {
+        ...bridge.workbench,
+        tunnel: { kind: 'ngrok', domain: 'fixed-name.ngrok.app' },
+        tunnel_state: { state: 'open', public_url: 'https://fixed-name.ngrok.app', error: null },
+        ngrok_authtoken: 'settings',
+        forward_targets: [{ url: 'http://localhost:3000/webhook', fields: ['messages'], state: 'ok', last_error: null }],
+      }),
+    });
+    const dialog = await openDeveloper(bridge);
+    expect(within(dialog).getByText(/No public URL/)).toBeTruthy();
+    fireEvent.click(within(dialog).getByLabelText(/^ngrok/));
+    fireEvent.change(within(dialog).getByLabelText(/^Authtoken/), { target: { value: 'ngrok-token-1234' } });
+    fireEvent.change(within(dialog).getByLabelText(/^Domain/), { target: { value: 'fixed-name.ngrok.app' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Add a target' }));
+    fireEvent.change(within(dialog).getByLabelText('Target 1 URL'), { target: { value: 'http://localhost:3000/webhook' } });
+    fireEvent.change(within(dialog).getByLabelText(/^Fields/), { target: { value: 'messages, ' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
+    expect(await within(dialog).findByText('✓ Open at https://fixed-name.ngrok.app')).toBeTruthy();
+    expect(bridge.calls.find((call) => call.name === 'updateWorkbench')?.request).toEqual({
+      tunnel: { kind: 'ngrok', domain: 'fixed-name.ngrok.app' },
+      ngrok_authtoken: 'ngrok-token-1234',
+      forward_targets: [{ url: 'http://localhost:3000/webhook', fields: ['messages'] }],
+    });
+    expect(within(dialog).getByText('Relaying.')).toBeTruthy();
+    expect((within(dialog).getByLabelText(/^Authtoken/) as HTMLInputElement).value).toBe('');
+    // The open tunnel is checked as Meta would call it (the Meta setup, embedded).
+    expect(bridge.calls.some((call) => call.name === 'checkWebhookSetup')).toBe(true);
+
+    act(() => bridge.emit({ type: 'tunnel_update', seq: 11, state: 'failed', public_url: null, error: 'the tunnel went down: ngrok: session closed' }));
+    expect((await within(dialog).findByRole('alert')).textContent).toBe('✗ The tunnel is not open: the tunnel went down: ngrok: session closed');
+  });
+
+  it('shows a refused change and keeps what was typed; is read-only for what the command line set', async () => {
+    const bridge = new FakeBridge();
+    bridge.workbenchUpdate = () => ({ ok: false, error: { code: 'bad_request', message: 'tunnel.url: must be https: Meta only calls https URLs' } });
+    let dialog = await openDeveloper(bridge);
+    fireEvent.click(within(dialog).getByLabelText(/^My own URL/));
+    fireEvent.change(within(dialog).getByLabelText(/^Public URL/), { target: { value: 'http://hooks.example.com' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
+    expect((await within(dialog).findByText(/^Not saved/)).textContent).toBe('Not saved: tunnel.url: must be https: Meta only calls https URLs');
+    expect((within(dialog).getByLabelText(/^Public URL/) as HTMLInputElement).value).toBe('http://hooks.example.com');
+    expect(within(dialog).getByText(/No public URL/)).toBeTruthy();
+    cleanup();
+
+    const flags = new FakeBridge();
+    flags.workbench = { ...flags.workbench, tunnel_source: 'flags', forward_source: 'flags', tunnel: { kind: 'url', url: 'https://hooks.example.com' }, tunnel_state: { state: 'failed', public_url: null, error: 'x' } };
+    dialog = await openDeveloper(flags);
+    expect(within(dialog).getByText('Set on the command line (serve --tunnel): change it there and restart.')).toBeTruthy();
+    expect(within(dialog).getByLabelText(/^Public URL/).matches(':disabled')).toBe(true);
+    expect(within(dialog).queryByRole('button', { name: 'Save' })).toBeNull();
+  });
+});
