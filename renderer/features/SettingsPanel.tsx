@@ -78,18 +78,18 @@ export function SettingsPanel({ onClose }: { onClose: () => void }) {
       >
         <header>
           <h2>Settings</h2>
-          <div className="inspector-tabs" role="group" aria-label="Show">
-            <button type="button" aria-pressed={tab === 'connection'} onClick={() => setTab('connection')}>
-              WhatsApp connection
-            </button>
-            <button type="button" aria-pressed={tab === 'developer'} onClick={() => setTab('developer')}>
-              Developer
-            </button>
-          </div>
           <button type="button" aria-label="Close settings" onClick={onClose}>
             ×
           </button>
         </header>
+        <div className="inspector-tabs" role="group" aria-label="Show">
+          <button type="button" aria-pressed={tab === 'connection'} onClick={() => setTab('connection')}>
+            WhatsApp connection
+          </button>
+          <button type="button" aria-pressed={tab === 'developer'} onClick={() => setTab('developer')}>
+            Developer
+          </button>
+        </div>
         {tab === 'developer' ? (
           <WorkbenchSettings />
         ) : (

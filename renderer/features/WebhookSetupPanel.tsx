@@ -10,7 +10,7 @@ type Setup = OperationResult<'checkWebhookSetup'>;
  * the URL checked now as Meta would call it, Meta's routing for the number as read back, and a
  * button that wires Meta to the public URL (the app subscribed, the number's override set).
  */
-export function WebhookSetupPanel() {
+export function WebhookSetupPanel({ title = 'Public URL for Meta' }: { title?: string }) {
   const bridge = useBridge();
   const [setup, setSetup] = useState<Setup | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -51,8 +51,8 @@ export function WebhookSetupPanel() {
   const pointsHere = routing !== null && setup.callback_url !== null && routing.effective === setup.callback_url;
   return (
     <div className="webhook-setup">
-      <section aria-label="Public URL">
-        <h3>Public URL for Meta</h3>
+      <section aria-label={title}>
+        <h3>{title}</h3>
         {setup.callback_url ? (
           <>
             <Copyable label="Callback URL" value={setup.callback_url} />

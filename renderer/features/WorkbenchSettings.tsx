@@ -259,7 +259,7 @@ function TunnelStatus({ view }: { view: WorkbenchView }) {
             </p>
           )}
           {/* Checked as Meta would call it, with Meta's routing: remounted for each new URL. */}
-          <WebhookSetupPanel key={state.public_url} />
+          <WebhookSetupPanel key={state.public_url} title="What to give Meta (WhatsApp → Configuration)" />
         </section>
       );
   }

@@ -11,6 +11,8 @@ import { startCli, waitForListening } from '../helpers/cli-process';
 import { startFakeGraph } from '../helpers/fake-graph';
 import { startReverseProxy } from '../helpers/reverse-proxy';
 import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 // The developer's webhook inspector in a real browser: a delivery shows up live, opens with its
 // headers, body and signature check, the filters narrow the list, a refused request is listed with
@@ -130,6 +132,61 @@ describe('the webhook inspector in a real browser', () => {
     } finally {
       await proxy.close();
       await graph.close();
+    }
+  });
+
+  it('opens a public URL and a forward target from Settings → Developer, checked as Meta would call it', async () => {
+    const proxy = await startReverseProxy();
+    const received: string[] = [];
+    const app = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        received.push(Buffer.concat(chunks).toString('utf8'));
+        res.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve));
+    const appUrl = `http://127.0.0.1:${(app.address() as AddressInfo).port}/whatsapp`;
+    try {
+      gateway = await serve();
+      proxy.upstream.url = gateway.url;
+      context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const page = await context.newPage();
+      await page.goto(`${gateway.url}/#token=${gateway.token}`);
+      await page.getByRole('button', { name: 'Settings' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Settings' });
+      await dialog.getByRole('button', { name: 'Developer' }).click();
+      await dialog.getByText(/No public URL/).waitFor();
+      await dialog.getByLabel(/My own URL/).check();
+      await dialog.getByLabel(/^Public URL/).fill(proxy.url);
+      await dialog.getByRole('button', { name: 'Add a target' }).click();
+      await dialog.getByLabel('Target 1 URL').fill(appUrl);
+      await dialog.getByLabel(/^Fields/).fill('messages');
+      await dialog.getByRole('button', { name: 'Save' }).click();
+      await dialog.getByText(`✓ Open at ${proxy.url}`).waitFor();
+      await dialog.getByText(/✓ Meta can reach it/).waitFor();
+      await dialog.getByText(`${proxy.url}/webhook`).first().waitFor();
+      await dialog.getByText('Relaying.').waitFor();
+      await page.screenshot(shot('developer-settings'));
+      expect(await seriousViolations(page)).toEqual([]);
+
+      // Meta's delivery through the public URL reaches the inbox and the developer's app.
+      const body = JSON.stringify(inboundText({ wamid: 'wamid.settings-tunnel', text: 'Through the settings tunnel' }));
+      const posted = await fetch(`${proxy.url}/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signWebhookBody(body, E2E_APP_SECRET) }, body });
+      expect(posted.status).toBe(200);
+      await expect.poll(() => received, { timeout: 5_000 }).toEqual([body]);
+
+      await dialog.getByLabel(/Off: Meta/).check();
+      await dialog.getByRole('button', { name: 'Save' }).click();
+      await dialog.getByText(/No public URL/).waitFor();
+      await page.setViewportSize({ width: 480, height: 900 });
+      await dialog.getByLabel(/My own URL/).check();
+      await page.screenshot(shot('developer-settings-narrow'));
+      expect(await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement.scrollWidth <= (globalThis as unknown as { document: { documentElement: { clientWidth: number } } }).document.documentElement.clientWidth)).toBe(true);
+    } finally {
+      await proxy.close();
+      await new Promise<void>((resolve) => app.close(() => resolve()));
     }
   });
 });
