@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { signWebhookBody } from '../../main/whatsapp/signature';
 import { startFakeGraph, type GraphRequest } from '../helpers/fake-graph';
 import { inboundText } from '../helpers/webhook-bodies';
+import { startReverseProxy } from '../helpers/reverse-proxy';
 import { launchStandInApp, newKeychainKey, type StandInApp } from '../stand-in/window-host';
 import { launchChromium } from './chromium';
 
@@ -224,5 +225,48 @@ describe('the desktop app (built main process, Electron stand-in)', () => {
     await expect.poll(() => page.evaluate(() => (globalThis as unknown as { crashMarker?: boolean }).crashMarker ?? false), { timeout: 10_000 }).toBe(false);
     await page.getByTestId('conversation').filter({ hasText: 'Still here after the crash' }).waitFor();
     expect(app.output).toContain("the window's page stopped (crashed, exit code 139)");
+  });
+
+  it('goes public from Settings → Developer: the ngrok agent runs in the gateway’s process, its authtoken kept encrypted; a URL of one’s own opens again at the next start', async () => {
+    const proxy = await startReverseProxy();
+    try {
+      const dir = dataDir();
+      const keychainKey = newKeychainKey();
+      const first = await launch(dir, {}, keychainKey);
+      proxy.upstream.url = await gatewayUrl(first.page);
+      await first.page.getByRole('button', { name: 'Settings' }).click();
+      const dialog = first.page.getByRole('dialog', { name: 'Settings' });
+      await dialog.getByRole('button', { name: 'Developer' }).click();
+      await dialog.getByLabel(/ngrok: a tunnel/).check();
+      await dialog.getByLabel(/Authtoken/).fill('ngrok-desktop-token-1234');
+      await dialog.getByRole('button', { name: 'Save' }).click();
+      // The real agent loads and runs, and cannot reach ngrok's service from here (or refuses the made-up token): the reason shows.
+      await dialog.getByText(/✗ The tunnel is not open: ngrok: (failed to connect session|authentication failed)/).waitFor();
+      await dialog.getByText('(set: leave empty to keep it)').waitFor();
+      for (const file of ['whatsapp-secrets.enc', 'workbench.json', 'settings.json'].filter((name) => existsSync(path.join(dir, name)))) {
+        expect(readFileSync(path.join(dir, file), 'utf8')).not.toContain('ngrok-desktop-token-1234');
+      }
+      expect(existsSync(path.join(dir, 'whatsapp-secrets.enc'))).toBe(true);
+
+      await dialog.getByLabel(/My own URL/).check();
+      await dialog.getByLabel(/Public URL \(https/).fill(proxy.url);
+      await dialog.getByRole('button', { name: 'Save' }).click();
+      await dialog.getByText(`✓ Open at ${proxy.url}`).waitFor();
+      await dialog.getByText(/✓ Meta can reach it/).waitFor();
+      await first.page.screenshot(shot('developer-settings'));
+      expect(await first.app.quit()).toBe(0);
+      running.splice(running.indexOf(first.app), 1);
+
+      const second = await launch(dir, {}, keychainKey);
+      proxy.upstream.url = await gatewayUrl(second.page);
+      await expect.poll(async () => ((await callIpc(second.page, 'getWorkbench')).value as { tunnel_state: { state: string } }).tunnel_state.state, { timeout: 10_000 }).toBe('open');
+      await second.page.getByRole('button', { name: 'Settings' }).click();
+      await second.page.getByRole('dialog', { name: 'Settings' }).getByRole('button', { name: 'Developer' }).click();
+      await second.page.getByText(`✓ Open at ${proxy.url}`).waitFor();
+      // The authtoken came back from the OS keychain with the other credentials.
+      expect(((await callIpc(second.page, 'getWorkbench')).value as { ngrok_authtoken: string | null }).ngrok_authtoken).toBe('settings');
+    } finally {
+      await proxy.close();
+    }
   });
 });

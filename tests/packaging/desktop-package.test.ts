@@ -37,7 +37,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('the packaged desktop app (electron-builder --dir, linux x64)', () => {
   it('holds the built app only: main, the checkpoint worker, preload, renderer, sample files and the runtime modules', () => {
-    for (const file of ['/package.json', '/dist/main/index.cjs', '/dist/main/checkpoint-worker.cjs', '/dist/main/gateway-process.cjs', '/dist/preload/preload.cjs', '/dist/renderer/index.html', '/dist/main/sample-media/photo.jpg', '/dist/main/icon.png', '/node_modules/better-sqlite3/lib/index.js', '/node_modules/ws/index.js', '/node_modules/electron-updater/out/main.js']) {
+    for (const file of ['/package.json', '/dist/main/index.cjs', '/dist/main/checkpoint-worker.cjs', '/dist/main/gateway-process.cjs', '/dist/preload/preload.cjs', '/dist/renderer/index.html', '/dist/main/sample-media/photo.jpg', '/dist/main/icon.png', '/node_modules/better-sqlite3/lib/index.js', '/node_modules/ws/index.js', '/node_modules/electron-updater/out/main.js', '/node_modules/@ngrok/ngrok/index.js']) {
       expect(asarFiles).toContain(file);
     }
     const forbidden = asarFiles.filter(
@@ -49,8 +49,8 @@ describe('the packaged desktop app (electron-builder --dir, linux x64)', () => {
         file.startsWith('/node_modules/better-sqlite3/deps') ||
         file.startsWith('/node_modules/better-sqlite3/src') ||
         file.startsWith('/node_modules/node-addon-api') ||
-        // The CLI's tunnel agent: the desktop app opens no tunnel.
-        file.startsWith('/node_modules/@ngrok/') ||
+        // The ngrok agent's other platforms: only the build machine's is installed, and shipped.
+        /^\/node_modules\/@ngrok\/ngrok-(?!linux-x64-gnu(\/|$))/.test(file) ||
         // Bundled into the app's own files: never shipped twice.
         /^\/node_modules\/(react|react-dom|zustand|zod|virtua|electron|electron-builder|vitest|playwright-core)\//.test(file),
     );
@@ -65,12 +65,15 @@ describe('the packaged desktop app (electron-builder --dir, linux x64)', () => {
     expect(() => updateFeed({ SWITCHBOARD_UPDATE_URL: 'updates' })).toThrow('SWITCHBOARD_UPDATE_URL is not a URL: updates');
   });
 
-  it('unpacks only the native binary of the target platform, which loads', () => {
-    const unpacked = spawnSync('find', [path.join(appDir, 'resources', 'app.asar.unpacked'), '-type', 'f'], { encoding: 'utf8' }).stdout.trim().split('\n');
-    expect(unpacked.map((file) => path.relative(path.join(appDir, 'resources', 'app.asar.unpacked'), file))).toEqual(['node_modules/better-sqlite3/prebuilds/linux-x64.node']);
+  it('unpacks only the native binaries of the target platform (SQLite, the ngrok agent), which load', () => {
+    const unpackedDir = path.join(appDir, 'resources', 'app.asar.unpacked');
+    const unpacked = spawnSync('find', [unpackedDir, '-type', 'f'], { encoding: 'utf8' }).stdout.trim().split('\n').sort();
+    expect(unpacked.map((file) => path.relative(unpackedDir, file))).toEqual(['node_modules/@ngrok/ngrok-linux-x64-gnu/ngrok.linux-x64-gnu.node', 'node_modules/better-sqlite3/prebuilds/linux-x64.node']);
     expect(asarFiles.filter((file) => file.includes('/prebuilds/'))).toEqual(['/node_modules/better-sqlite3/prebuilds/linux-x64.node']);
-    const addon = require(unpacked[0] ?? '') as { Database?: unknown };
-    expect(typeof addon.Database).toBe('function');
+    const sqlite = require(path.join(unpackedDir, 'node_modules/better-sqlite3/prebuilds/linux-x64.node')) as { Database?: unknown };
+    expect(typeof sqlite.Database).toBe('function');
+    const ngrok = require(path.join(unpackedDir, 'node_modules/@ngrok/ngrok-linux-x64-gnu/ngrok.linux-x64-gnu.node')) as { forward?: unknown };
+    expect(typeof ngrok.forward).toBe('function');
   });
 
   it('is named Switchboard, and configured with the fuses, targets and AppArmor profile a release needs', () => {
