@@ -151,6 +151,8 @@ try {
   // nothing being unread); settled: the frame where it sits exactly at the bottom edge.
   const openMs = [];
   const settleMs = [];
+  // Diagnosis: BENCH_TRACE_OPEN=<file> records a Chromium trace of the thread openings.
+  if (process.env.BENCH_TRACE_OPEN) await browser.startTracing(page, { path: process.env.BENCH_TRACE_OPEN, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'blink.user_timing', 'v8', 'disabled-by-default-v8.gc', 'disabled-by-default-v8.cpu_profiler'] });
   for (let n = 0; n < RUNS; n += 1) {
     await page.goto('about:blank');
     await page.goto(`${gateway.url}/#token=${TOKEN}`);
@@ -175,9 +177,10 @@ try {
     openMs.push(opened.shown);
     settleMs.push(opened.settled);
   }
+  if (process.env.BENCH_TRACE_OPEN) await browser.stopTracing();
   progress('thread opens measured');
   // Diagnosis: BENCH_TRACE=<file> records a Chromium trace of the scrolling and the storm.
-  if (process.env.BENCH_TRACE) await browser.startTracing(page, { path: process.env.BENCH_TRACE, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'blink.user_timing'] });
+  if (process.env.BENCH_TRACE) await browser.startTracing(page, { path: process.env.BENCH_TRACE, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'blink.user_timing', ...(process.env.BENCH_TRACE_PROFILE ? ['disabled-by-default-v8.cpu_profiler'] : [])] });
   // --- Scroll up through 2,000 messages (pages load as the agent goes) and back down. ---
   let loaded = 50;
   page.on('response', (response) => {

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { formatFileSize, mediaKindOf, type MediaKind, type Message } from '../../shared/contract';
 import { useBridge } from '../stores/inbox-stores';
 import { cachedMediaSrc, forgetMediaSrc, rememberMediaSrc } from '../stores/media-link-cache';
+import { afterNextPaint } from './after-paint';
 
 const NOUNS: Record<MediaKind, string> = { image: 'photo', video: 'video', audio: 'audio', document: 'document', sticker: 'sticker' };
 
@@ -27,24 +28,28 @@ function useMediaSrc(messageId: number, stored: boolean): { src: string | null; 
     if (!stored) return;
     if (round === 0 && cachedMediaSrc(bridge, messageId) !== null) return;
     let current = true;
-    void bridge.getMediaLink({ message_id: messageId }).then(async (link) => {
-      if (!current) return;
-      if (!link.ok) {
-        setFailed(link.error.message);
-        return;
-      }
-      const resolved = await bridge.gatewayUrl(link.value.url).catch(() => null);
-      if (!current) return;
-      if (resolved) {
-        rememberMediaSrc(bridge, messageId, resolved, link.value.expires_at);
-        setSrc(resolved);
-        setFailed(null);
-      } else {
-        setFailed('the gateway cannot be reached');
-      }
-    });
+    const ask = () =>
+      bridge.getMediaLink({ message_id: messageId }).then(async (link) => {
+        if (!current) return;
+        if (!link.ok) {
+          setFailed(link.error.message);
+          return;
+        }
+        const resolved = await bridge.gatewayUrl(link.value.url).catch(() => null);
+        if (!current) return;
+        if (resolved) {
+          rememberMediaSrc(bridge, messageId, resolved, link.value.expires_at);
+          setSrc(resolved);
+          setFailed(null);
+        } else {
+          setFailed('the gateway cannot be reached');
+        }
+      });
+    // The row paints first (a placeholder of the file's size); its link is asked for after.
+    const cancel = afterNextPaint(() => void ask());
     return () => {
       current = false;
+      cancel();
     };
   }, [bridge, messageId, stored, round]);
   // One renewal per failed load: an element that fails again with a fresh link shows the failure.

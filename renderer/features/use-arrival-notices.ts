@@ -29,7 +29,8 @@ export function useArrivalNotices(): { announcement: string; canAskToNotify: boo
   const conversations = useConversationsStore();
   const [announcement, setAnnouncement] = useState('');
   const supported = typeof Notification !== 'undefined';
-  const [permission, setPermission] = useState(supported ? Notification.permission : 'denied');
+  // Read once: the permission getter asks the browser process, and this hook's host renders on every list change.
+  const [permission, setPermission] = useState(() => (supported ? Notification.permission : 'denied'));
 
   useEffect(
     () =>

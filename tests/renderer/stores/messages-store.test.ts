@@ -27,6 +27,26 @@ describe('messages store', () => {
     expect(store.getState().threads[1]?.byId[2]?.status).toBe('read');
   });
 
+  it('applies a frame’s batch of ticks (one copy of the thread), forward only, leaving the state before it untouched', async () => {
+    const { store } = await loadedStore();
+    store.getState().applyMany([message({ id: 3, direction: 'out', status: 'sent', wamid: 'wamid.C', timestamp: '2026-11-26T10:02:00.000Z' })].map((m) => ({ type: 'new_message', seq: 10, conversation_id: 1, message: m }) as const));
+    const before = store.getState().threads[1]!;
+    store.getState().applyMany([
+      status(11, 'delivered'),
+      { type: 'status_update', seq: 12, conversation_id: 1, message_id: 3, wamid: 'wamid.C', status: 'read' },
+      status(13, 'read'),
+      status(14, 'delivered'),
+      { type: 'new_message', seq: 15, conversation_id: 1, message: message({ id: 4, timestamp: '2026-11-26T10:03:00.000Z' }) },
+      { type: 'status_update', seq: 16, conversation_id: 1, message_id: 3, wamid: 'wamid.C', status: 'delivered' },
+    ]);
+    const after = store.getState().threads[1]!;
+    expect([after.byId[2]?.status, after.byId[3]?.status, after.ids]).toEqual(['read', 'read', [1, 2, 3, 4]]);
+    // What was rendered before the batch is not changed under the rows that still show it.
+    expect([before.byId[2]?.status, before.byId[3]?.status, before.byId[4]]).toEqual(['sent', 'sent', undefined]);
+    // A message no tick touched keeps its record: its row does not re-render.
+    expect(after.byId[1]).toBe(before.byId[1]);
+  });
+
   it('shows failed with its error', async () => {
     const { store } = await loadedStore();
     store.getState().apply({ ...status(11, 'failed'), error: { code: 131047, title: 'Re-engagement message' } });
