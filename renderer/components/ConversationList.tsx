@@ -57,7 +57,7 @@ const ConversationRow = memo(function ConversationRow({ conversation, selected, 
  * selection, which opens the conversation.
  */
 export function ConversationList(props: {
-  conversations: Conversation[];
+  conversations: readonly Conversation[];
   selectedId: number | null;
   me: string | null;
   onSelect: (id: number) => void;

@@ -21,7 +21,9 @@ export function visibleConversations(
   filter: ConversationFilter,
   textMatches: ReadonlySet<number> | null,
   selectedId: number | null,
-): Conversation[] {
+): readonly Conversation[] {
+  // Nothing filtered: the same array, so selecting a conversation does not re-render the list.
+  if (filter.view === 'all' && filter.phoneNumberId === null && filter.query.trim() === '') return sorted;
   const query = foldText(filter.query.trim());
   const digits = query.replace(/\D/g, '');
   const matchesQuery = (conversation: Conversation) =>
