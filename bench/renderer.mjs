@@ -3,7 +3,8 @@
 // long tasks while scrolling through 2,000 loaded messages and under 500 status updates/s for 10 s,
 // and keystroke-to-frame latency during that load. Baselines in the same run and browser: a plain
 // page painting 2,000 list items, and typing into a bare textarea. BENCH_TRACE=<file> saves a
-// Chromium trace of the scrolling and the status storm, to find what a long task was.
+// Chromium trace of the scrolling and the status storm, BENCH_TRACE_OPEN=<file> one of the thread
+// openings, to find what a long task was; BENCH_TRACE_PROFILE=1 adds a CPU profile to the first.
 import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
@@ -152,7 +153,7 @@ try {
   const openMs = [];
   const settleMs = [];
   // Diagnosis: BENCH_TRACE_OPEN=<file> records a Chromium trace of the thread openings.
-  if (process.env.BENCH_TRACE_OPEN) await browser.startTracing(page, { path: process.env.BENCH_TRACE_OPEN, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'blink.user_timing', 'v8', 'disabled-by-default-v8.gc', 'disabled-by-default-v8.cpu_profiler'] });
+  if (process.env.BENCH_TRACE_OPEN) await browser.startTracing(page, { path: process.env.BENCH_TRACE_OPEN, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'blink.user_timing', 'v8', 'disabled-by-default-v8.gc', 'disabled-by-default-v8.compile', 'disabled-by-default-v8.cpu_profiler'] });
   for (let n = 0; n < RUNS; n += 1) {
     await page.goto('about:blank');
     await page.goto(`${gateway.url}/#token=${TOKEN}`);

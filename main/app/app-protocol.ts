@@ -4,7 +4,9 @@ import { APP_SCHEME, appContentSecurityPolicy, appContentType, resolveAppFile } 
 
 /** Declares `app://` a standard, secure scheme: before the app is ready, as Electron requires. */
 export function registerAppScheme(): void {
-  protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+  // codeCache: V8 keeps the renderer's compiled code between launches, as Chromium does for https
+  // pages, instead of compiling the bundle again at each start.
+  protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } }]);
 }
 
 /** Serves the renderer folder on `app://switchboard/`, each response with the page's CSP; 404 for anything else. */

@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import type { Message } from '../../shared/contract';
 import { formatClock } from './format-time';
 import { MessageContentView } from './MessageContentView';
@@ -71,6 +72,10 @@ export function MessageBubble({
   const unsupported = message.content.unsupported_type !== undefined;
   const text = shownText(message);
   const sender = senderLabel(message, me);
+  // Reply and the quick reactions exist only while the bubble is pointed at or focused (they were
+  // hidden otherwise): a row scrolled into view mounts a third fewer elements, and scrolling leaves
+  // less for the garbage collector to sweep.
+  const [engaged, setEngaged] = useState(false);
   return (
     <div
       className={`bubble bubble-${message.direction}${message.revoked ? ' bubble-revoked' : ''}${target ? ' bubble-target' : ''}`}
@@ -78,6 +83,12 @@ export function MessageBubble({
       data-testid="message"
       // Reached with the arrow keys inside the timeline (one Tab stop), never by Tab.
       tabIndex={-1}
+      onMouseEnter={() => setEngaged(true)}
+      onMouseLeave={(event) => setEngaged(event.currentTarget.matches(':focus-within'))}
+      onFocus={() => setEngaged(true)}
+      onBlur={(event) => {
+        if (!event.currentTarget.contains(event.relatedTarget as Node | null) && !event.currentTarget.matches(':hover')) setEngaged(false);
+      }}
     >
       {message.content.forwarded && (
         <span className="bubble-label">{message.content.forwarded === 'frequently_forwarded' ? 'Forwarded many times' : 'Forwarded'}</span>
@@ -143,12 +154,12 @@ export function MessageBubble({
           Retry
         </button>
       )}
-      {message.wamid && !message.revoked && onQuote && (
+      {engaged && message.wamid && !message.revoked && onQuote && (
         <button tabIndex={-1} type="button" className="quote-button" onClick={() => onQuote(message)}>
           Reply
         </button>
       )}
-      {!outgoing && message.wamid && !message.revoked && onReact && (
+      {engaged && !outgoing && message.wamid && !message.revoked && onReact && (
         <span className="react-buttons" aria-label="React">
           {QUICK_REACTIONS.map((emoji) => {
             const mine = message.reactions.some((r) => r.from === 'business' && r.emoji === emoji);

@@ -111,7 +111,7 @@ describe('the window and the app:// scheme, with the electron double', () => {
 
   it('serves the page with its CSP, and 404 for a path outside the renderer', async () => {
     registerAppScheme();
-    expect(protocol.privileged).toContainEqual({ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } });
+    expect(protocol.privileged).toContainEqual({ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } });
     serveAppScheme(rendererDir, () => 'http://127.0.0.1:8787');
     const handler = protocol.handlers.get('app');
     const page = await handler?.(new Request('app://switchboard/index.html'));

@@ -306,6 +306,10 @@ describe('App', () => {
     renderApp(bridge);
     fireEvent.click(await screen.findByTestId('conversation'));
     fireEvent.click(await screen.findByRole('button', { name: 'Retry' }));
+    // The quick reactions are there while the customer's message is pointed at (or focused).
+    const customerBubble = document.querySelector<HTMLElement>('[data-message-id="1"]')!;
+    expect(screen.queryByRole('button', { name: 'React 👍' })).toBeNull();
+    fireEvent.mouseEnter(customerBubble);
     fireEvent.click(screen.getByRole('button', { name: 'React 👍' }));
     await vi.waitFor(() => expect(bridge.calls.map((c) => c.name)).toEqual(expect.arrayContaining(['retryMessage', 'reactToMessage'])));
     expect(bridge.calls.find((c) => c.name === 'retryMessage')?.request).toEqual({ message_id: 2 });
@@ -320,6 +324,8 @@ describe('App', () => {
     bridge.sendResult = (text) => ({ ok: true, value: message({ id: 2, direction: 'out', text, status: 'pending', reply_to: 'wamid.ASK', timestamp: '2026-11-26T10:05:00.000Z' }) });
     renderApp(bridge);
     fireEvent.click(await screen.findByTestId('conversation'));
+    const asked = (await screen.findByText('Where is my order?')).closest<HTMLElement>('[data-testid="message"]')!;
+    act(() => asked.focus());
     fireEvent.click(await screen.findByRole('button', { name: 'Reply' }));
     const box = screen.getByRole('textbox', { name: 'Reply' });
     fireEvent.change(box, { target: { value: 'On its way' } });
