@@ -1,13 +1,16 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { isValidShortcut, normaliseShortcut, type CannedReply } from '../features/use-canned-replies';
 
-/** Add, replace (same shortcut) and delete canned replies; Esc closes. */
+/**
+ * Add, replace (same shortcut) and delete canned replies; Esc closes. It opens inside the
+ * composer's form, so it has no form of its own (a nested form's submit would also send the
+ * draft in the reply box): Save, or Enter in the shortcut field, saves.
+ */
 export function CannedRepliesPanel(props: { replies: readonly CannedReply[]; onSave: (reply: CannedReply) => void; onRemove: (shortcut: string) => void; onClose: () => void }) {
   const [shortcut, setShortcut] = useState('');
   const [text, setText] = useState('');
   const [error, setError] = useState<string | null>(null);
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
+  const save = () => {
     const key = normaliseShortcut(shortcut);
     if (!isValidShortcut(key)) return setError('A shortcut is 1 to 32 letters, digits, - or _.');
     if (!text.trim()) return setError('Write the reply the shortcut inserts.');
@@ -45,22 +48,34 @@ export function CannedRepliesPanel(props: { replies: readonly CannedReply[]; onS
           </li>
         ))}
       </ul>
-      <form onSubmit={submit}>
+      <div className="canned-new" role="group" aria-label="New canned reply">
         <label>
           Shortcut
-          <input value={shortcut} onChange={(event) => setShortcut(event.target.value)} placeholder="refund" autoFocus />
+          <input
+            value={shortcut}
+            onChange={(event) => setShortcut(event.target.value)}
+            onKeyDown={(event) => {
+              if (event.key !== 'Enter') return;
+              event.preventDefault();
+              save();
+            }}
+            placeholder="refund"
+            autoFocus
+          />
         </label>
         <label>
-          Reply
+          Text it inserts
           <textarea value={text} rows={2} onChange={(event) => setText(event.target.value)} />
         </label>
-        <button type="submit">Save</button>
+        <button type="button" onClick={save}>
+          Save
+        </button>
         {error && (
           <p className="composer-error" role="alert">
             {error}
           </p>
         )}
-      </form>
+      </div>
     </div>
   );
 }

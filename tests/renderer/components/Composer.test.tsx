@@ -159,17 +159,28 @@ describe('Composer: emoji and canned replies', () => {
     expect(cannedMatches('not a shortcut', DEFAULT_CANNED_REPLIES)).toBeNull();
   });
 
-  it('saves a new canned reply, refusing a bad shortcut visibly', () => {
+  it('saves a new canned reply, refusing a bad shortcut visibly, and never sends the draft in the reply box', () => {
     const canned = cannedList();
-    render(<TestComposer onSend={vi.fn(() => Promise.resolve(true))} error={null} canned={canned} />);
+    const onSend = vi.fn(() => Promise.resolve(true));
+    render(<TestComposer onSend={onSend} error={null} canned={canned} />);
+    fireEvent.change(screen.getByRole('textbox', { name: 'Reply' }), { target: { value: 'A draft not ready to go' } });
     fireEvent.click(screen.getByRole('button', { name: 'Canned replies…' }));
     const panel = screen.getByRole('dialog', { name: 'Canned replies' });
     fireEvent.change(screen.getByLabelText('Shortcut'), { target: { value: 'bad shortcut!' } });
-    fireEvent.change(screen.getByLabelText('Reply', { selector: '.canned-panel textarea' }), { target: { value: 'We refund within 5 days.' } });
+    fireEvent.change(screen.getByLabelText('Text it inserts'), { target: { value: 'We refund within 5 days.' } });
     fireEvent.click(screen.getByRole('button', { name: 'Save' }));
     expect(panel.textContent).toContain('A shortcut is 1 to 32 letters');
     fireEvent.change(screen.getByLabelText('Shortcut'), { target: { value: '/Refund' } });
     fireEvent.click(screen.getByRole('button', { name: 'Save' }));
     expect(canned.save).toHaveBeenCalledWith({ shortcut: 'refund', text: 'We refund within 5 days.' });
+    expect(onSend).not.toHaveBeenCalled();
+    // Enter in the shortcut field saves too.
+    fireEvent.change(screen.getByLabelText('Shortcut'), { target: { value: 'hours' } });
+    fireEvent.change(screen.getByLabelText('Text it inserts'), { target: { value: 'We answer 9 to 18.' } });
+    fireEvent.keyDown(screen.getByLabelText('Shortcut'), { key: 'Enter' });
+    expect(canned.save).toHaveBeenCalledWith({ shortcut: 'hours', text: 'We answer 9 to 18.' });
+    expect(onSend).not.toHaveBeenCalled();
+    expect((screen.getByRole('textbox', { name: 'Reply' }) as HTMLTextAreaElement).value).toBe('A draft not ready to go');
+    expect(panel.querySelector('form')).toBeNull();
   });
 });
