@@ -18,6 +18,7 @@ import { FileSecretStore, hasDesktopSecrets, readChoices } from './services/conn
 import { savedConnection } from './services/settings';
 import { DELIVERY_HEADER, type ForwardTargetConfig } from './services/webhook-forwarder';
 import { parseTunnelSpec, TunnelError } from './services/tunnel';
+import { ForwardLoopError } from './services/workbench';
 import { fetchFailure } from './fetch-failure';
 import { TailError, tailWebhooks } from './webhook-tail';
 import { DatabaseUnreadableError, openDatabase } from './store/database';
@@ -532,6 +533,7 @@ const ONE_LINE_ERRORS: (new (...args: never[]) => Error)[] = [
   ErasureDeferredError,
   ExportRefusedError,
   TunnelError,
+  ForwardLoopError,
   TailError,
 ];
 

@@ -78,6 +78,8 @@ export class Workbench {
    * the settings (the desktop app starts either way).
    */
   async start(): Promise<void> {
+    const looping = (this.deps.flags.forwardTo ?? []).find((target) => this.pointsHere(target.url));
+    if (looping) throw new ForwardLoopError(`--forward-to ${looping.url} ${LOOP_REASON}`);
     if (this.deps.flags.tunnel) {
       await this.open(this.deps.flags.tunnel, { throwOnFailure: true });
       return;
@@ -111,6 +113,8 @@ export class Workbench {
       if (request.forward_targets && this.deps.flags.forwardTo && this.deps.flags.forwardTo.length > 0) {
         return fail('conflict', 'the forward targets are set on the command line (serve --forward-to): change them there and restart');
       }
+      const looping = request.forward_targets?.find((target) => this.pointsHere(target.url));
+      if (looping) return fail('bad_request', `forward_targets: ${looping.url} ${LOOP_REASON}`);
       if (request.ngrok_authtoken) {
         try {
           await this.deps.secrets.write({ ...this.deps.secrets.read(), ngrok_authtoken: request.ngrok_authtoken });
@@ -174,6 +178,12 @@ export class Workbench {
     if (this.previousCallback) this.deps.log(`tunnel: the callback URL changed since the last tunnel (was ${this.previousCallback}): give Meta the new one`);
   }
 
+  /** Whether `url` is this gateway itself, here or through its tunnel. */
+  private pointsHere(url: string): boolean {
+    const own = [this.deps.localUrl(), this.publicUrl()].filter((candidate): candidate is string => Boolean(candidate));
+    return own.some((candidate) => sameServer(url, candidate));
+  }
+
   private ngrokAuthtoken(): string | undefined {
     return this.deps.tunnelDeps.env.NGROK_AUTHTOKEN?.trim() || this.deps.secrets.read().ngrok_authtoken;
   }
@@ -201,6 +211,21 @@ export class Workbench {
     writeFileSync(file, `${JSON.stringify({ url }, null, 2)}\n`);
     return previous && previous !== url ? previous : null;
   }
+}
+
+/** A forward target that is this gateway: each delivery would come back and be relayed again, without end. */
+export class ForwardLoopError extends Error {}
+
+const LOOP_REASON = 'is this gateway itself: each delivery would come back and be relayed again, without end (give your own app’s address)';
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '0.0.0.0', '[::]']);
+
+/** Whether two URLs reach the same server: scheme, port and host, the loopback names being one host. */
+export function sameServer(a: string, b: string): boolean {
+  const [x, y] = [new URL(a), new URL(b)];
+  const host = (url: URL) => (LOOPBACK.has(url.hostname) ? 'loopback' : url.hostname);
+  const port = (url: URL) => url.port || (url.protocol === 'https:' ? '443' : '80');
+  return x.protocol === y.protocol && port(x) === port(y) && host(x) === host(y);
 }
 
 /** The saved workbench settings; what cannot be read is left at its default (off, no targets). */

@@ -113,7 +113,7 @@ describe('switchboard serve --tunnel', () => {
     }
   }, 30_000);
 
-  it('says in one line what is wrong with the tunnel', async () => {
+  it('says in one line what is wrong with the tunnel, or with a forward target that is the gateway itself', async () => {
     const http = await runCli(['serve', '--port', '0', '--data', dataDir, '--tunnel', 'http://hooks.example.com']);
     expect(http.stderr).toBe('switchboard: --tunnel http://hooks.example.com must be https: Meta only calls https URLs\n');
     const ngrok = await runCli(['serve', '--port', '0', '--data', dataDir, '--tunnel', 'ngrok']);
@@ -121,6 +121,10 @@ describe('switchboard serve --tunnel', () => {
     expect(ngrok.stderr).toBe('switchboard: ngrok needs your authtoken from the ngrok dashboard (NGROK_AUTHTOKEN, or in Settings), and a fixed domain for a URL that stays the same\n');
     const wiring = await runCli(['serve', '--port', '0', '--data', dataDir, '--connect-meta']);
     expect(wiring.stderr).toBe('switchboard: --connect-meta points Meta at the public URL of a --tunnel: give one\n');
+    const port = (await target()).port;
+    servers.pop()?.close();
+    const loop = await runCli(['serve', '--port', String(port), '--data', dataDir, '--forward-to', `http://localhost:${port}/webhook`]);
+    expect(loop.stderr).toBe(`switchboard: --forward-to http://localhost:${port}/webhook is this gateway itself: each delivery would come back and be relayed again, without end (give your own app’s address)\n`);
     const cloudflared = await runCli(['serve', '--port', '0', '--data', dataDir, '--tunnel', 'cloudflared'], { PATH: path.join(dataDir, 'no-binaries-here') });
     expect(cloudflared.stderr).toMatch(/^switchboard: cloudflared: the cloudflared binary is not on the PATH/);
   });

@@ -183,10 +183,24 @@ describe('the workbench from the settings', () => {
       expect(answer.json.error?.message).toMatch(message);
     }
     const ana = gateway.store.tokens.add('Ana García', Date.now());
+
     expect((await view(gateway.url)).can_edit).toBe(true);
     const forbidden = await update(gateway.url, { ngrok_authtoken: 'ngrok-token-1234' }, ana);
     expect(forbidden.status).toBe(403);
     expect(forbidden.json.error?.message).toMatch(/who runs this gateway, can change its tunnel and forward targets/);
     expect(await view(gateway.url)).toEqual(before);
+  });
+
+  it('refuses a forward target that is this gateway itself, here or through its tunnel', async () => {
+    const gateway = await startTestGateway({}, { tunnel: { kind: 'url', url: 'https://hooks.example.com' } });
+    closers.push(() => gateway.stop());
+    const port = new URL(gateway.url).port;
+    for (const url of [`http://localhost:${port}/webhook`, `http://127.0.0.1:${port}/anything`, 'https://hooks.example.com/webhook']) {
+      const looping = await update(gateway.url, { forward_targets: [{ url, fields: null }] });
+      expect(looping.status, url).toBe(400);
+      expect(looping.json.error?.message).toBe(`forward_targets: ${url} is this gateway itself: each delivery would come back and be relayed again, without end (give your own app’s address)`);
+    }
+    // Another port on this machine is another app.
+    expect((await update(gateway.url, { forward_targets: [{ url: `http://127.0.0.1:${Number(port) === 65535 ? 1 : Number(port) + 1}/webhook`, fields: null }] })).status).toBe(200);
   });
 });
