@@ -69,6 +69,24 @@ describe('the composer in a real browser', () => {
     await box.press('Enter');
     await inbox.locator('[data-testid="message"]', { hasText: 'I will check it right away' }).waitFor();
 
+    // A canned reply of one's own, saved from its panel while a draft waits in the reply box (which stays unsent).
+    await box.fill('A draft that waits');
+    await inbox.getByRole('button', { name: 'Canned replies…' }).click();
+    const panel = inbox.getByRole('dialog', { name: 'Canned replies' });
+    await panel.getByLabel('Shortcut').fill('hours');
+    await panel.getByLabel('Text it inserts').fill('We answer from 9 to 18, Monday to Friday.');
+    await panel.getByLabel('Shortcut').press('Enter');
+    await panel.getByText('/hours').waitFor();
+    expect(await seriousViolations(inbox)).toEqual([]);
+    await inbox.screenshot(shot('canned-panel'));
+    await inbox.keyboard.press('Escape');
+    expect(await box.inputValue()).toBe('A draft that waits');
+    expect(await inbox.locator('[data-testid="message"]', { hasText: 'A draft that waits' }).count()).toBe(0);
+    await box.fill('/hours');
+    await box.press('Enter');
+    expect(await box.inputValue()).toBe('We answer from 9 to 18, Monday to Friday.');
+    await box.fill('');
+
     await inbox.getByRole('button', { name: 'Send a template…' }).click();
     await inbox.getByLabel('Template', { exact: true }).selectOption('order_update|en_US');
     await inbox.getByLabel('{{1}}').fill('Elena');
