@@ -45,7 +45,7 @@ const MessageRow = memo(function MessageRow({ conversationId, messageId, actions
     const replyTo = message?.reply_to;
     if (!replyTo) return null;
     const thread = state.threads[conversationId];
-    const id = thread?.wamidIndex[replyTo];
+    const id = thread?.wamidIndex.get(replyTo);
     return id === undefined ? null : (thread?.byId[id]?.text ?? null);
   });
   const me = useTeam((state) => state.me);

@@ -12,8 +12,13 @@ import type { BridgeApi } from '../bridge/bridge-api';
 export type Thread = {
   ids: number[];
   byId: Record<number, Message>;
-  /** wamid → id of the loaded messages: a reply finds its quoted message without a scan. */
-  wamidIndex: Record<string, number>;
+  /**
+   * wamid → id of the messages this window has loaded: a reply finds its quoted message without a
+   * scan. Shared by the versions of one window and only ever added to (a wamid names one message
+   * for good): copying it for each page of 50 was most of a long scroll's garbage. A lookup still
+   * goes through `byId`, so an older version never shows what it did not load.
+   */
+  wamidIndex: Map<string, number>;
   nextBefore: string | null;
   nextAfter: string | null;
   loading: boolean;
@@ -69,10 +74,11 @@ function newClientMessageId(): string {
   return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
-const EMPTY_THREAD: Thread = {
+/** A window with nothing loaded (its own index: windows never share one). */
+const emptyThread = (): Thread => ({
   ids: [],
   byId: {},
-  wamidIndex: {},
+  wamidIndex: new Map(),
   nextBefore: null,
   nextAfter: null,
   loading: false,
@@ -82,7 +88,7 @@ const EMPTY_THREAD: Thread = {
   focus: { messageId: null, seq: 0 },
   missed: 0,
   arrivals: 0,
-};
+});
 
 // The first of the newest `unread` inbound messages: where the "unread messages" divider goes.
 function firstUnread(messages: readonly Message[], unread: number): number | null {
@@ -122,12 +128,12 @@ function mergeInOrder(current: readonly number[], joining: readonly number[], co
 
 function withMessages(thread: Thread, messages: Message[]): Thread {
   const byId = { ...thread.byId };
-  const wamidIndex = { ...thread.wamidIndex };
+  const wamidIndex = thread.wamidIndex;
   const joining = new Set<number>();
   for (const message of messages) {
     if (!byId[message.id]) joining.add(message.id);
     byId[message.id] = message;
-    if (message.wamid) wamidIndex[message.wamid] = message.id;
+    if (message.wamid) wamidIndex.set(message.wamid, message.id);
   }
   // The order only changes when a message joins: an edit or a reaction keeps the same ids array.
   // A message's time never changes, so the window stays in order and only the newcomers are sorted.
@@ -140,7 +146,7 @@ function withMessages(thread: Thread, messages: Message[]): Thread {
 export function createMessagesStore(bridge: BridgeApi) {
   return createStore<MessagesState>()((set, get) => {
     const update = (conversationId: number, change: (thread: Thread) => Thread) =>
-      set((state) => ({ threads: { ...state.threads, [conversationId]: change(state.threads[conversationId] ?? EMPTY_THREAD) } }));
+      set((state) => ({ threads: { ...state.threads, [conversationId]: change(state.threads[conversationId] ?? emptyThread()) } }));
 
     type PageRequest = { before?: string; after?: string; around?: number; limit?: number };
     // One page into the window: `replace` starts a new window (open, jump, latest), otherwise it
@@ -157,7 +163,7 @@ export function createMessagesStore(bridge: BridgeApi) {
       update(conversationId, (thread) => {
         if (replace) {
           return {
-            ...withMessages({ ...EMPTY_THREAD, sendError: thread.sendError, arrivals: thread.arrivals }, page.messages),
+            ...withMessages({ ...emptyThread(), sendError: thread.sendError, arrivals: thread.arrivals }, page.messages),
             nextBefore: page.next_before,
             nextAfter: page.next_after,
             unreadFromId: firstUnread(page.messages, replace.unread ?? 0),

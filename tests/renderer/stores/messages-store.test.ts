@@ -96,4 +96,30 @@ describe('messages store', () => {
     expect(bridge.calls.at(-1)).toEqual({ name: 'listMessages', request: { conversation_id: 1 } });
     expect(store.getState().threads[1]?.focus.messageId).toBeNull();
   });
+
+  it('finds a quoted message once an older page brings it, and a jump starts a window with an index of its own', async () => {
+    const bridge = new FakeBridge();
+    const quoted = message({ id: 1, wamid: 'wamid.ASK', text: 'Where is my order?' });
+    const reply = message({ id: 2, direction: 'out', wamid: 'wamid.ANSWER', reply_to: 'wamid.ASK', timestamp: '2026-11-26T10:01:00.000Z' });
+    let page = 0;
+    bridge.listMessages = (request) => {
+      bridge.calls.push({ name: 'listMessages', request });
+      page += 1;
+      const value = page === 1 ? { messages: [reply], next_before: '1_2', next_after: null } : page === 2 ? { messages: [quoted], next_before: null, next_after: null } : { messages: [quoted], next_before: null, next_after: '1_1' };
+      return Promise.resolve({ ok: true as const, value });
+    };
+    const store = createMessagesStore(bridge);
+    await store.getState().load(1);
+    const newestOnly = store.getState().threads[1]!;
+    expect(newestOnly.wamidIndex.get('wamid.ASK')).toBeUndefined();
+    await store.getState().loadOlder(1);
+    const both = store.getState().threads[1]!;
+    expect(both.byId[both.wamidIndex.get('wamid.ASK')!]?.text).toBe('Where is my order?');
+    // The earlier version never shows what it did not load: its lookups go through its own byId.
+    expect(newestOnly.byId[newestOnly.wamidIndex.get('wamid.ASK')!]).toBeUndefined();
+    await store.getState().jumpTo(1, 1);
+    const jumped = store.getState().threads[1]!;
+    expect(jumped.wamidIndex).not.toBe(both.wamidIndex);
+    expect([...jumped.wamidIndex.keys()]).toEqual(['wamid.ASK']);
+  });
 });
