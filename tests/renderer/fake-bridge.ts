@@ -1,5 +1,5 @@
 import type { AgentSignal, BridgeApi, StreamHandlers } from '../../renderer/bridge/bridge-api';
-import type { Conversation, ForwardAttempt, WebhookDelivery, WebhookDetail, WebhookRejection, WebhookRouting, MediaLink, Message, MessageTemplate, Result, SettingsView, SearchHit, ServerEvent, Team, WorkbenchView } from '../../shared/contract';
+import type { Conversation, ForwardAttempt, WebhookDelivery, WebhookDetail, WebhookRejection, WebhookRouting, MediaLink, Message, MessageTemplate, Result, SettingsView, SearchHit, ServerEvent, Team, WorkbenchView, MessagePage } from '../../shared/contract';
 import type { OperationRequest } from '../../shared/contract';
 
 type WorkbenchUpdate = OperationRequest<'updateWorkbench'>;
@@ -30,7 +30,7 @@ export class FakeBridge implements BridgeApi {
     this.signals.push(signal);
   }
   listConversations = () => this.record('listConversations', {}, { ok: true, value: this.conversations });
-  listMessages = (request: { conversation_id: number }) =>
+  listMessages = (request: { conversation_id: number }): Promise<Result<MessagePage>> =>
     this.record('listMessages', request, { ok: true, value: { messages: this.messages[request.conversation_id] ?? [], next_before: null, next_after: null } });
   searchHits: SearchHit[] = [];
   searchMessages = (request: { q: string }) => this.record('searchMessages', request, { ok: true, value: { hits: this.searchHits, next_before: null } });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { MessagePage } from '../../../shared/contract';
 import { createMessagesStore } from '../../../renderer/stores/messages-store';
 import { FakeBridge, message } from '../fake-bridge';
 
@@ -105,7 +106,7 @@ describe('messages store', () => {
     bridge.listMessages = (request) => {
       bridge.calls.push({ name: 'listMessages', request });
       page += 1;
-      const value = page === 1 ? { messages: [reply], next_before: '1_2', next_after: null } : page === 2 ? { messages: [quoted], next_before: null, next_after: null } : { messages: [quoted], next_before: null, next_after: '1_1' };
+      const value: MessagePage = page === 1 ? { messages: [reply], next_before: '1_2', next_after: null } : page === 2 ? { messages: [quoted], next_before: null, next_after: null } : { messages: [quoted], next_before: null, next_after: '1_1' };
       return Promise.resolve({ ok: true as const, value });
     };
     const store = createMessagesStore(bridge);
