@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ServerEvent, WorkbenchView } from '../../../shared/contract';
+import type { ConnectionSecrets, SecretStore } from '../../../main/services/connection-settings';
 import type { NgrokLibrary, TunnelDeps } from '../../../main/services/tunnel';
 import { findOnPath } from '../../../main/services/tunnel';
 import { startReverseProxy } from '../../helpers/reverse-proxy';
@@ -87,6 +88,9 @@ describe('the workbench from the settings', () => {
     const setup = (await (await api(gateway.url, '/api/webhook-setup')).json()) as { callback_url: string; check: { ok: boolean } };
     expect(setup).toMatchObject({ callback_url: `${proxy.url}/webhook`, check: { ok: true } });
 
+    // Another public URL (the proxy by another loopback name): the callback Meta was given is flagged as changed.
+    const renamed = proxy.url.replace('127.0.0.1', 'localhost');
+    expect((await update(gateway.url, { tunnel: { kind: 'url', url: renamed } })).json).toMatchObject({ tunnel_state: { state: 'open', public_url: renamed }, previous_callback_url: `${proxy.url}/webhook` });
     expect((await update(gateway.url, { tunnel: { kind: 'off' } })).json.tunnel_state).toEqual({ state: 'off', public_url: null, error: null });
     expect(((await (await api(gateway.url, '/api/webhook-setup')).json()) as { callback_url: string | null }).callback_url).toBeNull();
     expect((await update(gateway.url, { tunnel: { kind: 'url', url: proxy.url } })).json.tunnel_state.state).toBe('open');
@@ -202,5 +206,26 @@ describe('the workbench from the settings', () => {
     }
     // Another port on this machine is another app.
     expect((await update(gateway.url, { forward_targets: [{ url: `http://127.0.0.1:${Number(port) === 65535 ? 1 : Number(port) + 1}/webhook`, fields: null }] })).status).toBe(200);
+  });
+
+  it('keeps both saves when the WhatsApp connection and the ngrok authtoken are saved at once through a slow keychain', async () => {
+    // As the desktop's keychain: each write waits on another process, the secrets change only once it is done.
+    let kept: ConnectionSecrets = {};
+    const keychain: SecretStore = {
+      kind: 'os_keychain',
+      read: () => ({ ...kept }),
+      write: async (secrets) => {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        kept = { ...secrets };
+      },
+    };
+    const gateway = await startTestGateway({ WHATSAPP_APP_SECRET: '' }, { secretStore: keychain });
+    closers.push(() => gateway.stop());
+    const [connection, workbench] = await Promise.all([
+      api(gateway.url, '/api/settings', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ mode: 'sandbox', access_token: 'EAAG-saved-together' }) }),
+      update(gateway.url, { ngrok_authtoken: 'ngrok-saved-together' }),
+    ]);
+    expect([connection.status, workbench.status]).toEqual([200, 200]);
+    expect(kept).toMatchObject({ access_token: 'EAAG-saved-together', ngrok_authtoken: 'ngrok-saved-together' });
   });
 });

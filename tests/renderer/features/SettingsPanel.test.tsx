@@ -142,4 +142,17 @@ describe('Settings → Developer', () => {
     expect(within(dialog).getByLabelText(/^Public URL/).matches(':disabled')).toBe(true);
     expect(within(dialog).queryByRole('button', { name: 'Save' })).toBeNull();
   });
+
+  it('flags a callback URL that changed since the last tunnel', async () => {
+    const bridge = new FakeBridge();
+    bridge.workbench = {
+      ...bridge.workbench,
+      tunnel: { kind: 'url', url: 'https://new-hooks.example.com' },
+      tunnel_state: { state: 'open', public_url: 'https://new-hooks.example.com', error: null },
+      previous_callback_url: 'https://old-hooks.example.com/webhook',
+    };
+    const dialog = await openDeveloper(bridge);
+    expect(within(dialog).getByText('✓ Open at https://new-hooks.example.com')).toBeTruthy();
+    expect(within(dialog).getByText('The callback URL changed since the last tunnel (was https://old-hooks.example.com/webhook): give Meta the new one.').getAttribute('role')).toBe('alert');
+  });
 });
