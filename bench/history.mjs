@@ -1,7 +1,8 @@
 // History at scale (part of `npm run bench`): a generated database of 10,000 conversations and
 // 1,000,000 messages (`switchboard seed-demo`), then the gateway serving it: time to ready, RSS,
-// and p50/p95 of the conversation list, thread pages and search over HTTP. The raw baseline is the same
-// SQL run directly through better-sqlite3 in this process, in the same run. Prints a table and JSON.
+// and p50/p95 of the conversation list, thread pages and search over HTTP; then one 1,000,000-message
+// thread on its own, paged from anywhere in it. The raw baseline is the same SQL run directly
+// through better-sqlite3 in this process, in the same run. Prints a table and JSON.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import http from 'node:http';
@@ -17,6 +18,8 @@ const SAMPLES = 400;
 const TOKEN = 'bench-token';
 const SECRET = 'bench-history-secret';
 const INGEST_SECONDS = 5;
+// One customer of many years: every page of their thread, anywhere in it, costs what the newest does.
+const LONG_THREAD = Number(process.env.BENCH_HISTORY_LONG_THREAD ?? 1_000_000);
 
 function rssMiB(pid) {
   try {
@@ -135,7 +138,6 @@ const ingestWithSearch = await ingest();
 searching = false;
 await searcher;
 await stopChild(child);
-agent.destroy();
 // Full export and backup of the million-message database, each as its own process.
 const exported = (await runOutput(['dist/main/cli.cjs', 'export', '--out', path.join(dataDir, 'export'), '--data', dataDir])).trim();
 const backedUp = (await runOutput(['dist/main/cli.cjs', 'backup', path.join(dataDir, 'backup.db'), '--data', dataDir])).trim();
@@ -146,8 +148,8 @@ const activity = raw.prepare('SELECT last_message_at FROM conversations WHERE id
 const afterPage = raw.prepare('SELECT * FROM conversations WHERE coalesce(last_message_at, -1) < ? OR (coalesce(last_message_at, -1) = ? AND id < ?) ORDER BY last_message_at DESC, id DESC LIMIT 50');
 const newest = raw.prepare('SELECT * FROM messages WHERE conversation_id = ? ORDER BY timestamp DESC, id DESC LIMIT 50');
 const position = raw.prepare('SELECT timestamp FROM messages WHERE id = ?').pluck();
-const older = raw.prepare('SELECT * FROM messages WHERE conversation_id = ? AND (timestamp < ? OR (timestamp = ? AND id < ?)) ORDER BY timestamp DESC, id DESC LIMIT 24');
-const newer = raw.prepare('SELECT * FROM messages WHERE conversation_id = ? AND (timestamp > ? OR (timestamp = ? AND id >= ?)) ORDER BY timestamp, id LIMIT 26');
+const older = raw.prepare('SELECT * FROM messages WHERE conversation_id = ? AND (timestamp, id) < (?, ?) ORDER BY timestamp DESC, id DESC LIMIT 24');
+const newer = raw.prepare('SELECT * FROM messages WHERE conversation_id = ? AND (timestamp, id) >= (?, ?) ORDER BY timestamp, id LIMIT 26');
 const baselines = [
   await timeEach(pickConversations, () => firstPage.all()),
   await timeEach(listAfter, (id) => {
@@ -157,7 +159,7 @@ const baselines = [
   await timeEach(pickConversations, (id) => newest.all(id)),
   await timeEach(pickMessages, (m) => {
     const at = position.get(m.id);
-    return [older.all(m.conversation_id, at, at, m.id), newer.all(m.conversation_id, at, at, m.id)];
+    return [older.all(m.conversation_id, at, m.id), newer.all(m.conversation_id, at, m.id)];
   }),
 ];
 // The same searches straight through SQLite: the index's first 20 rowids, no join, no snippet.
@@ -172,8 +174,44 @@ raw.close();
 rmSync(dataDir, { recursive: true, force: true });
 rows.forEach((row, index) => (row.baseline = baselines[index]));
 
+// --- One long thread, in a database of its own: the newest page, and pages anywhere in it. ---
+const longDir = mkdtempSync(path.join(os.tmpdir(), 'switchboard-bench-long-thread-'));
+const longSeeded = (await runOutput(['dist/main/cli.cjs', 'seed-demo', '--conversations', '1', '--messages', String(LONG_THREAD), '--data', longDir])).trim();
+const longDb = new Database(path.join(longDir, 'switchboard.db'), { readonly: true });
+const longId = longDb.prepare('SELECT id FROM conversations').pluck().get();
+const [firstId, lastId] = longDb.prepare('SELECT min(id), max(id) FROM messages').raw().get();
+const anywhere = Array.from({ length: SAMPLES }, () => longDb.prepare('SELECT id, timestamp FROM messages WHERE id = ?').get(firstId + Math.floor(random() * (lastId - firstId + 1))));
+const longGateway = await startGateway(longDir);
+await new Promise((resolve) => setTimeout(resolve, 1_000));
+const thread = `${longGateway.url}/api/conversations/${longId}/messages?limit=50`;
+const label = `one ${LONG_THREAD.toLocaleString('en-US')}-message thread`;
+const longRows = [
+  { name: `${label}, newest page of 50`, target_p95_ms: 2, gateway: await timeEach(anywhere, () => get(thread)) },
+  { name: `${label}, page of 50 before a message anywhere in it`, target_p95_ms: 2, gateway: await timeEach(anywhere, (m) => get(`${thread}&before=${m.timestamp}_${m.id}`)) },
+  { name: `${label}, page of 50 after a message anywhere in it`, target_p95_ms: 2, gateway: await timeEach(anywhere, (m) => get(`${thread}&after=${m.timestamp}_${m.id}`)) },
+  { name: `${label}, page of 50 centred on a message anywhere in it`, target_p95_ms: 2, gateway: await timeEach(anywhere, (m) => get(`${thread}&around=${m.id}`)) },
+];
+await stopChild(longGateway.child);
+agent.destroy();
+// The same reads straight through SQLite (a page, without the probes for more on either side).
+const longNewest = longDb.prepare('SELECT * FROM messages WHERE conversation_id = ? ORDER BY timestamp DESC, id DESC LIMIT 50');
+const longBefore = longDb.prepare('SELECT * FROM messages WHERE conversation_id = ? AND (timestamp, id) < (?, ?) ORDER BY timestamp DESC, id DESC LIMIT 50');
+const longAfter = longDb.prepare('SELECT * FROM messages WHERE conversation_id = ? AND (timestamp, id) > (?, ?) ORDER BY timestamp, id LIMIT 50');
+const longCentredOlder = longDb.prepare('SELECT * FROM messages WHERE conversation_id = ? AND (timestamp, id) < (?, ?) ORDER BY timestamp DESC, id DESC LIMIT 24');
+const longCentredNewer = longDb.prepare('SELECT * FROM messages WHERE conversation_id = ? AND (timestamp, id) >= (?, ?) ORDER BY timestamp, id LIMIT 26');
+const longBaselines = [
+  await timeEach(anywhere, () => longNewest.all(longId)),
+  await timeEach(anywhere, (m) => longBefore.all(longId, m.timestamp, m.id)),
+  await timeEach(anywhere, (m) => longAfter.all(longId, m.timestamp, m.id)),
+  await timeEach(anywhere, (m) => [longCentredOlder.all(longId, m.timestamp, m.id), longCentredNewer.all(longId, m.timestamp, m.id)]),
+];
+longDb.close();
+rmSync(longDir, { recursive: true, force: true });
+longRows.forEach((row, index) => (row.baseline = longBaselines[index]));
+rows.push(...longRows);
+
 const readyMs = Math.round([...starts].sort((a, b) => a - b)[1]);
-console.log(`\nHistory at scale: ${CONVERSATIONS.toLocaleString('en-US')} conversations, ${MESSAGES.toLocaleString('en-US')} messages (${dbMegabytes.toFixed(0)} MB on disk); ${seeded.trim()}\n`);
+console.log(`\nHistory at scale: ${CONVERSATIONS.toLocaleString('en-US')} conversations, ${MESSAGES.toLocaleString('en-US')} messages (${dbMegabytes.toFixed(0)} MB on disk); ${seeded.trim()}; the long thread: ${longSeeded}\n`);
 console.log('| measure | gateway p50 ms | gateway p95 ms | target p95 | met | raw SQL p50 ms | raw SQL p95 ms | gateway max ms |');
 console.log('|---|---:|---:|---:|---|---:|---:|---:|');
 for (const r of rows) {
@@ -189,5 +227,5 @@ console.log(`| gateway ready after start (median of 3) | ${readyMs} | | ≤ 500 
 console.log(`| gateway RSS, idle / after the reads and 1,000 searches (MiB) | ${rssIdle?.toFixed(1)} / ${rssAfter?.toFixed(1)} | | ≤ 150 | ${(rssAfter ?? 0) <= 150 ? 'yes' : 'no'} | | |`);
 console.log(`\n${exported}\n${backedUp}`);
 console.log(
-  `\n${JSON.stringify({ suite: 'history', export: exported, backup: backedUp, conversations: CONVERSATIONS, messages: MESSAGES, db_megabytes: Math.round(dbMegabytes), seed: seeded.trim(), ready_ms: readyMs, ready_runs_ms: starts.map(Math.round), rss_idle_mib: rssIdle, rss_after_mib: rssAfter, ingest_alone: ingestAlone, ingest_with_search: ingestWithSearch, searches_during_ingest: searchesDuringIngest, rows })}`,
+  `\n${JSON.stringify({ suite: 'history', export: exported, backup: backedUp, conversations: CONVERSATIONS, messages: MESSAGES, db_megabytes: Math.round(dbMegabytes), seed: seeded.trim(), long_thread: { messages: LONG_THREAD, seed: longSeeded }, ready_ms: readyMs, ready_runs_ms: starts.map(Math.round), rss_idle_mib: rssIdle, rss_after_mib: rssAfter, ingest_alone: ingestAlone, ingest_with_search: ingestWithSearch, searches_during_ingest: searchesDuringIngest, rows })}`,
 );

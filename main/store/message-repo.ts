@@ -41,10 +41,13 @@ export type MessageEdit = { editWamid: string; type: string; text: string; conte
  * `messages_by_conversation`, never scan): at a million messages a lost index is seconds per page.
  */
 export const HISTORY_SQL = {
-  pageBefore: `WHERE m.conversation_id = ? AND (m.timestamp < ? OR (m.timestamp = ? AND m.id < ?)) ORDER BY m.timestamp DESC, m.id DESC LIMIT ?`,
-  pageAfter: `WHERE m.conversation_id = ? AND (m.timestamp > ? OR (m.timestamp = ? AND m.id > ?)) ORDER BY m.timestamp, m.id LIMIT ?`,
-  anyBefore: 'SELECT 1 FROM messages WHERE conversation_id = ? AND (timestamp < ? OR (timestamp = ? AND id < ?)) LIMIT 1',
-  anyAfter: 'SELECT 1 FROM messages WHERE conversation_id = ? AND (timestamp > ? OR (timestamp = ? AND id > ?)) LIMIT 1',
+  // Cursors compare as row values: the index range then starts at the cursor. The same test
+  // spelled with OR is only a filter, and walks the whole conversation from one end (4.5 ms a
+  // query at 100,000 messages in one thread, growing with it).
+  pageBefore: `WHERE m.conversation_id = ? AND (m.timestamp, m.id) < (?, ?) ORDER BY m.timestamp DESC, m.id DESC LIMIT ?`,
+  pageAfter: `WHERE m.conversation_id = ? AND (m.timestamp, m.id) > (?, ?) ORDER BY m.timestamp, m.id LIMIT ?`,
+  anyBefore: 'SELECT 1 FROM messages WHERE conversation_id = ? AND (timestamp, id) < (?, ?) LIMIT 1',
+  anyAfter: 'SELECT 1 FROM messages WHERE conversation_id = ? AND (timestamp, id) > (?, ?) LIMIT 1',
   position: 'SELECT timestamp, id FROM messages WHERE id = ? AND conversation_id = ?',
 } as const;
 
@@ -167,10 +170,10 @@ export class MessageRepo {
     this.byWamid = db.prepare<[string], MessageRow>(`${SELECT_MESSAGE} WHERE m.wamid = ?`);
     this.idByWamid = db.prepare<[string], number>('SELECT id FROM messages WHERE wamid = ?').pluck();
     this.byClientId = db.prepare<[string], MessageRow>(`${SELECT_MESSAGE} WHERE m.client_message_id = ?`);
-    this.pageRows = db.prepare<[number, number, number, number, number], MessageRow>(`${SELECT_MESSAGE} ${HISTORY_SQL.pageBefore}`);
-    this.pageAfterRows = db.prepare<[number, number, number, number, number], MessageRow>(`${SELECT_MESSAGE} ${HISTORY_SQL.pageAfter}`);
-    this.anyBefore = db.prepare<[number, number, number, number], number>(HISTORY_SQL.anyBefore).pluck();
-    this.anyAfter = db.prepare<[number, number, number, number], number>(HISTORY_SQL.anyAfter).pluck();
+    this.pageRows = db.prepare<[number, number, number, number], MessageRow>(`${SELECT_MESSAGE} ${HISTORY_SQL.pageBefore}`);
+    this.pageAfterRows = db.prepare<[number, number, number, number], MessageRow>(`${SELECT_MESSAGE} ${HISTORY_SQL.pageAfter}`);
+    this.anyBefore = db.prepare<[number, number, number], number>(HISTORY_SQL.anyBefore).pluck();
+    this.anyAfter = db.prepare<[number, number, number], number>(HISTORY_SQL.anyAfter).pluck();
     this.positionRow = db.prepare<[number, number], { timestamp: number; id: number }>(HISTORY_SQL.position);
     this.setWamidRow = db.prepare<[string | null, number]>('UPDATE messages SET wamid = ? WHERE id = ?');
     this.setStatusRow = db.prepare<[MessageStatus, string | null, number]>('UPDATE messages SET status = ?, error_json = ? WHERE id = ?');
@@ -317,18 +320,18 @@ export class MessageRepo {
   page(conversationId: number, cursor: MessageCursor | null, limit: number): Message[] {
     const ts = cursor?.timestampMs ?? Number.MAX_SAFE_INTEGER;
     const id = cursor?.id ?? Number.MAX_SAFE_INTEGER;
-    return this.pageRows.all(conversationId, ts, ts, id, limit).reverse().map(toMessage);
+    return this.pageRows.all(conversationId, ts, id, limit).reverse().map(toMessage);
   }
 
   /** Up to `limit` messages after `cursor`, oldest first. */
   pageAfter(conversationId: number, cursor: MessageCursor, limit: number): Message[] {
-    return this.pageAfterRows.all(conversationId, cursor.timestampMs, cursor.timestampMs, cursor.id, limit).map(toMessage);
+    return this.pageAfterRows.all(conversationId, cursor.timestampMs, cursor.id, limit).map(toMessage);
   }
 
   /** Whether the conversation holds a message before (`older`) or after `cursor`. */
   hasBeyond(conversationId: number, cursor: MessageCursor, older: boolean): boolean {
     const probe = older ? this.anyBefore : this.anyAfter;
-    return probe.get(conversationId, cursor.timestampMs, cursor.timestampMs, cursor.id) !== undefined;
+    return probe.get(conversationId, cursor.timestampMs, cursor.id) !== undefined;
   }
 
   /** Where a message stands in its conversation's order; undefined when it is not in that conversation. */

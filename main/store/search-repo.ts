@@ -18,8 +18,9 @@ type JoinedRow = MessageRow & { search_key: number; conversation_name: string; c
  */
 export const SEARCH_SQL = {
   match: 'SELECT rowid FROM message_search WHERE message_search MATCH ? AND rowid < ? AND rowid >= ? ORDER BY rowid DESC LIMIT ?',
-  // The thread's own order and index (Meta's time, then id), so a conversation costs no index of its own.
-  scanInConversation: `SELECT search_key, text, timestamp, id FROM messages WHERE conversation_id = ? AND (timestamp < ? OR (timestamp = ? AND id < ?)) AND timestamp >= ?
+  // The thread's own order and index (Meta's time, then id), so a conversation costs no index of its
+  // own; the cursor as a row value, so the index range starts there (see HISTORY_SQL).
+  scanInConversation: `SELECT search_key, text, timestamp, id FROM messages WHERE conversation_id = ? AND (timestamp, id) < (?, ?) AND timestamp >= ?
     ORDER BY timestamp DESC, id DESC LIMIT ?`,
   scanTexts: 'SELECT search_key, text FROM messages WHERE search_key < ? AND search_key >= ? ORDER BY search_key DESC LIMIT ?',
   // By id from the cursor (the unary + keeps the planner off the key index, which would walk all
@@ -50,7 +51,7 @@ export class SearchRepo {
   private readonly indexBatchTx;
 
   constructor(db: Database) {
-    this.conversationTexts = db.prepare<[number, number, number, number, number, number], ThreadRow>(SEARCH_SQL.scanInConversation);
+    this.conversationTexts = db.prepare<[number, number, number, number, number], ThreadRow>(SEARCH_SQL.scanInConversation);
     this.tailRows = db.prepare<[number, number], TailRow>(SEARCH_SQL.tail);
     this.textsByKeys = db.prepare<[string], TailRow>(SEARCH_SQL.textsOf);
     this.allTexts = db.prepare<[number, number, number], { search_key: number; text: string }>(SEARCH_SQL.scanTexts);
@@ -91,7 +92,7 @@ export class SearchRepo {
 
   /** One conversation's messages before `cursor` and from `fromMs` on, newest first: searched directly. */
   threadTexts(conversationId: number, cursor: MessageCursor, fromMs: number, limit: number): ThreadRow[] {
-    return this.conversationTexts.all(conversationId, cursor.timestampMs, cursor.timestampMs, cursor.id, fromMs, limit);
+    return this.conversationTexts.all(conversationId, cursor.timestampMs, cursor.id, fromMs, limit);
   }
 
   /** The keys and texts of `keys` (in no particular order): enough to check terms, without reading whole messages. */

@@ -83,14 +83,15 @@ describe('history queries use their indexes (a lost index fails here, not for a 
     (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((row) => row.detail).join(' | ');
 
   it.each([
-    ['a page before a cursor', `SELECT * FROM messages m ${HISTORY_SQL.pageBefore}`, [1, 1, 1, 1, 50]],
-    ['a page after a cursor', `SELECT * FROM messages m ${HISTORY_SQL.pageAfter}`, [1, 1, 1, 1, 50]],
-    ['a probe for older messages', HISTORY_SQL.anyBefore, [1, 1, 1, 1]],
-    ['a probe for newer messages', HISTORY_SQL.anyAfter, [1, 1, 1, 1]],
-  ])('%s reads messages through messages_by_conversation, in its order', (_name, sql, params) => {
+    ['a page before a cursor', `SELECT * FROM messages m ${HISTORY_SQL.pageBefore}`, [1, 1, 1, 50], '<'],
+    ['a page after a cursor', `SELECT * FROM messages m ${HISTORY_SQL.pageAfter}`, [1, 1, 1, 50], '>'],
+    ['a probe for older messages', HISTORY_SQL.anyBefore, [1, 1, 1], '<'],
+    ['a probe for newer messages', HISTORY_SQL.anyAfter, [1, 1, 1], '>'],
+  ])('%s reads messages through messages_by_conversation, in its order, from the cursor on', (_name, sql, params, side) => {
     const { store } = seeded();
     const detail = plan(store.db, sql, ...params);
-    expect(detail).toMatch(/SEARCH (messages|m) USING (COVERING )?INDEX messages_by_conversation/);
+    // The cursor bounds the index range: a filter on the conversation alone would walk all of it.
+    expect(detail).toMatch(new RegExp(`SEARCH (messages|m) USING (COVERING )?INDEX messages_by_conversation \\(conversation_id=\\? AND timestamp\\${side}\\?\\)`));
     expect(detail).not.toMatch(/SCAN|TEMP B-TREE/);
   });
 
