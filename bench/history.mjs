@@ -145,7 +145,8 @@ const backedUp = (await runOutput(['dist/main/cli.cjs', 'backup', path.join(data
 // Raw baseline: the same reads straight through better-sqlite3, no HTTP, no JSON, no service.
 const firstPage = raw.prepare('SELECT * FROM conversations ORDER BY last_message_at DESC, id DESC LIMIT 50');
 const activity = raw.prepare('SELECT last_message_at FROM conversations WHERE id = ?').pluck();
-const afterPage = raw.prepare('SELECT * FROM conversations WHERE coalesce(last_message_at, -1) < ? OR (coalesce(last_message_at, -1) = ? AND id < ?) ORDER BY last_message_at DESC, id DESC LIMIT 50');
+const afterActive = raw.prepare('SELECT * FROM conversations WHERE (last_message_at, id) < (?, ?) ORDER BY last_message_at DESC, id DESC LIMIT 50');
+const afterInactive = raw.prepare('SELECT * FROM conversations WHERE last_message_at IS NULL AND id < ? ORDER BY last_message_at DESC, id DESC LIMIT ?');
 const newest = raw.prepare('SELECT * FROM messages WHERE conversation_id = ? ORDER BY timestamp DESC, id DESC LIMIT 50');
 const position = raw.prepare('SELECT timestamp FROM messages WHERE id = ?').pluck();
 const older = raw.prepare('SELECT * FROM messages WHERE conversation_id = ? AND (timestamp, id) < (?, ?) ORDER BY timestamp DESC, id DESC LIMIT 24');
@@ -153,8 +154,10 @@ const newer = raw.prepare('SELECT * FROM messages WHERE conversation_id = ? AND 
 const baselines = [
   await timeEach(pickConversations, () => firstPage.all()),
   await timeEach(listAfter, (id) => {
-    const at = activity.get(id) ?? -1;
-    return afterPage.all(at, at, id);
+    const at = activity.get(id) ?? null;
+    if (at === null) return afterInactive.all(id, 50);
+    const active = afterActive.all(at, id);
+    return active.length < 50 ? [...active, ...afterInactive.all(Number.MAX_SAFE_INTEGER, 50 - active.length)] : active;
   }),
   await timeEach(pickConversations, (id) => newest.all(id)),
   await timeEach(pickMessages, (m) => {

@@ -82,7 +82,10 @@ function toConversation(row: ConversationReadRow): Conversation {
 /** The list's order and its paging, named so that tests can assert their plans. */
 export const CONVERSATION_SQL = {
   order: 'ORDER BY c.last_message_at DESC, c.id DESC',
-  after: 'WHERE coalesce(c.last_message_at, -1) < ? OR (coalesce(c.last_message_at, -1) = ? AND c.id < ?) ORDER BY c.last_message_at DESC, c.id DESC',
+  // After a conversation with activity: the others with activity, from the cursor on (a row value,
+  // so the index range starts there), then those without. After one without: those without.
+  afterActive: 'WHERE (c.last_message_at, c.id) < (?, ?) ORDER BY c.last_message_at DESC, c.id DESC',
+  afterInactive: 'WHERE c.last_message_at IS NULL AND c.id < ? ORDER BY c.last_message_at DESC, c.id DESC',
 } as const;
 
 /** Conversations: one per (business phone number, customer). */
@@ -96,7 +99,8 @@ export class ConversationRepo {
   private readonly setReceiptRow;
   private readonly all;
   private readonly firstPage;
-  private readonly pageAfter;
+  private readonly pageAfterActive;
+  private readonly pageAfterInactive;
   private readonly insertRow;
   private readonly linkIdentity;
   private readonly updateActivity;
@@ -125,7 +129,8 @@ export class ConversationRepo {
     // NULL sorts lowest, so conversations without a message come last in descending order.
     this.all = db.prepare<[], ConversationReadRow>(`${SELECT_CONVERSATION} ${CONVERSATION_SQL.order}`);
     this.firstPage = db.prepare<[number], ConversationReadRow>(`${SELECT_CONVERSATION} ${CONVERSATION_SQL.order} LIMIT ?`);
-    this.pageAfter = db.prepare<[number, number, number, number], ConversationReadRow>(`${SELECT_CONVERSATION} ${CONVERSATION_SQL.after} LIMIT ?`);
+    this.pageAfterActive = db.prepare<[number, number, number], ConversationReadRow>(`${SELECT_CONVERSATION} ${CONVERSATION_SQL.afterActive} LIMIT ?`);
+    this.pageAfterInactive = db.prepare<[number, number], ConversationReadRow>(`${SELECT_CONVERSATION} ${CONVERSATION_SQL.afterInactive} LIMIT ?`);
     this.insertRow = db.prepare<[string, string, string | null, string | null, string]>(
       'INSERT INTO conversations (phone_number_id, customer_key, wa_id, user_id, name) VALUES (?, ?, ?, ?, ?)',
     );
@@ -191,8 +196,10 @@ export class ConversationRepo {
     const after = this.byId.get(afterId);
     if (!after) return undefined;
     // Conversations without a message have no activity: they follow all the others, by id.
-    const at = after.last_message_at ?? -1;
-    return this.pageAfter.all(at, at, afterId, limit).map(toConversation);
+    if (after.last_message_at === null) return this.pageAfterInactive.all(afterId, limit).map(toConversation);
+    const active = this.pageAfterActive.all(after.last_message_at, afterId, limit);
+    const inactive = active.length < limit ? this.pageAfterInactive.all(Number.MAX_SAFE_INTEGER, limit - active.length) : [];
+    return [...active, ...inactive].map(toConversation);
   }
 
   /**
