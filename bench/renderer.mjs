@@ -133,6 +133,7 @@ try {
   // --- 2,000 conversations: the list's first paint, from navigation and from the list's arrival. ---
   const listFromStart = [];
   const listFromData = [];
+  const wholeList = [];
   for (let n = 0; n < RUNS; n += 1) {
     // A fresh document each run (the same URL with a hash would not reload).
     await page.goto('about:blank');
@@ -143,6 +144,10 @@ try {
     );
     listFromStart.push(painted);
     if (responseEnd !== null) listFromData.push(painted - responseEnd);
+    // The older conversations come in pages behind the first (100, then 500 at a time).
+    const pages = 1 + Math.ceil((CONVERSATIONS - 100) / 500) + ((CONVERSATIONS - 100) % 500 === 0 ? 1 : 0);
+    await until(page, `performance.getEntriesByType('resource').filter((e) => e.name.includes('/api/conversations?')).length >= ${pages}`);
+    wholeList.push(await page.evaluate(`Math.max(...performance.getEntriesByType('resource').filter((e) => e.name.includes('/api/conversations?')).map((e) => e.responseEnd))`));
   }
   const listRows = await page.locator('[data-testid="conversation"]').count();
 
@@ -242,6 +247,7 @@ try {
     conversations: CONVERSATIONS,
     rows_mounted: listRows,
     first_paint_from_navigation_ms: { p50: percentile(listFromStart, 0.5), max: round(Math.max(...listFromStart)) },
+    whole_list_in_from_navigation_ms: { p50: percentile(wholeList, 0.5), max: round(Math.max(...wholeList)) },
     paint_after_list_arrived_ms: { p50: percentile(listFromData, 0.5), max: round(Math.max(...listFromData)) },
     baseline_plain_2000_items_ms: { p50: percentile(plainPaint, 0.5), max: round(Math.max(...plainPaint)) },
   };
@@ -279,6 +285,7 @@ try {
 const rows = [
   [`${CONVERSATIONS.toLocaleString('en-US')} conversations: paint after the list arrived (p50 / max)`, `${results.list.paint_after_list_arrived_ms.p50} / ${results.list.paint_after_list_arrived_ms.max} ms`, '≤ 200 ms'],
   ['  from navigation, with boot and fetch (p50 / max)', `${results.list.first_paint_from_navigation_ms.p50} / ${results.list.first_paint_from_navigation_ms.max} ms`, ''],
+  ['  every page of the list in, from navigation (p50 / max)', `${results.list.whole_list_in_from_navigation_ms.p50} / ${results.list.whole_list_in_from_navigation_ms.max} ms`, ''],
   ['  baseline: plain page, 2,000 <li> (p50 / max)', `${results.list.baseline_plain_2000_items_ms.p50} / ${results.list.baseline_plain_2000_items_ms.max} ms`, ''],
   [`  rows mounted`, String(results.list.rows_mounted), ''],
   [`${THREAD.toLocaleString('en-US')}-message thread: click → newest message painted (p50 / max)`, `${results.thread_open.click_to_newest_painted_ms.p50} / ${results.thread_open.click_to_newest_painted_ms.max} ms`, '≤ 100 ms'],

@@ -1,5 +1,5 @@
 import { createStore } from 'zustand/vanilla';
-import { MAX_SEARCH_PAGE, type Conversation, type ServerEvent } from '../../shared/contract';
+import { MAX_CONVERSATION_PAGE, MAX_SEARCH_PAGE, type Conversation, type ServerEvent } from '../../shared/contract';
 import type { BridgeApi } from '../bridge/bridge-api';
 import { NO_FILTER, type ConversationFilter } from './conversation-filter';
 
@@ -7,13 +7,17 @@ import { NO_FILTER, type ConversationFilter } from './conversation-filter';
 export type ConversationsState = {
   byId: Record<number, Conversation>;
   selectedId: number | null;
+  /** The first page is in: the list can show. */
   loaded: boolean;
+  /** Every page is in (older conversations follow the first page in the background). */
+  complete: boolean;
   error: string | null;
   /** Why the conversation that was open is gone (erased, or past the retention setting), until another is opened. */
   removedNotice: string | null;
   /** What the list shows, and the conversations whose messages match the typed text (null: not searched). */
   filter: ConversationFilter;
   textMatches: ReadonlySet<number> | null;
+  /** Loads (or, after a resync, reloads) the whole list, a page at a time: resolves once the first page is in. */
   load(): Promise<void>;
   select(id: number): void;
   /** Back to the list alone (narrow windows show one or the other). */
@@ -43,77 +47,155 @@ export function sortConversations(byId: Record<number, Conversation>): Conversat
   });
 }
 
-/** The conversation list's store; actions call the bridge, never `window`. */
-export function createConversationsStore(bridge: BridgeApi) {
-  return createStore<ConversationsState>()((set, get) => ({
-    byId: {},
-    selectedId: null,
-    loaded: false,
-    error: null,
-    removedNotice: null,
-    filter: NO_FILTER,
-    textMatches: null,
-    async load() {
-      const result = await bridge.listConversations({});
-      if (!result.ok) {
-        set({ error: result.error.message });
-        return;
-      }
-      set({ byId: Object.fromEntries(result.value.map((c) => [c.id, c])), loaded: true, error: null });
-    },
-    select(id) {
-      // Read is marked by the open conversation once the agent can see it, not by selecting it.
-      set({ selectedId: id, removedNotice: null });
-    },
-    close() {
-      set({ selectedId: null });
-    },
-    setFilter(change) {
-      const filter = { ...get().filter, ...change };
-      set({ filter, ...(change.query !== undefined && change.query.trim() !== get().filter.query.trim() ? { textMatches: null } : {}) });
-    },
-    async searchText(query) {
-      const q = query.trim();
-      if (q.length < 2) return;
-      const result = await bridge.searchMessages({ q, limit: MAX_SEARCH_PAGE });
-      // Only the answer to the text still typed counts: an older, slower answer is dropped.
-      if (get().filter.query.trim() !== q) return;
-      set(result.ok ? { textMatches: new Set(result.value.hits.map((hit) => hit.conversation.id)) } : { error: result.error.message });
-    },
-    apply(event) {
-      get().applyMany([event]);
-    },
-    applyMany(events) {
-      let byId: Record<number, Conversation> | null = null;
-      let selection: Pick<ConversationsState, 'selectedId' | 'removedNotice'> | null = null;
-      for (const event of events) {
-        if (event.type === 'conversation_removed') {
-          byId = withoutKey(byId ?? get().byId, event.conversation_id);
-          if ((selection?.selectedId ?? get().selectedId) === event.conversation_id) {
-            const why = event.reason === 'erased' ? 'was erased at the customer’s request' : 'passed the history retention setting and was deleted';
-            selection = { selectedId: null, removedNotice: `The conversation you had open ${why}.` };
+/** The first page: enough to fill the list at once, small enough to paint at once. */
+export const FIRST_LIST_PAGE = 100;
+/** How often the pages that follow are shown (each showing sorts the whole list again). */
+const LIST_PUBLISH_MS = 500;
+/** A page's cursor can vanish while paging (a conversation erased): paging starts over, this often at most. */
+const LIST_RESTARTS = 3;
+
+/** Waits `afterMs`, then for the page to be idle (the browser's idle callback where there is one). */
+export function whenIdle(afterMs: number): Promise<void> {
+  return new Promise((resolve) =>
+    setTimeout(() => {
+      if (typeof requestIdleCallback === 'function') requestIdleCallback(() => resolve(), { timeout: 1_000 });
+      else resolve();
+    }, afterMs),
+  );
+}
+
+/** How long the list stays as its first page showed before older pages come in: what the agent does first (open a thread) goes first. */
+const LIST_SETTLE_MS = 1_000;
+
+/**
+ * The conversation list's store; actions call the bridge, never `window`. `idle` paces the pages
+ * after the first, so they never take a frame from the agent (opening a thread, typing).
+ */
+export function createConversationsStore(bridge: BridgeApi, now: () => number = () => performance.now(), idle: (afterMs: number) => Promise<void> = whenIdle) {
+  // The load under way (a resync starts another, which takes over), and the conversations that
+  // live events changed meanwhile: the store's copy of those is as new as any page's.
+  let loading = 0;
+  let touched: Set<number> | null = null;
+  return createStore<ConversationsState>()((set, get) => {
+    // Pages the list in: `firstPageIn` is called once the first page shows (or the load ends).
+    async function pageThrough(firstPageIn: () => void): Promise<void> {
+      const generation = ++loading;
+      touched = new Set();
+      const seen = new Set<number>();
+      let pending: Conversation[] = [];
+      let publishedAt = Number.NEGATIVE_INFINITY;
+      let afterId: number | undefined;
+      let restarts = 0;
+      const publish = (complete: boolean) => {
+        const byId = { ...get().byId };
+        for (const conversation of pending) if (!touched?.has(conversation.id)) byId[conversation.id] = conversation;
+        // The whole list is in: what no page had and no event brought was removed meanwhile (a resync).
+        if (complete) for (const id of Object.keys(byId).map(Number)) if (!seen.has(id) && !touched?.has(id)) delete byId[id];
+        pending = [];
+        publishedAt = now();
+        set({ byId, loaded: true, complete, error: null });
+        firstPageIn();
+      };
+      for (;;) {
+        const limit = afterId === undefined && restarts === 0 ? FIRST_LIST_PAGE : MAX_CONVERSATION_PAGE;
+        const result = await bridge.listConversations({ limit, ...(afterId === undefined ? {} : { after_id: afterId }) });
+        if (generation !== loading) return;
+        if (!result.ok) {
+          // The page's last conversation went away before the next page was asked for: start over.
+          if (result.error.code === 'not_found' && afterId !== undefined && restarts < LIST_RESTARTS) {
+            restarts += 1;
+            afterId = undefined;
+            continue;
           }
-          continue;
+          if (pending.length > 0) publish(false);
+          set({ error: get().loaded ? `Could not load older conversations: ${result.error.message}` : result.error.message });
+          return;
         }
-        // The list shows the newest message's ticks: its status changes reach it here, not as conversation updates.
-        if (event.type === 'status_update' || event.type === 'message_update') {
-          const current = (byId ?? get().byId)[event.conversation_id];
-          const messageId = event.type === 'status_update' ? event.message_id : event.message.id;
-          const status = event.type === 'status_update' ? event.status : event.message.status;
-          if (!current?.last_message || current.last_message.id !== messageId || current.last_message.status === status) continue;
-          byId ??= { ...get().byId };
-          byId[current.id] = { ...current, last_message: { ...current.last_message, status } };
-          continue;
+        for (const conversation of result.value) seen.add(conversation.id);
+        pending.push(...result.value);
+        const complete = result.value.length < limit;
+        if (complete || !get().loaded || now() - publishedAt >= LIST_PUBLISH_MS) publish(complete);
+        if (complete) {
+          touched = null;
+          return;
         }
-        // A new message carries its conversation's new preview, order and unread count.
-        const conversation = event.type === 'conversation_update' || event.type === 'new_message' ? event.conversation : undefined;
-        if (!conversation) continue;
-        byId ??= { ...get().byId };
-        byId[conversation.id] = conversation;
+        await idle(afterId === undefined ? LIST_SETTLE_MS : 0);
+        afterId = result.value.at(-1)?.id;
+        if (generation !== loading) return;
       }
-      if (byId || selection) set({ ...(byId ? { byId } : {}), ...(selection ?? {}) });
-    },
-  }));
+    }
+
+    return {
+      byId: {},
+      selectedId: null,
+      loaded: false,
+      complete: false,
+      error: null,
+      removedNotice: null,
+      filter: NO_FILTER,
+      textMatches: null,
+      load() {
+        // Years of history are tens of thousands of conversations (10,000: 3.3 MB of JSON in one
+        // answer): the first page paints the list, the rest follows in pages behind it.
+        return new Promise<void>((firstPageIn) => void pageThrough(firstPageIn).finally(firstPageIn));
+      },
+      select(id) {
+        // Read is marked by the open conversation once the agent can see it, not by selecting it.
+        set({ selectedId: id, removedNotice: null });
+      },
+      close() {
+        set({ selectedId: null });
+      },
+      setFilter(change) {
+        const filter = { ...get().filter, ...change };
+        set({ filter, ...(change.query !== undefined && change.query.trim() !== get().filter.query.trim() ? { textMatches: null } : {}) });
+      },
+      async searchText(query) {
+        const q = query.trim();
+        if (q.length < 2) return;
+        const result = await bridge.searchMessages({ q, limit: MAX_SEARCH_PAGE });
+        // Only the answer to the text still typed counts: an older, slower answer is dropped.
+        if (get().filter.query.trim() !== q) return;
+        set(result.ok ? { textMatches: new Set(result.value.hits.map((hit) => hit.conversation.id)) } : { error: result.error.message });
+      },
+      apply(event) {
+        get().applyMany([event]);
+      },
+      applyMany(events) {
+        let byId: Record<number, Conversation> | null = null;
+        let selection: Pick<ConversationsState, 'selectedId' | 'removedNotice'> | null = null;
+        for (const event of events) {
+          if (event.type === 'conversation_removed') {
+            touched?.add(event.conversation_id);
+            byId = withoutKey(byId ?? get().byId, event.conversation_id);
+            if ((selection?.selectedId ?? get().selectedId) === event.conversation_id) {
+              const why = event.reason === 'erased' ? 'was erased at the customer’s request' : 'passed the history retention setting and was deleted';
+              selection = { selectedId: null, removedNotice: `The conversation you had open ${why}.` };
+            }
+            continue;
+          }
+          // The list shows the newest message's ticks: its status changes reach it here, not as conversation updates.
+          if (event.type === 'status_update' || event.type === 'message_update') {
+            const current = (byId ?? get().byId)[event.conversation_id];
+            const messageId = event.type === 'status_update' ? event.message_id : event.message.id;
+            const status = event.type === 'status_update' ? event.status : event.message.status;
+            if (!current?.last_message || current.last_message.id !== messageId || current.last_message.status === status) continue;
+            touched?.add(current.id);
+            byId ??= { ...get().byId };
+            byId[current.id] = { ...current, last_message: { ...current.last_message, status } };
+            continue;
+          }
+          // A new message carries its conversation's new preview, order and unread count.
+          const conversation = event.type === 'conversation_update' || event.type === 'new_message' ? event.conversation : undefined;
+          if (!conversation) continue;
+          touched?.add(conversation.id);
+          byId ??= { ...get().byId };
+          byId[conversation.id] = conversation;
+        }
+        if (byId || selection) set({ ...(byId ? { byId } : {}), ...(selection ?? {}) });
+      },
+    };
+  });
 }
 
 /** The store instance type. */

@@ -44,7 +44,11 @@ export async function startSession(stores: InboxStores, frames: FrameScheduler =
     onConnection(state) {
       // Live again: an error from the outage no longer describes the screen.
       connection.setState(state === 'live' ? { state, error: null } : { state });
-      if (state === 'live') conversations.setState({ error: null });
+      if (state !== 'live') return;
+      // A list that stopped loading at the outage loads again; the error no longer holds.
+      const list = conversations.getState();
+      conversations.setState({ error: null });
+      if (list.error !== null && !list.complete) void list.load();
     },
     onUnauthorized() {
       connection.setState({ state: 'offline', unauthorized: true, error: 'the gateway refused the token' });

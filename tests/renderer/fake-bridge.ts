@@ -29,7 +29,16 @@ export class FakeBridge implements BridgeApi {
   signal(signal: AgentSignal): void {
     this.signals.push(signal);
   }
-  listConversations = () => this.record('listConversations', {}, { ok: true, value: this.conversations });
+  /** Scripted answers for the next listConversations calls, before the paged list itself. */
+  listResults: Result<Conversation[]>[] = [];
+  // Pages as the gateway does: `limit` after `after_id`, in the order of `conversations`.
+  listConversations = (request: { limit?: number; after_id?: number } = {}): Promise<Result<Conversation[]>> => {
+    const scripted = this.listResults.shift();
+    if (scripted) return this.record('listConversations', request, scripted);
+    const start = request.after_id === undefined ? 0 : this.conversations.findIndex((c) => c.id === request.after_id) + 1;
+    if (start === 0 && request.after_id !== undefined) return this.record('listConversations', request, { ok: false, error: { code: 'not_found', message: `conversation ${request.after_id} does not exist` } });
+    return this.record('listConversations', request, { ok: true, value: this.conversations.slice(start, request.limit === undefined ? undefined : start + request.limit) });
+  };
   listMessages = (request: { conversation_id: number }): Promise<Result<MessagePage>> =>
     this.record('listMessages', request, { ok: true, value: { messages: this.messages[request.conversation_id] ?? [], next_before: null, next_after: null } });
   searchHits: SearchHit[] = [];

@@ -1,0 +1,166 @@
+import { describe, expect, it } from 'vitest';
+import type { Conversation, Result } from '../../../shared/contract';
+import { createConversationsStore, FIRST_LIST_PAGE } from '../../../renderer/stores/conversations-store';
+import { conversation, FakeBridge } from '../fake-bridge';
+
+/** `count` conversations, newest activity first (the order the gateway pages them in). */
+function history(count: number): Conversation[] {
+  return Array.from({ length: count }, (_, n) =>
+    conversation({ id: count - n, name: `Customer ${count - n}`, last_message_at: new Date(Date.UTC(2026, 10, 1) - n * 60_000).toISOString() }),
+  );
+}
+
+/** A bridge whose list pages wait until the test lets each one through. */
+function gatedBridge(conversations: Conversation[]) {
+  const bridge = new FakeBridge();
+  bridge.conversations = conversations;
+  const waiting: (() => void)[] = [];
+  const answer = bridge.listConversations;
+  bridge.listConversations = (request = {}) => new Promise<Result<Conversation[]>>((resolve) => waiting.push(() => void answer(request).then(resolve)));
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+  /** Lets the next page answer, and everything it starts run. */
+  const release = async () => {
+    await settle();
+    waiting.shift()?.();
+    await settle();
+  };
+  return { bridge, release, waiting };
+}
+
+/** The page is idle at once (the browser's idle callback, in the app). */
+const atOnce = () => Promise.resolve();
+
+const pagesAsked = (bridge: FakeBridge) => bridge.calls.filter((call) => call.name === 'listConversations').map((call) => call.request);
+
+describe('conversations store: the list a page at a time', () => {
+  it('shows the first page at once, then pages the rest in behind it, showing them in few updates', async () => {
+    const bridge = new FakeBridge();
+    bridge.conversations = history(1_234);
+    const store = createConversationsStore(bridge, () => 0, atOnce);
+    const updates: number[] = [];
+    store.subscribe((state) => updates.push(Object.keys(state.byId).length));
+    await store.getState().load();
+    expect(Object.keys(store.getState().byId)).toHaveLength(FIRST_LIST_PAGE);
+    expect(store.getState()).toMatchObject({ loaded: true, complete: false });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(Object.keys(store.getState().byId)).toHaveLength(1_234);
+    expect(store.getState().complete).toBe(true);
+    // After the first page, each page goes to the gateway after the last conversation of the one before.
+    expect(pagesAsked(bridge)).toEqual([{ limit: 100 }, { limit: 500, after_id: 1_135 }, { limit: 500, after_id: 635 }, { limit: 500, after_id: 135 }]);
+    // The clock did not move: the pages after the first are shown once, when the list is whole.
+    expect(updates).toEqual([100, 1_234]);
+  });
+
+  it('shows the pages that came in so far every half second, not every page', async () => {
+    const bridge = new FakeBridge();
+    bridge.conversations = history(2_050);
+    let clock = 0;
+    const store = createConversationsStore(bridge, () => clock, atOnce);
+    const updates: number[] = [];
+    store.subscribe((state) => updates.push(Object.keys(state.byId).length));
+    const original = bridge.listConversations;
+    bridge.listConversations = (request = {}) => {
+      clock += 300;
+      return original(request);
+    };
+    await store.getState().load();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    // Each answer takes 300 ms: pages in at 300 (shown), 600, 900 (shown), 1,200, and the last at 1,500.
+    expect(updates).toEqual([100, 1_100, 2_050]);
+  });
+
+  it('asks for each page after the first only once the page is idle', async () => {
+    const bridge = new FakeBridge();
+    bridge.conversations = history(700);
+    const idle: (() => void)[] = [];
+    const store = createConversationsStore(bridge, () => 0, () => new Promise<void>((resolve) => idle.push(resolve)));
+    await store.getState().load();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(pagesAsked(bridge)).toEqual([{ limit: 100 }]);
+    idle.shift()?.();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(pagesAsked(bridge)).toEqual([{ limit: 100 }, { limit: 500, after_id: 601 }]);
+    expect(store.getState().complete).toBe(false);
+    idle.shift()?.();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(store.getState().complete).toBe(true);
+    expect(Object.keys(store.getState().byId)).toHaveLength(700);
+  });
+
+  it('keeps what live events brought while it pages: a later page (asked for earlier) does not undo it', async () => {
+    const { bridge, release } = gatedBridge(history(700));
+    const store = createConversationsStore(bridge, () => 0, atOnce);
+    const loaded = store.getState().load();
+    await release();
+    await loaded;
+    // Conversation 5 (in a page not yet in) gets a message, and conversation 7 is erased.
+    store.getState().applyMany([
+      { type: 'new_message', seq: 11, conversation_id: 5, message: { id: 99, conversation_id: 5, wamid: 'wamid.X', direction: 'in', type: 'text', text: 'news', timestamp: '2026-11-30T10:00:00.000Z', status: 'delivered', reply_to: null, content: {}, reactions: [], edited_at: null, revoked: false }, conversation: conversation({ id: 5, name: 'Customer 5', preview: 'news', unread_count: 3, last_message_at: '2026-11-30T10:00:00.000Z' }) },
+      { type: 'conversation_removed', seq: 12, conversation_id: 7, reason: 'erased' },
+    ]);
+    await release();
+    await release();
+    const { byId, complete } = store.getState();
+    expect(complete).toBe(true);
+    expect(byId[5]).toMatchObject({ preview: 'news', unread_count: 3 });
+    expect(byId[7]).toBeUndefined();
+    expect(Object.keys(byId)).toHaveLength(699);
+  });
+
+  it('reloads after a resync: conversations the gateway no longer has go, the rest are as the pages say', async () => {
+    const bridge = new FakeBridge();
+    bridge.conversations = history(300);
+    const store = createConversationsStore(bridge, () => 0, atOnce);
+    await store.getState().load();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    // While events were lost: 10 conversations were erased, and 1 was read elsewhere.
+    bridge.conversations = history(300)
+      .filter((c) => c.id > 10)
+      .map((c) => (c.id === 200 ? { ...c, unread_count: 0 } : c));
+    await store.getState().load();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const { byId } = store.getState();
+    expect(Object.keys(byId)).toHaveLength(290);
+    expect(byId[3]).toBeUndefined();
+    expect(byId[200]?.unread_count).toBe(0);
+  });
+
+  it('starts over when the conversation it pages after is erased meanwhile, and ends with the whole list once', async () => {
+    const { bridge, release } = gatedBridge(history(250));
+    const store = createConversationsStore(bridge, () => 0, atOnce);
+    const loaded = store.getState().load();
+    await release();
+    await loaded;
+    // The first page's last conversation (151) is erased before the next page is asked for.
+    bridge.conversations = bridge.conversations.filter((c) => c.id !== 151);
+    store.getState().apply({ type: 'conversation_removed', seq: 11, conversation_id: 151, reason: 'erased' });
+    await release();
+    await release();
+    expect(pagesAsked(bridge)).toEqual([{ limit: 100 }, { limit: 500, after_id: 151 }, { limit: 500 }]);
+    expect(store.getState().complete).toBe(true);
+    expect(Object.keys(store.getState().byId)).toHaveLength(249);
+  });
+
+  it('keeps the pages it has when a later one fails, says so, and completes when loaded again', async () => {
+    const bridge = new FakeBridge();
+    bridge.conversations = history(300);
+    const store = createConversationsStore(bridge, () => 0, atOnce);
+    bridge.listResults = [{ ok: true, value: history(300).slice(0, 100) }, { ok: false, error: { code: 'internal', message: 'gateway unreachable' } }];
+    await store.getState().load();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(store.getState()).toMatchObject({ loaded: true, complete: false, error: 'Could not load older conversations: gateway unreachable' });
+    expect(Object.keys(store.getState().byId)).toHaveLength(100);
+    await store.getState().load();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(store.getState()).toMatchObject({ complete: true, error: null });
+    expect(Object.keys(store.getState().byId)).toHaveLength(300);
+  });
+
+  it('says why when the first page fails, with nothing shown', async () => {
+    const bridge = new FakeBridge();
+    bridge.listResults = [{ ok: false, error: { code: 'unauthorized', message: 'the gateway refused the token' } }];
+    const store = createConversationsStore(bridge, () => 0, atOnce);
+    await store.getState().load();
+    expect(store.getState()).toMatchObject({ loaded: false, complete: false, error: 'the gateway refused the token', byId: {} });
+  });
+});
