@@ -55,7 +55,7 @@ const LIST_PUBLISH_MS = 500;
 const LIST_RESTARTS = 3;
 
 /** Waits `afterMs`, then for the page to be idle (the browser's idle callback where there is one). */
-export function whenIdle(afterMs: number): Promise<void> {
+function whenIdle(afterMs: number): Promise<void> {
   return new Promise((resolve) =>
     setTimeout(() => {
       if (typeof requestIdleCallback === 'function') requestIdleCallback(() => resolve(), { timeout: 1_000 });

@@ -10,6 +10,15 @@ function history(count: number): Conversation[] {
   );
 }
 
+/** Lets every page already answered, and what it starts, run. */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+/** Loads the list and lets the pages after the first come in (the page is idle at once). */
+async function loadWhole(store: ReturnType<typeof createConversationsStore>): Promise<void> {
+  await store.getState().load();
+  await settle();
+}
+
 /** A bridge whose list pages wait until the test lets each one through. */
 function gatedBridge(conversations: Conversation[]) {
   const bridge = new FakeBridge();
@@ -17,7 +26,6 @@ function gatedBridge(conversations: Conversation[]) {
   const waiting: (() => void)[] = [];
   const answer = bridge.listConversations;
   bridge.listConversations = (request = {}) => new Promise<Result<Conversation[]>>((resolve) => waiting.push(() => void answer(request).then(resolve)));
-  const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
   /** Lets the next page answer, and everything it starts run. */
   const release = async () => {
     await settle();
@@ -29,6 +37,16 @@ function gatedBridge(conversations: Conversation[]) {
 
 /** The page is idle at once (the browser's idle callback, in the app). */
 const atOnce = () => Promise.resolve();
+
+/** A store over a gated bridge, its first page let through and shown. */
+async function firstPageThroughGate(conversations: Conversation[]) {
+  const { bridge, release } = gatedBridge(conversations);
+  const store = createConversationsStore(bridge, () => 0, atOnce);
+  const loaded = store.getState().load();
+  await release();
+  await loaded;
+  return { bridge, release, store };
+}
 
 const pagesAsked = (bridge: FakeBridge) => bridge.calls.filter((call) => call.name === 'listConversations').map((call) => call.request);
 
@@ -42,7 +60,7 @@ describe('conversations store: the list a page at a time', () => {
     await store.getState().load();
     expect(Object.keys(store.getState().byId)).toHaveLength(FIRST_LIST_PAGE);
     expect(store.getState()).toMatchObject({ loaded: true, complete: false });
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    await settle();
     expect(Object.keys(store.getState().byId)).toHaveLength(1_234);
     expect(store.getState().complete).toBe(true);
     // After the first page, each page goes to the gateway after the last conversation of the one before.
@@ -63,8 +81,7 @@ describe('conversations store: the list a page at a time', () => {
       clock += 300;
       return original(request);
     };
-    await store.getState().load();
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    await loadWhole(store);
     // Each answer takes 300 ms: pages in at 300 (shown), 600, 900 (shown), 1,200, and the last at 1,500.
     expect(updates).toEqual([100, 1_100, 2_050]);
   });
@@ -75,24 +92,20 @@ describe('conversations store: the list a page at a time', () => {
     const idle: (() => void)[] = [];
     const store = createConversationsStore(bridge, () => 0, () => new Promise<void>((resolve) => idle.push(resolve)));
     await store.getState().load();
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    await settle();
     expect(pagesAsked(bridge)).toEqual([{ limit: 100 }]);
     idle.shift()?.();
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    await settle();
     expect(pagesAsked(bridge)).toEqual([{ limit: 100 }, { limit: 500, after_id: 601 }]);
     expect(store.getState().complete).toBe(false);
     idle.shift()?.();
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    await settle();
     expect(store.getState().complete).toBe(true);
     expect(Object.keys(store.getState().byId)).toHaveLength(700);
   });
 
   it('keeps what live events brought while it pages: a later page (asked for earlier) does not undo it', async () => {
-    const { bridge, release } = gatedBridge(history(700));
-    const store = createConversationsStore(bridge, () => 0, atOnce);
-    const loaded = store.getState().load();
-    await release();
-    await loaded;
+    const { release, store } = await firstPageThroughGate(history(700));
     // Conversation 5 (in a page not yet in) gets a message, and conversation 7 is erased.
     store.getState().applyMany([
       { type: 'new_message', seq: 11, conversation_id: 5, message: { id: 99, conversation_id: 5, wamid: 'wamid.X', direction: 'in', type: 'text', text: 'news', timestamp: '2026-11-30T10:00:00.000Z', status: 'delivered', reply_to: null, content: {}, reactions: [], edited_at: null, revoked: false }, conversation: conversation({ id: 5, name: 'Customer 5', preview: 'news', unread_count: 3, last_message_at: '2026-11-30T10:00:00.000Z' }) },
@@ -111,14 +124,12 @@ describe('conversations store: the list a page at a time', () => {
     const bridge = new FakeBridge();
     bridge.conversations = history(300);
     const store = createConversationsStore(bridge, () => 0, atOnce);
-    await store.getState().load();
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    await loadWhole(store);
     // While events were lost: 10 conversations were erased, and 1 was read elsewhere.
     bridge.conversations = history(300)
       .filter((c) => c.id > 10)
       .map((c) => (c.id === 200 ? { ...c, unread_count: 0 } : c));
-    await store.getState().load();
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    await loadWhole(store);
     const { byId } = store.getState();
     expect(Object.keys(byId)).toHaveLength(290);
     expect(byId[3]).toBeUndefined();
@@ -126,11 +137,7 @@ describe('conversations store: the list a page at a time', () => {
   });
 
   it('starts over when the conversation it pages after is erased meanwhile, and ends with the whole list once', async () => {
-    const { bridge, release } = gatedBridge(history(250));
-    const store = createConversationsStore(bridge, () => 0, atOnce);
-    const loaded = store.getState().load();
-    await release();
-    await loaded;
+    const { bridge, release, store } = await firstPageThroughGate(history(250));
     // The first page's last conversation (151) is erased before the next page is asked for.
     bridge.conversations = bridge.conversations.filter((c) => c.id !== 151);
     store.getState().apply({ type: 'conversation_removed', seq: 11, conversation_id: 151, reason: 'erased' });
@@ -146,12 +153,10 @@ describe('conversations store: the list a page at a time', () => {
     bridge.conversations = history(300);
     const store = createConversationsStore(bridge, () => 0, atOnce);
     bridge.listResults = [{ ok: true, value: history(300).slice(0, 100) }, { ok: false, error: { code: 'internal', message: 'gateway unreachable' } }];
-    await store.getState().load();
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    await loadWhole(store);
     expect(store.getState()).toMatchObject({ loaded: true, complete: false, error: 'Could not load older conversations: gateway unreachable' });
     expect(Object.keys(store.getState().byId)).toHaveLength(100);
-    await store.getState().load();
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    await loadWhole(store);
     expect(store.getState()).toMatchObject({ complete: true, error: null });
     expect(Object.keys(store.getState().byId)).toHaveLength(300);
   });
