@@ -1,8 +1,9 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import type { SettingsView } from '../../shared/contract';
 import { useBridge, useConnection } from '../stores/inbox-stores';
 import { Copyable } from './Copyable';
 import { ModalDialog, PanelTabs } from './ModalDialog';
+import { useSavedForm } from './use-saved-form';
 import { WorkbenchSettings } from './WorkbenchSettings';
 
 type Draft = { mode: 'sandbox' | 'live'; access_token: string; app_secret: string; phone_number_id: string; waba_id: string; verify_token: string; read_receipts: SettingsView['read_receipts'] };
@@ -19,44 +20,25 @@ function draftOf(view: SettingsView): Draft {
  */
 export function SettingsPanel({ onClose }: { onClose: () => void }) {
   const bridge = useBridge();
-  const [view, setView] = useState<SettingsView | null>(null);
-  const [draft, setDraft] = useState<Draft | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [saved, setSaved] = useState(false);
-  const [saving, setSaving] = useState(false);
+  const { view, setView, draft, setDraft, error, setError, saving, saved, save } = useSavedForm(() => bridge.getSettings({}), draftOf);
   const setConnection = useConnection((state) => state.setInfoMode);
   const [tab, setTab] = useState<'connection' | 'developer'>('connection');
-
-  useEffect(() => {
-    void bridge.getSettings({}).then((result) => {
-      if (result.ok) {
-        setView(result.value);
-        setDraft(draftOf(result.value));
-      } else setError(result.error.message);
-    });
-  }, [bridge]);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (!draft) return;
-    setSaving(true);
-    setSaved(false);
-    const result = await bridge.updateSettings({
-      mode: draft.mode,
-      ...(draft.access_token.trim() ? { access_token: draft.access_token.trim() } : {}),
-      ...(draft.app_secret.trim() ? { app_secret: draft.app_secret.trim() } : {}),
-      ...(draft.phone_number_id.trim() ? { phone_number_id: draft.phone_number_id.trim() } : {}),
-      waba_id: draft.waba_id.trim() || null,
-      ...(draft.verify_token.trim() !== view?.verify_token ? { verify_token: draft.verify_token.trim() } : {}),
-      read_receipts: draft.read_receipts,
-    });
-    setSaving(false);
-    if (!result.ok) return setError(result.error.message);
-    setError(null);
-    setSaved(true);
-    setView(result.value);
-    setDraft(draftOf(result.value));
-    setConnection(result.value.mode, result.value.phone_number_id);
+    const updated = await save(() =>
+      bridge.updateSettings({
+        mode: draft.mode,
+        ...(draft.access_token.trim() ? { access_token: draft.access_token.trim() } : {}),
+        ...(draft.app_secret.trim() ? { app_secret: draft.app_secret.trim() } : {}),
+        ...(draft.phone_number_id.trim() ? { phone_number_id: draft.phone_number_id.trim() } : {}),
+        waba_id: draft.waba_id.trim() || null,
+        ...(draft.verify_token.trim() !== view?.verify_token ? { verify_token: draft.verify_token.trim() } : {}),
+        read_receipts: draft.read_receipts,
+      }),
+    );
+    if (updated) setConnection(updated.mode, updated.phone_number_id);
   };
 
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft((current) => (current ? { ...current, [key]: value } : current));

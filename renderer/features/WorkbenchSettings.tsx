@@ -1,6 +1,7 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, type FormEvent } from 'react';
 import type { OperationRequest, TunnelChoice, WorkbenchView } from '../../shared/contract';
 import { useAppliedEvents, useBridge } from '../stores/inbox-stores';
+import { useSavedForm } from './use-saved-form';
 import { WebhookSetupPanel } from './WebhookSetupPanel';
 
 type TargetDraft = { url: string; fields: string };
@@ -66,19 +67,7 @@ function requestOf(draft: Draft, view: WorkbenchView): OperationRequest<'updateW
 export function WorkbenchSettings() {
   const bridge = useBridge();
   const applied = useAppliedEvents();
-  const [view, setView] = useState<WorkbenchView | null>(null);
-  const [draft, setDraft] = useState<Draft | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [saving, setSaving] = useState(false);
-  const [saved, setSaved] = useState(false);
-
-  useEffect(() => {
-    void bridge.getWorkbench({}).then((result) => {
-      if (!result.ok) return setError(result.error.message);
-      setView(result.value);
-      setDraft(draftOf(result.value));
-    });
-  }, [bridge]);
+  const { view, setView, draft, setDraft, error, saving, saved, save } = useSavedForm(() => bridge.getWorkbench({}), draftOf);
 
   // The tunnel opens, fails or goes down on its own time: follow it live.
   useEffect(
@@ -93,19 +82,9 @@ export function WorkbenchSettings() {
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (!view || !draft) return;
-    setSaving(true);
-    setSaved(false);
+    // Opening a tunnel takes seconds: the state says so meanwhile, and goes back if it is refused.
     setView({ ...view, tunnel_state: { ...view.tunnel_state, state: view.tunnel_source === 'settings' && draft.kind !== 'off' ? 'opening' : view.tunnel_state.state } });
-    const result = await bridge.updateWorkbench(requestOf(draft, view));
-    setSaving(false);
-    if (!result.ok) {
-      setView(view);
-      return setError(result.error.message);
-    }
-    setError(null);
-    setSaved(true);
-    setView(result.value);
-    setDraft(draftOf(result.value));
+    if (!(await save(() => bridge.updateWorkbench(requestOf(draft, view))))) setView(view);
   };
 
   if (!view || !draft) return error ? <p className="composer-error" role="alert">{error}</p> : <p className="empty">Loading…</p>;
