@@ -67,6 +67,26 @@ function useMediaSrc(messageId: number, stored: boolean): { src: string | null; 
 }
 
 /**
+ * How long a voice note, audio or video stays on screen before the browser reads its length and
+ * first frame. With `preload="metadata"` Chromium makes a media player for every element, and the
+ * players of rows scrolled past are torn down together inside a garbage collection's pause (about
+ * 0.1–0.25 ms each, measured): scrolling past a few dozen made 50–70 ms long tasks. Until then the
+ * element has no player (`preload="none"`); Play works at once either way.
+ */
+export const MEDIA_METADATA_DWELL_MS = 500;
+
+/** `none` while the row is only passing by; `metadata` once a player has stayed mounted a while. */
+function usePreloadOnceSettled(player: boolean): 'none' | 'metadata' {
+  const [preload, setPreload] = useState<'none' | 'metadata'>('none');
+  useEffect(() => {
+    if (!player) return;
+    const timer = setTimeout(() => setPreload('metadata'), MEDIA_METADATA_DWELL_MS);
+    return () => clearTimeout(timer);
+  }, [player]);
+  return preload;
+}
+
+/**
  * A file a customer sent, as they see it: a photo or sticker (opens full size), a voice note or
  * audio with a player, a video with a player, a document as a card that opens or saves. While the
  * archive downloads it, a placeholder of the same size holds its place (nothing jumps); a failed
@@ -80,6 +100,7 @@ export function MediaAttachment({ message }: { message: Message }) {
   const noun = media?.voice ? 'voice message' : NOUNS[kind];
   const { src, failed, renew } = useMediaSrc(message.id, file?.state === 'stored');
   const [retrying, setRetrying] = useState(false);
+  const preload = usePreloadOnceSettled(kind === 'audio' || kind === 'video');
   if (!media) return null;
   const frame = `media media-${kind}${media.voice ? ' media-voice' : ''}`;
   if (!file) {
@@ -131,13 +152,13 @@ export function MediaAttachment({ message }: { message: Message }) {
     case 'audio':
       return (
         <div className={frame} data-kind="media" data-state="stored">
-          <audio tabIndex={-1} controls preload="metadata" src={src} onError={renew} aria-label={noun} />
+          <audio tabIndex={-1} controls preload={preload} src={src} onError={renew} aria-label={noun} />
         </div>
       );
     case 'video':
       return (
         <div className={frame} data-kind="media" data-state="stored">
-          <video tabIndex={-1} controls preload="metadata" src={src} onError={renew} aria-label={alt} />
+          <video tabIndex={-1} controls preload={preload} src={src} onError={renew} aria-label={alt} />
         </div>
       );
     case 'document':

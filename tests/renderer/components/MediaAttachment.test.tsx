@@ -1,5 +1,6 @@
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
+import { MEDIA_METADATA_DWELL_MS } from '../../../renderer/components/MediaAttachment';
 import { MessageBubble } from '../../../renderer/components/MessageBubble';
 import { createInboxStores, InboxStoresContext } from '../../../renderer/stores/inbox-stores';
 import type { Message } from '../../../shared/contract';
@@ -102,5 +103,23 @@ describe('MediaAttachment', () => {
     );
     await waitFor(() => expect(container.querySelector('audio')?.getAttribute('src')).toBe('http://127.0.0.1:8787/api/media/7?x'));
     expect(container.querySelector('audio')?.getAttribute('aria-label')).toBe('voice message');
+  });
+
+  it('gives a voice note or video no player while its row passes by, and reads its length and first frame once it stays', async () => {
+    const bridge = new FakeBridge();
+    bridge.mediaLinks[7] = { ok: true, value: { url: '/api/media/7?x', expires_at: '2026-11-30T11:00:00.000Z', media_file: { state: 'stored', attempts: 1 } } };
+    bridge.mediaLinks[8] = { ok: true, value: { url: '/api/media/8?x', expires_at: '2026-11-30T11:00:00.000Z', media_file: { state: 'stored', attempts: 1 } } };
+    const mountedAt = performance.now();
+    const { container } = render(
+      <InboxStoresContext.Provider value={createInboxStores(bridge)}>
+        <MessageBubble message={message({ id: 7, type: 'audio', text: '🎤 Voice message', content: { media: { id: 'm7', voice: true, mime_type: 'audio/ogg; codecs=opus' } }, media_file: { state: 'stored', attempts: 1 } })} />
+        <MessageBubble message={message({ id: 8, type: 'video', text: '🎬 Video', content: { media: { id: 'm8', mime_type: 'video/mp4' } }, media_file: { state: 'stored', attempts: 1 } })} />
+      </InboxStoresContext.Provider>,
+    );
+    await waitFor(() => expect(container.querySelectorAll('audio[src], video[src]')).toHaveLength(2));
+    const preloads = () => [...container.querySelectorAll('audio, video')].map((element) => element.getAttribute('preload'));
+    expect(preloads()).toEqual(['none', 'none']);
+    await waitFor(() => expect(preloads()).toEqual(['metadata', 'metadata']), { timeout: 3 * MEDIA_METADATA_DWELL_MS });
+    expect(performance.now() - mountedAt).toBeGreaterThanOrEqual(MEDIA_METADATA_DWELL_MS - 1);
   });
 });
