@@ -13,13 +13,17 @@ export class History {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** The conversation list, newest activity first: whole, or a page of `limit` after `after_id`. */
+  /**
+   * The conversation list (or its unread conversations), newest activity first: whole, or a page of
+   * `limit` after `after_id`.
+   */
   listConversations(request: ValidOperationRequest<'listConversations'>): Result<Conversation[]> {
+    const listing = { unread: request.unread === true };
     if (request.limit === undefined) {
       if (request.after_id !== undefined) return fail('bad_request', 'after_id pages the list: give limit too');
-      return ok(this.store.conversations.list());
+      return ok(this.store.conversations.list(listing));
     }
-    const page = this.store.conversations.page(request.limit, request.after_id);
+    const page = this.store.conversations.page(request.limit, request.after_id, listing);
     return page ? ok(page) : fail('not_found', `conversation ${request.after_id} does not exist`);
   }
 

@@ -1,4 +1,4 @@
-import type { Database } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
 import type { Conversation } from '../../shared/contract';
 import type { CustomerIdentity } from '../whatsapp/webhook-parser';
 
@@ -79,14 +79,45 @@ function toConversation(row: ConversationReadRow): Conversation {
   };
 }
 
-/** The list's order and its paging, named so that tests can assert their plans. */
+const ORDER = 'ORDER BY c.last_message_at DESC, c.id DESC';
+/** Only the conversations with unread messages: read through their own (partial) index, as small as they are few. */
+const UNREAD = 'c.unread_count > 0';
+const where = (...conditions: string[]): string => `WHERE ${conditions.join(' AND ')} ${ORDER}`;
+
+/** The list's order and its paging, whole or its unread conversations, named so that tests can assert their plans. */
 export const CONVERSATION_SQL = {
-  order: 'ORDER BY c.last_message_at DESC, c.id DESC',
+  order: ORDER,
   // After a conversation with activity: the others with activity, from the cursor on (a row value,
   // so the index range starts there), then those without. After one without: those without.
-  afterActive: 'WHERE (c.last_message_at, c.id) < (?, ?) ORDER BY c.last_message_at DESC, c.id DESC',
-  afterInactive: 'WHERE c.last_message_at IS NULL AND c.id < ? ORDER BY c.last_message_at DESC, c.id DESC',
+  afterActive: where('(c.last_message_at, c.id) < (?, ?)'),
+  afterInactive: where('c.last_message_at IS NULL AND c.id < ?'),
+  unread: where(UNREAD),
+  unreadAfterActive: where('(c.last_message_at, c.id) < (?, ?)', UNREAD),
+  unreadAfterInactive: where('c.last_message_at IS NULL AND c.id < ?', UNREAD),
 } as const;
+
+/** The statements that read one listing (the whole list, or its unread conversations) whole or by pages. */
+type Listing = {
+  all: Statement<[], ConversationReadRow>;
+  first: Statement<[number], ConversationReadRow>;
+  afterActive: Statement<[number, number, number], ConversationReadRow>;
+  afterInactive: Statement<[number, number], ConversationReadRow>;
+};
+
+function prepareListing(db: Database, unread: boolean): Listing {
+  const sql = unread
+    ? { all: CONVERSATION_SQL.unread, afterActive: CONVERSATION_SQL.unreadAfterActive, afterInactive: CONVERSATION_SQL.unreadAfterInactive }
+    : { all: CONVERSATION_SQL.order, afterActive: CONVERSATION_SQL.afterActive, afterInactive: CONVERSATION_SQL.afterInactive };
+  return {
+    all: db.prepare<[], ConversationReadRow>(`${SELECT_CONVERSATION} ${sql.all}`),
+    first: db.prepare<[number], ConversationReadRow>(`${SELECT_CONVERSATION} ${sql.all} LIMIT ?`),
+    afterActive: db.prepare<[number, number, number], ConversationReadRow>(`${SELECT_CONVERSATION} ${sql.afterActive} LIMIT ?`),
+    afterInactive: db.prepare<[number, number], ConversationReadRow>(`${SELECT_CONVERSATION} ${sql.afterInactive} LIMIT ?`),
+  };
+}
+
+/** Which conversations a listing holds: all of them, or only those with unread messages. */
+export type ConversationListing = { unread?: boolean };
 
 /** Conversations: one per (business phone number, customer). */
 export class ConversationRepo {
@@ -97,10 +128,8 @@ export class ConversationRepo {
   private readonly byKey;
   private readonly latestInboundRow;
   private readonly setReceiptRow;
-  private readonly all;
-  private readonly firstPage;
-  private readonly pageAfterActive;
-  private readonly pageAfterInactive;
+  private readonly everyConversation;
+  private readonly unreadConversations;
   private readonly insertRow;
   private readonly linkIdentity;
   private readonly updateActivity;
@@ -127,10 +156,8 @@ export class ConversationRepo {
     );
     this.setReceiptRow = db.prepare<[string, number]>('UPDATE conversations SET read_receipt_wamid = ? WHERE id = ?');
     // NULL sorts lowest, so conversations without a message come last in descending order.
-    this.all = db.prepare<[], ConversationReadRow>(`${SELECT_CONVERSATION} ${CONVERSATION_SQL.order}`);
-    this.firstPage = db.prepare<[number], ConversationReadRow>(`${SELECT_CONVERSATION} ${CONVERSATION_SQL.order} LIMIT ?`);
-    this.pageAfterActive = db.prepare<[number, number, number], ConversationReadRow>(`${SELECT_CONVERSATION} ${CONVERSATION_SQL.afterActive} LIMIT ?`);
-    this.pageAfterInactive = db.prepare<[number, number], ConversationReadRow>(`${SELECT_CONVERSATION} ${CONVERSATION_SQL.afterInactive} LIMIT ?`);
+    this.everyConversation = prepareListing(db, false);
+    this.unreadConversations = prepareListing(db, true);
     this.insertRow = db.prepare<[string, string, string | null, string | null, string]>(
       'INSERT INTO conversations (phone_number_id, customer_key, wa_id, user_id, name) VALUES (?, ?, ?, ?, ?)',
     );
@@ -183,23 +210,29 @@ export class ConversationRepo {
     this.setReceiptRow.run(wamid, id);
   }
 
-  list(): Conversation[] {
-    return this.all.all().map(toConversation);
+  /** The whole list in activity order (or its unread conversations). */
+  list(listing: ConversationListing = {}): Conversation[] {
+    return this.listingOf(listing).all.all().map(toConversation);
   }
 
   /**
-   * A page of the list in activity order: the first, or the one after conversation `afterId`;
-   * undefined when `afterId` does not exist.
+   * A page of the list (or of its unread conversations) in activity order: the first, or the one
+   * after conversation `afterId`; undefined when `afterId` does not exist.
    */
-  page(limit: number, afterId?: number): Conversation[] | undefined {
-    if (afterId === undefined) return this.firstPage.all(limit).map(toConversation);
+  page(limit: number, afterId?: number, listing: ConversationListing = {}): Conversation[] | undefined {
+    const statements = this.listingOf(listing);
+    if (afterId === undefined) return statements.first.all(limit).map(toConversation);
     const after = this.byId.get(afterId);
     if (!after) return undefined;
     // Conversations without a message have no activity: they follow all the others, by id.
-    if (after.last_message_at === null) return this.pageAfterInactive.all(afterId, limit).map(toConversation);
-    const active = this.pageAfterActive.all(after.last_message_at, afterId, limit);
-    const inactive = active.length < limit ? this.pageAfterInactive.all(Number.MAX_SAFE_INTEGER, limit - active.length) : [];
+    if (after.last_message_at === null) return statements.afterInactive.all(afterId, limit).map(toConversation);
+    const active = statements.afterActive.all(after.last_message_at, afterId, limit);
+    const inactive = active.length < limit ? statements.afterInactive.all(Number.MAX_SAFE_INTEGER, limit - active.length) : [];
     return [...active, ...inactive].map(toConversation);
+  }
+
+  private listingOf(listing: ConversationListing): Listing {
+    return listing.unread ? this.unreadConversations : this.everyConversation;
   }
 
   /**

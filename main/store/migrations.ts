@@ -348,6 +348,13 @@ export const MIGRATIONS: readonly Migration[] = [
       }
     },
   },
+  {
+    version: 15,
+    description: 'the unread conversations in activity order, read before the rest of the list (a partial index: as small as they are few)',
+    up: (db) => {
+      db.exec('CREATE INDEX conversations_unread_by_activity ON conversations (last_message_at DESC, id DESC) WHERE unread_count > 0');
+    },
+  },
 ];
 
 /** How long Meta keeps a webhook's media downloadable: 7 days from the message. */

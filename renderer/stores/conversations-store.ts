@@ -1,5 +1,5 @@
 import { createStore } from 'zustand/vanilla';
-import { MAX_CONVERSATION_PAGE, MAX_SEARCH_PAGE, type Conversation, type ServerEvent } from '../../shared/contract';
+import { MAX_CONVERSATION_PAGE, MAX_SEARCH_PAGE, type Conversation, type MessageStatus, type ServerEvent } from '../../shared/contract';
 import type { BridgeApi } from '../bridge/bridge-api';
 import { NO_FILTER, type ConversationFilter } from './conversation-filter';
 
@@ -67,28 +67,35 @@ function whenIdle(afterMs: number): Promise<void> {
 /** How long the list stays as its first page showed before older pages come in: what the agent does first (open a thread) goes first. */
 const LIST_SETTLE_MS = 1_000;
 
+/** How reading a listing ended: every page in, a newer load took over, or a page failed (why). */
+type ListingEnd = { end: 'done' } | { end: 'stale' } | { end: 'failed'; message: string };
+
 /**
  * The conversation list's store; actions call the bridge, never `window`. `idle` paces the pages
  * after the first, so they never take a frame from the agent (opening a thread, typing).
  */
 export function createConversationsStore(bridge: BridgeApi, now: () => number = () => performance.now(), idle: (afterMs: number) => Promise<void> = whenIdle) {
-  // The load under way (a resync starts another, which takes over), and the conversations that
-  // live events changed meanwhile: the store's copy of those is as new as any page's.
+  // The load under way (a resync starts another, which takes over), and what live events changed
+  // meanwhile: the conversations they brought (the store's copy of those is as new as any page's),
+  // and the ticks of conversations no page had brought yet (numbered, to tell which pages they postdate).
   let loading = 0;
   let touched: Set<number> | null = null;
+  let lateTicks: Map<number, { messageId: number; status: MessageStatus; seq: number }> | null = null;
+  let eventSeq = 0;
   return createStore<ConversationsState>()((set, get) => {
     // Pages the list in: `firstPageIn` is called once the first page shows (or the load ends).
     async function pageThrough(firstPageIn: () => void): Promise<void> {
       const generation = ++loading;
+      const stale = () => generation !== loading;
       touched = new Set();
+      lateTicks = new Map();
       const seen = new Set<number>();
-      let pending: Conversation[] = [];
+      // Conversations from pages not shown yet, each with the event count when its page was asked for.
+      let pending: { conversation: Conversation; askedAt: number }[] = [];
       let publishedAt = Number.NEGATIVE_INFINITY;
-      let afterId: number | undefined;
-      let restarts = 0;
       const publish = (complete: boolean) => {
         const byId = { ...get().byId };
-        for (const conversation of pending) if (!touched?.has(conversation.id)) byId[conversation.id] = conversation;
+        for (const { conversation, askedAt } of pending) if (!touched?.has(conversation.id)) byId[conversation.id] = withLateTick(conversation, askedAt);
         // The whole list is in: what no page had and no event brought was removed meanwhile (a resync).
         if (complete) for (const id of Object.keys(byId).map(Number)) if (!seen.has(id) && !touched?.has(id)) delete byId[id];
         pending = [];
@@ -96,33 +103,75 @@ export function createConversationsStore(bridge: BridgeApi, now: () => number = 
         set({ byId, loaded: true, complete, error: null });
         firstPageIn();
       };
-      for (;;) {
-        const limit = afterId === undefined && restarts === 0 ? FIRST_LIST_PAGE : MAX_CONVERSATION_PAGE;
-        const result = await bridge.listConversations({ limit, ...(afterId === undefined ? {} : { after_id: afterId }) });
-        if (generation !== loading) return;
-        if (!result.ok) {
-          // The page's last conversation went away before the next page was asked for: start over.
-          if (result.error.code === 'not_found' && afterId !== undefined && restarts < LIST_RESTARTS) {
-            restarts += 1;
-            afterId = undefined;
-            continue;
+      // A tick that moved after the page was asked for: the page shows it as it was.
+      const withLateTick = (conversation: Conversation, askedAt: number): Conversation => {
+        const late = lateTicks?.get(conversation.id);
+        const last = conversation.last_message;
+        if (!late || !last || late.seq <= askedAt || last.id !== late.messageId || last.status === late.status) return conversation;
+        return { ...conversation, last_message: { ...last, status: late.status } };
+      };
+      // One listing (all conversations, or the unread ones) from its start or after a conversation,
+      // page after page, each asked for once `pace` lets it. A page's cursor can vanish meanwhile
+      // (the conversation erased): the listing starts over.
+      const readListing = async (listing: { unread?: true; after?: number }, pace: (page: number) => Promise<void>): Promise<ListingEnd> => {
+        let afterId = listing.after;
+        let restarts = 0;
+        for (let page = 0; ; page += 1) {
+          await pace(page);
+          if (stale()) return { end: 'stale' };
+          const askedAt = eventSeq;
+          const result = await bridge.listConversations({ limit: MAX_CONVERSATION_PAGE, ...(listing.unread ? { unread: true } : {}), ...(afterId === undefined ? {} : { after_id: afterId }) });
+          if (stale()) return { end: 'stale' };
+          if (!result.ok) {
+            if (result.error.code === 'not_found' && afterId !== undefined && restarts < LIST_RESTARTS) {
+              restarts += 1;
+              afterId = undefined;
+              continue;
+            }
+            return { end: 'failed', message: result.error.message };
           }
+          for (const conversation of result.value) seen.add(conversation.id);
+          pending.push(...result.value.map((conversation) => ({ conversation, askedAt })));
+          if (result.value.length < MAX_CONVERSATION_PAGE) return { end: 'done' };
+          if (now() - publishedAt >= LIST_PUBLISH_MS) publish(false);
+          afterId = result.value.at(-1)?.id;
+        }
+      };
+      // Whether paging goes on after a listing; when one failed, what came in shows and the error says why.
+      const goesOn = (listing: ListingEnd): boolean => {
+        if (listing.end === 'failed') {
           if (pending.length > 0) publish(false);
-          set({ error: get().loaded ? `Could not load older conversations: ${result.error.message}` : result.error.message });
-          return;
+          set({ error: `Could not load older conversations: ${listing.message}` });
         }
-        for (const conversation of result.value) seen.add(conversation.id);
-        pending.push(...result.value);
-        const complete = result.value.length < limit;
-        if (complete || !get().loaded || now() - publishedAt >= LIST_PUBLISH_MS) publish(complete);
-        if (complete) {
-          touched = null;
-          return;
-        }
-        await idle(afterId === undefined ? LIST_SETTLE_MS : 0);
-        afterId = result.value.at(-1)?.id;
-        if (generation !== loading) return;
+        return listing.end === 'done';
+      };
+
+      // The first page paints the list.
+      const askedAt = eventSeq;
+      const first = await bridge.listConversations({ limit: FIRST_LIST_PAGE });
+      if (stale()) return;
+      if (!first.ok) {
+        set({ error: first.error.message });
+        return;
       }
+      for (const conversation of first.value) seen.add(conversation.id);
+      pending.push(...first.value.map((conversation) => ({ conversation, askedAt })));
+      const complete = first.value.length < FIRST_LIST_PAGE;
+      publish(complete);
+      if (complete) return finished();
+      // Then every unread conversation, at once: the unread total, the Unread filter and the
+      // badge count them all from here on, however far back they are.
+      if (!goesOn(await readListing({ unread: true }, () => Promise.resolve()))) return;
+      if (pending.length > 0) publish(false);
+      // Then the rest, once the page is idle: what the agent does first (open a thread) goes first.
+      if (!goesOn(await readListing({ after: first.value.at(-1)?.id }, (page) => idle(page === 0 ? LIST_SETTLE_MS : 0)))) return;
+      publish(true);
+      finished();
+    }
+    // Live events no longer race a page.
+    function finished(): void {
+      touched = null;
+      lateTicks = null;
     }
 
     return {
@@ -165,6 +214,7 @@ export function createConversationsStore(bridge: BridgeApi, now: () => number = 
         let byId: Record<number, Conversation> | null = null;
         let selection: Pick<ConversationsState, 'selectedId' | 'removedNotice'> | null = null;
         for (const event of events) {
+          eventSeq += 1;
           if (event.type === 'conversation_removed') {
             touched?.add(event.conversation_id);
             byId = withoutKey(byId ?? get().byId, event.conversation_id);
@@ -179,6 +229,8 @@ export function createConversationsStore(bridge: BridgeApi, now: () => number = 
             const current = (byId ?? get().byId)[event.conversation_id];
             const messageId = event.type === 'status_update' ? event.message_id : event.message.id;
             const status = event.type === 'status_update' ? event.status : event.message.status;
+            // Not in the list yet: the page that brings it may be older than this tick.
+            if (!current) lateTicks?.set(event.conversation_id, { messageId, status, seq: eventSeq });
             if (!current?.last_message || current.last_message.id !== messageId || current.last_message.status === status) continue;
             touched?.add(current.id);
             byId ??= { ...get().byId };

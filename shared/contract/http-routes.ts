@@ -21,7 +21,7 @@ export const HTTP_ROUTES = {
   getInfo: { method: 'GET', path: '/api/info', status: 200 },
   getSettings: { method: 'GET', path: '/api/settings', status: 200 },
   updateSettings: { method: 'POST', path: '/api/settings', body: true, status: 200 },
-  listConversations: { method: 'GET', path: '/api/conversations', query: ['limit', 'after_id'], status: 200 },
+  listConversations: { method: 'GET', path: '/api/conversations', query: ['limit', 'after_id', 'unread'], status: 200 },
   listMessages: { method: 'GET', path: '/api/conversations/:conversation_id/messages', query: ['before', 'after', 'around', 'at', 'limit'], status: 200 },
   sendMessage: { method: 'POST', path: '/api/conversations/:conversation_id/messages', body: true, status: 201 },
   sendTemplate: { method: 'POST', path: '/api/conversations/:conversation_id/templates', body: true, status: 201 },

@@ -286,11 +286,13 @@ export const operations = {
   },
   listConversations: {
     // Newest activity first. `limit` pages the list (`after_id`: the last conversation of the
-    // previous page); without it, the whole list.
+    // previous page); without it, the whole list. `unread`: only the conversations with unread
+    // messages (a client loads those first, so its unread total and filter are exact at once).
     request: z
       .object({
         limit: z.coerce.number().int().min(1).max(MAX_CONVERSATION_PAGE).optional(),
         after_id: z.coerce.number().int().positive().optional(),
+        unread: booleanFlag.optional(),
       })
       .strict(),
     result: z.array(ConversationSchema),

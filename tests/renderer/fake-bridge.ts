@@ -31,13 +31,14 @@ export class FakeBridge implements BridgeApi {
   }
   /** Scripted answers for the next listConversations calls, before the paged list itself. */
   listResults: Result<Conversation[]>[] = [];
-  // Pages as the gateway does: `limit` after `after_id`, in the order of `conversations`.
-  listConversations = (request: { limit?: number; after_id?: number } = {}): Promise<Result<Conversation[]>> => {
+  // Pages as the gateway does: `limit` after `after_id`, in the order of `conversations` (the unread ones only, with `unread`).
+  listConversations = (request: { limit?: number; after_id?: number; unread?: boolean } = {}): Promise<Result<Conversation[]>> => {
     const scripted = this.listResults.shift();
     if (scripted) return this.record('listConversations', request, scripted);
-    const start = request.after_id === undefined ? 0 : this.conversations.findIndex((c) => c.id === request.after_id) + 1;
-    if (start === 0 && request.after_id !== undefined) return this.record('listConversations', request, { ok: false, error: { code: 'not_found', message: `conversation ${request.after_id} does not exist` } });
-    return this.record('listConversations', request, { ok: true, value: this.conversations.slice(start, request.limit === undefined ? undefined : start + request.limit) });
+    if (request.after_id !== undefined && !this.conversations.some((c) => c.id === request.after_id)) return this.record('listConversations', request, { ok: false, error: { code: 'not_found', message: `conversation ${request.after_id} does not exist` } });
+    const listing = request.unread ? this.conversations.filter((c) => c.unread_count > 0 || c.id === request.after_id) : this.conversations;
+    const start = request.after_id === undefined ? 0 : listing.findIndex((c) => c.id === request.after_id) + 1;
+    return this.record('listConversations', request, { ok: true, value: listing.slice(start, request.limit === undefined ? undefined : start + request.limit).filter((c) => !request.unread || c.unread_count > 0) });
   };
   listMessages = (request: { conversation_id: number }): Promise<Result<MessagePage>> =>
     this.record('listMessages', request, { ok: true, value: { messages: this.messages[request.conversation_id] ?? [], next_before: null, next_after: null } });

@@ -107,6 +107,18 @@ describe('conversations and messages', () => {
     expect(unknown.status).toBe(404);
   });
 
+  it('lists the unread conversations alone with unread=true, and refuses another value with a 400', async () => {
+    const unread = await api(gateway.url, '/api/conversations?limit=5&unread=true');
+    const listed = (await unread.json()) as { id: number; unread_count: number }[];
+    expect(listed.length).toBeGreaterThan(0);
+    expect(listed.every((c) => c.unread_count > 0)).toBe(true);
+    const all = await api(gateway.url, '/api/conversations?unread=false');
+    expect(((await all.json()) as unknown[]).length).toBeGreaterThanOrEqual(listed.length);
+    const refused = await api(gateway.url, '/api/conversations?unread=yes');
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: 'bad_request', message: expect.stringContaining('unread') });
+  });
+
   it('sends a reply: 201 with the pending message', async () => {
     const response = await api(gateway.url, '/api/conversations/1/messages', json({ text: 'Sí', reply_to: 'wamid.TEXT0001' }));
     expect(response.status).toBe(201);

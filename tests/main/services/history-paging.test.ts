@@ -125,6 +125,41 @@ describe('the conversation list a page at a time', () => {
     expect(times).toEqual([...times].sort((a, b) => b - a));
   });
 
+  it('pages the unread conversations alone, in the same order, from any cursor (one that was read meanwhile too)', () => {
+    const { history, store } = seeded();
+    const everyone = history.listConversations({});
+    if (!everyone.ok) throw new Error(everyone.error.message);
+    // Every third conversation has unread messages.
+    const unread = everyone.value.filter((_, n) => n % 3 === 1).map((c) => c.id);
+    store.db.prepare('UPDATE conversations SET unread_count = 0').run();
+    for (const id of unread) store.db.prepare('UPDATE conversations SET unread_count = 2 WHERE id = ?').run(id);
+    const whole = history.listConversations({ unread: true });
+    if (!whole.ok) throw new Error(whole.error.message);
+    expect(whole.value.map((c) => c.id)).toEqual(unread);
+    // Last, pages of 2 whose last conversation the agent reads before the next page is asked for.
+    for (const limit of [1, 4, 2]) {
+      const paged: number[] = [];
+      let afterId: number | undefined;
+      for (;;) {
+        const page = history.listConversations({ limit, unread: true, ...(afterId ? { after_id: afterId } : {}) });
+        if (!page.ok) throw new Error(page.error.message);
+        if (page.value.length === 0) break;
+        paged.push(...page.value.map((c) => c.id));
+        afterId = page.value.at(-1)?.id;
+        // A read conversation still places the cursor.
+        if (limit === 2 && afterId) expect(history.markRead({ conversation_id: afterId })).toMatchObject({ ok: true, value: { unread_count: 0 } });
+      }
+      expect(paged).toEqual(unread);
+    }
+  });
+
+  it('takes unread=true and unread=false from a query string, and refuses anything else', () => {
+    const request = operations.listConversations.request;
+    expect(request.parse({ unread: 'true', limit: '5' })).toEqual({ unread: true, limit: 5 });
+    expect(request.parse({ unread: 'false' })).toEqual({ unread: false });
+    expect(request.safeParse({ unread: 'yes' }).success).toBe(false);
+  });
+
   it('refuses an unknown after_id, and after_id without limit', () => {
     const { history } = seeded();
     expect(history.listConversations({ limit: 5, after_id: 99_999 })).toMatchObject({ ok: false, error: { code: 'not_found' } });
@@ -135,7 +170,10 @@ describe('the conversation list a page at a time', () => {
     ['the first page', `${SELECT_CONVERSATION} ${CONVERSATION_SQL.order} LIMIT 50`, [], /SCAN c USING INDEX conversations_by_activity/],
     ['a page after a conversation with activity', `${SELECT_CONVERSATION} ${CONVERSATION_SQL.afterActive} LIMIT 50`, [1, 1], /SEARCH c USING INDEX conversations_by_activity \(last_message_at<\?\)/],
     ['a page after one without', `${SELECT_CONVERSATION} ${CONVERSATION_SQL.afterInactive} LIMIT 50`, [1], /SEARCH c USING INDEX conversations_by_activity \(last_message_at=\? AND id<\?\)/],
-  ])('reads %s through conversations_by_activity, in its order, from the cursor on, each newest message by one index seek', (_name, sql, params, range) => {
+    ['the first unread page', `${SELECT_CONVERSATION} ${CONVERSATION_SQL.unread} LIMIT 50`, [], /SCAN c USING INDEX conversations_unread_by_activity/],
+    ['an unread page after a conversation with activity', `${SELECT_CONVERSATION} ${CONVERSATION_SQL.unreadAfterActive} LIMIT 50`, [1, 1], /SEARCH c USING INDEX conversations_unread_by_activity \(last_message_at<\?\)/],
+    ['an unread page after one without', `${SELECT_CONVERSATION} ${CONVERSATION_SQL.unreadAfterInactive} LIMIT 50`, [1], /SEARCH c USING INDEX conversations_unread_by_activity \(last_message_at=\? AND id<\?\)/],
+  ])('reads %s through its activity index, in its order, from the cursor on, each newest message by one index seek', (_name, sql, params, range) => {
     const { store } = seeded();
     const detail = (store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((row) => row.detail).join(' | ');
     expect(detail).toMatch(range);

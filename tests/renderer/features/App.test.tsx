@@ -172,14 +172,15 @@ describe('App', () => {
   it('says when older conversations could not load, and loads them once the gateway is back', async () => {
     const bridge = new FakeBridge();
     bridge.conversations = Array.from({ length: 150 }, (_, n) => conversation({ id: 150 - n, name: `Customer ${150 - n}` }));
-    bridge.listResults = [{ ok: true, value: bridge.conversations.slice(0, 100) }, { ok: false, error: { code: 'internal', message: 'gateway unreachable' } }];
+    // The first page, then the unread conversations; the older ones, asked for a second later (what the agent does first goes first), fail.
+    bridge.listResults = [{ ok: true, value: bridge.conversations.slice(0, 100) }, { ok: true, value: [] }, { ok: false, error: { code: 'internal', message: 'gateway unreachable' } }];
     renderApp(bridge);
-    // Older pages wait a second after the first (what the agent does first goes first).
     expect(await screen.findByText('Could not load older conversations: gateway unreachable', {}, { timeout: 3_000 })).toBeTruthy();
     act(() => bridge.handlers?.onConnection('live'));
     expect(screen.queryByText(/Could not load older conversations/)).toBeNull();
     const asked = () => bridge.calls.filter((call) => call.name === 'listConversations').map((call) => call.request);
-    await waitFor(() => expect(asked()).toEqual([{ limit: 100 }, { limit: 500, after_id: 51 }, { limit: 100 }, { limit: 500, after_id: 51 }]), { timeout: 3_000 });
+    const load = [{ limit: 100 }, { limit: 500, unread: true }, { limit: 500, after_id: 51 }];
+    await waitFor(() => expect(asked()).toEqual([...load, ...load]), { timeout: 3_000 });
   });
 
   it('asks for a token in browser mode without one, and returns to it when the token is refused', async () => {

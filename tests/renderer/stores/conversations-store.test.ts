@@ -3,12 +3,15 @@ import type { Conversation, Result } from '../../../shared/contract';
 import { createConversationsStore, FIRST_LIST_PAGE } from '../../../renderer/stores/conversations-store';
 import { conversation, FakeBridge } from '../fake-bridge';
 
-/** `count` conversations, newest activity first (the order the gateway pages them in). */
+/** `count` conversations, newest activity first (the order the gateway pages them in), all read. */
 function history(count: number): Conversation[] {
   return Array.from({ length: count }, (_, n) =>
-    conversation({ id: count - n, name: `Customer ${count - n}`, last_message_at: new Date(Date.UTC(2026, 10, 1) - n * 60_000).toISOString() }),
+    conversation({ id: count - n, name: `Customer ${count - n}`, unread_count: 0, last_message_at: new Date(Date.UTC(2026, 10, 1) - n * 60_000).toISOString(), last_message: { id: 10_000 + count - n, direction: 'out', status: 'sent' } }),
   );
 }
+
+/** The unread conversations' request, right after the first page. */
+const UNREAD = { limit: 500, unread: true };
 
 /** Lets every page already answered, and what it starts, run. */
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
@@ -64,7 +67,7 @@ describe('conversations store: the list a page at a time', () => {
     expect(Object.keys(store.getState().byId)).toHaveLength(1_234);
     expect(store.getState().complete).toBe(true);
     // After the first page, each page goes to the gateway after the last conversation of the one before.
-    expect(pagesAsked(bridge)).toEqual([{ limit: 100 }, { limit: 500, after_id: 1_135 }, { limit: 500, after_id: 635 }, { limit: 500, after_id: 135 }]);
+    expect(pagesAsked(bridge)).toEqual([{ limit: 100 }, UNREAD, { limit: 500, after_id: 1_135 }, { limit: 500, after_id: 635 }, { limit: 500, after_id: 135 }]);
     // The clock did not move: the pages after the first are shown once, when the list is whole.
     expect(updates).toEqual([100, 1_234]);
   });
@@ -82,8 +85,9 @@ describe('conversations store: the list a page at a time', () => {
       return original(request);
     };
     await loadWhole(store);
-    // Each answer takes 300 ms: pages in at 300 (shown), 600, 900 (shown), 1,200, and the last at 1,500.
-    expect(updates).toEqual([100, 1_100, 2_050]);
+    // Each answer takes 300 ms: the first page at 300 (shown), no unread at 600, older pages at 900
+    // (shown), 1,200, 1,500 (shown) and the last at 1,800.
+    expect(updates).toEqual([100, 600, 1_600, 2_050]);
   });
 
   it('asks for each page after the first only once the page is idle', async () => {
@@ -93,10 +97,11 @@ describe('conversations store: the list a page at a time', () => {
     const store = createConversationsStore(bridge, () => 0, () => new Promise<void>((resolve) => idle.push(resolve)));
     await store.getState().load();
     await settle();
-    expect(pagesAsked(bridge)).toEqual([{ limit: 100 }]);
+    // The unread conversations are not paced: they are asked for at once.
+    expect(pagesAsked(bridge)).toEqual([{ limit: 100 }, UNREAD]);
     idle.shift()?.();
     await settle();
-    expect(pagesAsked(bridge)).toEqual([{ limit: 100 }, { limit: 500, after_id: 601 }]);
+    expect(pagesAsked(bridge)).toEqual([{ limit: 100 }, UNREAD, { limit: 500, after_id: 601 }]);
     expect(store.getState().complete).toBe(false);
     idle.shift()?.();
     await settle();
@@ -113,11 +118,49 @@ describe('conversations store: the list a page at a time', () => {
     ]);
     await release();
     await release();
+    await release();
     const { byId, complete } = store.getState();
     expect(complete).toBe(true);
     expect(byId[5]).toMatchObject({ preview: 'news', unread_count: 3 });
     expect(byId[7]).toBeUndefined();
     expect(Object.keys(byId)).toHaveLength(699);
+  });
+
+  it('brings every unread conversation right after the first page, however old, before the rest', async () => {
+    const bridge = new FakeBridge();
+    // Unread: two in the first page, and three far back (ids 3, 250 and 400 of 700).
+    bridge.conversations = history(700).map((c) => ([3, 250, 400, 650, 690].includes(c.id) ? { ...c, unread_count: 2 } : c));
+    // Older pages wait for an idle moment that does not come.
+    const store = createConversationsStore(bridge, () => 0, () => new Promise<void>(() => undefined));
+    const loaded = store.getState().load();
+    await loaded;
+    await settle();
+    const { byId, complete } = store.getState();
+    expect(complete).toBe(false);
+    expect(Object.keys(byId)).toHaveLength(103);
+    expect([3, 250, 400].map((id) => byId[id]?.unread_count)).toEqual([2, 2, 2]);
+    // What the title and the Unread filter count: every unread message.
+    expect(Object.values(byId).reduce((sum, c) => sum + c.unread_count, 0)).toBe(10);
+  });
+
+  it('shows a tick that moved while a conversation’s page was on its way, and keeps a newer page’s own', async () => {
+    const { bridge, release, store } = await firstPageThroughGate(history(800));
+    // No unread conversations; the next page (conversations 700 to 201) is asked for and on its way.
+    await release();
+    // Meanwhile the newest messages of 650 (in that page) and of 6 (in the next) are read and delivered.
+    store.getState().applyMany([
+      { type: 'status_update', seq: 11, conversation_id: 650, message_id: 10_650, status: 'read', wamid: 'wamid.650' },
+      { type: 'status_update', seq: 12, conversation_id: 6, message_id: 10_006, status: 'delivered', wamid: 'wamid.6' },
+    ]);
+    // By the time 6's page is asked for, its message was read too: that page is newer than the tick.
+    bridge.conversations = bridge.conversations.map((c) => (c.id === 6 ? { ...c, last_message: { id: 10_006, direction: 'out', status: 'read' } } : c));
+    await release();
+    await release();
+    const { byId, complete } = store.getState();
+    expect(complete).toBe(true);
+    expect(byId[650]?.last_message?.status).toBe('read');
+    expect(byId[6]?.last_message?.status).toBe('read');
+    expect(byId[7]?.last_message?.status).toBe('sent');
   });
 
   it('reloads after a resync: conversations the gateway no longer has go, the rest are as the pages say', async () => {
@@ -143,7 +186,8 @@ describe('conversations store: the list a page at a time', () => {
     store.getState().apply({ type: 'conversation_removed', seq: 11, conversation_id: 151, reason: 'erased' });
     await release();
     await release();
-    expect(pagesAsked(bridge)).toEqual([{ limit: 100 }, { limit: 500, after_id: 151 }, { limit: 500 }]);
+    await release();
+    expect(pagesAsked(bridge)).toEqual([{ limit: 100 }, UNREAD, { limit: 500, after_id: 151 }, { limit: 500 }]);
     expect(store.getState().complete).toBe(true);
     expect(Object.keys(store.getState().byId)).toHaveLength(249);
   });
