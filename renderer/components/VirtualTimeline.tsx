@@ -66,9 +66,14 @@ export function VirtualTimeline(props: {
   const previousKeys = useRef<readonly string[]>([]);
 
   // Rows came in above and none below (an older page; its day separator may stay first): keep the
-  // view's distance from the end, so what is on screen does not move.
+  // view's distance from the end, so what is on screen does not move. The first rows of a window
+  // that opens at the bottom count as such too, once the empty list has measured its viewport:
+  // virtua then mounts the newest rows at once, where otherwise it mounts the page's oldest (at
+  // offset 0), then scrolls and mounts the newest. (Unmeasured, a shift that cannot scroll, as in a
+  // short thread, would leave the list waiting for a scroll event.)
   const previous = previousKeys.current;
-  const shift = previous.length > 0 && keys.length > previous.length && keys.at(-1) === previous.at(-1) && keys[0] !== previous[1];
+  const opensAtBottom = previous.length === 0 && keys.length > 0 && focus.index === null && (handle.current?.viewportSize ?? 0) > 0;
+  const shift = opensAtBottom || (previous.length > 0 && keys.length > previous.length && keys.at(-1) === previous.at(-1) && keys[0] !== previous[1]);
 
   const setStuck = useCallback(
     (value: boolean) => {

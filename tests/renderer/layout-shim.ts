@@ -6,7 +6,7 @@ class ImmediateResizeObserver {
   constructor(private readonly callback: ResizeObserverCallback) {}
 
   observe(target: Element): void {
-    const height = target.classList.contains('timeline') || target.classList.contains('conversation-list') ? 800 : 40;
+    const height = viewportHeight(target) || 40;
     const size = [{ blockSize: height, inlineSize: 600 }];
     const entry = { target, contentRect: { height, width: 600 }, borderBoxSize: size, contentBoxSize: size, devicePixelContentBoxSize: size };
     // Like a browser, after the current task: the observer's owner finishes setting up first.
@@ -28,7 +28,21 @@ Object.defineProperty(HTMLElement.prototype, 'offsetParent', {
   },
 });
 
-// jsdom does not scroll either; the virtual list scrolls its viewport with scrollTo.
+// jsdom does not scroll either; the virtual list scrolls its viewport with scrollTo and scrollBy.
+// As in a browser, the view stops at the end of its content (the heights its children are given:
+// the virtual list's is its total), and a scroll that moves it is followed by a scroll event in the
+// next frame.
+const viewportHeight = (element: Element) => (element.classList.contains('timeline') || element.classList.contains('conversation-list') ? 800 : 0);
+function scrollViewTo(element: Element, top: number): void {
+  const content = [...element.children].reduce((sum, child) => sum + (Number.parseFloat((child as HTMLElement).style.height) || 0), 0);
+  const clamped = Math.max(0, Math.min(top, content - viewportHeight(element)));
+  if (element.scrollTop === clamped) return;
+  element.scrollTop = clamped;
+  requestAnimationFrame(() => element.dispatchEvent(new Event('scroll')));
+}
 Element.prototype.scrollTo ??= function scrollTo(this: Element, options?: ScrollToOptions | number) {
-  if (typeof options === 'object' && options.top !== undefined) this.scrollTop = options.top;
+  if (typeof options === 'object' && options.top !== undefined) scrollViewTo(this, options.top);
+};
+Element.prototype.scrollBy ??= function scrollBy(this: Element, options?: ScrollToOptions | number) {
+  if (typeof options === 'object' && options.top !== undefined) scrollViewTo(this, this.scrollTop + options.top);
 };
