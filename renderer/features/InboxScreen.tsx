@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react';
 import { ConversationList } from '../components/ConversationList';
 import { StatusBar } from '../components/StatusBar';
 import { visibleConversations } from '../stores/conversation-filter';
-import { sortConversations } from '../stores/conversations-store';
+import { looksForConversation, sortConversations } from '../stores/conversations-store';
 import { ConversationFilters } from './ConversationFilters';
 import { useBridge, useConnection, useConversations, useTeam } from '../stores/inbox-stores';
 import { ConversationView } from './ConversationView';
@@ -26,6 +26,8 @@ export function InboxScreen({ onSignOut }: { onSignOut?: () => void }) {
   const connectionError = useConnection((state) => state.error);
   const filter = useConversations((state) => state.filter);
   const textMatches = useConversations((state) => state.textMatches);
+  // Filtering while older conversations still come in: the list says it is not through yet.
+  const stillLoading = useConversations((state) => state.loaded && !state.complete && looksForConversation(state.filter));
   const conversations = useMemo(() => sortConversations(byId), [byId]);
   const visible = useMemo(() => visibleConversations(conversations, filter, textMatches, selectedId), [conversations, filter, textMatches, selectedId]);
   const agents = useTeam((state) => state.agents);
@@ -63,6 +65,11 @@ export function InboxScreen({ onSignOut }: { onSignOut?: () => void }) {
           Search <kbd>Ctrl K</kbd>
         </button>
         <ConversationFilters conversations={conversations} />
+        {stillLoading && (
+          <p className="list-note" role="status">
+            Looking through older conversations…
+          </p>
+        )}
         <ConversationList
           conversations={visible}
           selectedId={selectedId}

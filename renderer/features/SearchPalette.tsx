@@ -41,6 +41,9 @@ export function SearchPalette({ onClose }: { onClose: () => void }) {
   const conversations = useConversations((state) => state.byId);
   const selectedId = useConversations((state) => state.selectedId);
   const select = useConversations((state) => state.select);
+  // Conversations match by name and number among those loaded: the older ones are needed now.
+  const hurry = useConversations((state) => state.hurry);
+  useEffect(() => hurry(), [hurry]);
   const messages = useMessagesStore();
   const [query, setQuery] = useState('');
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);

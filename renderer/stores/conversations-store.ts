@@ -19,6 +19,8 @@ export type ConversationsState = {
   textMatches: ReadonlySet<number> | null;
   /** Loads (or, after a resync, reloads) the whole list, a page at a time: resolves once the first page is in. */
   load(): Promise<void>;
+  /** The agent looks for a conversation (a filter, the palette): older pages come in now, not when the page is idle. */
+  hurry(): void;
   select(id: number): void;
   /** Back to the list alone (narrow windows show one or the other). */
   close(): void;
@@ -67,6 +69,11 @@ function whenIdle(afterMs: number): Promise<void> {
 /** How long the list stays as its first page showed before older pages come in: what the agent does first (open a thread) goes first. */
 const LIST_SETTLE_MS = 1_000;
 
+/** A filter by name, number or text looks through every conversation: the older ones are needed now. */
+export function looksForConversation(filter: ConversationFilter): boolean {
+  return filter.query.trim() !== '' || filter.phoneNumberId !== null;
+}
+
 /** How reading a listing ended: every page in, a newer load took over, or a page failed (why). */
 type ListingEnd = { end: 'done' } | { end: 'stale' } | { end: 'failed'; message: string };
 
@@ -82,11 +89,17 @@ export function createConversationsStore(bridge: BridgeApi, now: () => number = 
   let touched: Set<number> | null = null;
   let lateTicks: Map<number, { messageId: number; status: MessageStatus; seq: number }> | null = null;
   let eventSeq = 0;
+  // Once the agent looks for a conversation, older pages stop waiting for idle moments.
+  let hurried = false;
+  let endWait: (() => void) | null = null;
+  const paced = (afterMs: number): Promise<void> =>
+    hurried ? Promise.resolve() : Promise.race([idle(afterMs), new Promise<void>((resolve) => (endWait = resolve))]);
   return createStore<ConversationsState>()((set, get) => {
     // Pages the list in: `firstPageIn` is called once the first page shows (or the load ends).
     async function pageThrough(firstPageIn: () => void): Promise<void> {
       const generation = ++loading;
       const stale = () => generation !== loading;
+      hurried = looksForConversation(get().filter);
       touched = new Set();
       lateTicks = new Map();
       const seen = new Set<number>();
@@ -164,7 +177,7 @@ export function createConversationsStore(bridge: BridgeApi, now: () => number = 
       if (!goesOn(await readListing({ unread: true }, () => Promise.resolve()))) return;
       if (pending.length > 0) publish(false);
       // Then the rest, once the page is idle: what the agent does first (open a thread) goes first.
-      if (!goesOn(await readListing({ after: first.value.at(-1)?.id }, (page) => idle(page === 0 ? LIST_SETTLE_MS : 0)))) return;
+      if (!goesOn(await readListing({ after: first.value.at(-1)?.id }, (page) => paced(page === 0 ? LIST_SETTLE_MS : 0)))) return;
       publish(true);
       finished();
     }
@@ -188,6 +201,11 @@ export function createConversationsStore(bridge: BridgeApi, now: () => number = 
         // answer): the first page paints the list, the rest follows in pages behind it.
         return new Promise<void>((firstPageIn) => void pageThrough(firstPageIn).finally(firstPageIn));
       },
+      hurry() {
+        if (get().complete) return;
+        hurried = true;
+        endWait?.();
+      },
       select(id) {
         // Read is marked by the open conversation once the agent can see it, not by selecting it.
         set({ selectedId: id, removedNotice: null });
@@ -197,6 +215,7 @@ export function createConversationsStore(bridge: BridgeApi, now: () => number = 
       },
       setFilter(change) {
         const filter = { ...get().filter, ...change };
+        if (looksForConversation(filter)) get().hurry();
         set({ filter, ...(change.query !== undefined && change.query.trim() !== get().filter.query.trim() ? { textMatches: null } : {}) });
       },
       async searchText(query) {

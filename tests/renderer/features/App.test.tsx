@@ -183,6 +183,24 @@ describe('App', () => {
     await waitFor(() => expect(asked()).toEqual([...load, ...load]), { timeout: 3_000 });
   });
 
+  it('says it is still looking through older conversations while a filter runs over a list not yet whole', async () => {
+    const bridge = new FakeBridge();
+    bridge.conversations = Array.from({ length: 150 }, (_, n) => conversation({ id: 150 - n, name: `Customer ${150 - n}`, unread_count: 0 }));
+    const answer = bridge.listConversations;
+    // The first page and the unread conversations come; the older page is on its way until the test lets it.
+    let letOlderIn: () => void = () => undefined;
+    bridge.listConversations = (request = {}) =>
+      request.after_id === undefined ? answer(request) : new Promise((resolve) => (letOlderIn = () => void answer(request).then(resolve)));
+    renderApp(bridge);
+    await screen.findAllByTestId('conversation');
+    fireEvent.change(screen.getByPlaceholderText('Filter by name, number or message'), { target: { value: 'Customer 3' } });
+    expect(await screen.findByText('Looking through older conversations…')).toBeTruthy();
+    act(() => letOlderIn());
+    await waitFor(() => expect(screen.queryByText('Looking through older conversations…')).toBeNull());
+    // Customer 3 was in the older page.
+    expect(screen.getAllByTestId('conversation').map((row) => row.textContent).some((text) => text?.includes('Customer 3'))).toBe(true);
+  });
+
   it('asks for a token in browser mode without one, and returns to it when the token is refused', async () => {
     const bridge = new FakeBridge();
     const { login } = renderApp(null, vi.fn(() => bridge));

@@ -163,6 +163,24 @@ describe('conversations store: the list a page at a time', () => {
     expect(byId[7]?.last_message?.status).toBe('sent');
   });
 
+  it('brings the older pages at once, not at idle moments, when the agent filters by name or number', async () => {
+    const bridge = new FakeBridge();
+    bridge.conversations = history(1_200);
+    // Idle moments that never come: only hurrying brings the older pages.
+    const store = createConversationsStore(bridge, () => 0, () => new Promise<void>(() => undefined));
+    await store.getState().load();
+    await settle();
+    expect(store.getState().complete).toBe(false);
+    store.getState().setFilter({ view: 'unread' });
+    await settle();
+    // The unread conversations are all in already: that filter needs nothing more.
+    expect(pagesAsked(bridge)).toEqual([{ limit: 100 }, UNREAD]);
+    store.getState().setFilter({ view: 'all', query: 'Customer 7' });
+    await settle();
+    expect(store.getState().complete).toBe(true);
+    expect(Object.keys(store.getState().byId)).toHaveLength(1_200);
+  });
+
   it('reloads after a resync: conversations the gateway no longer has go, the rest are as the pages say', async () => {
     const bridge = new FakeBridge();
     bridge.conversations = history(300);
