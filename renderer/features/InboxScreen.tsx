@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react';
 import { ConversationList } from '../components/ConversationList';
 import { StatusBar } from '../components/StatusBar';
 import { visibleConversations } from '../stores/conversation-filter';
-import { looksForConversation, sortConversations } from '../stores/conversations-store';
+import { looksForConversation } from '../stores/conversations-store';
 import { ConversationFilters } from './ConversationFilters';
 import { useBridge, useConnection, useConversations, useTeam } from '../stores/inbox-stores';
 import { ConversationView } from './ConversationView';
@@ -28,7 +28,9 @@ export function InboxScreen({ onSignOut }: { onSignOut?: () => void }) {
   const textMatches = useConversations((state) => state.textMatches);
   // Filtering while older conversations still come in: the list says it is not through yet.
   const stillLoading = useConversations((state) => state.loaded && !state.complete && looksForConversation(state.filter));
-  const conversations = useMemo(() => sortConversations(byId), [byId]);
+  const order = useConversations((state) => state.order);
+  // The store keeps the order as events move conversations: no sort of the whole list per message.
+  const conversations = useMemo(() => order.flatMap((id) => byId[id] ?? []), [order, byId]);
   const visible = useMemo(() => visibleConversations(conversations, filter, textMatches, selectedId), [conversations, filter, textMatches, selectedId]);
   const agents = useTeam((state) => state.agents);
   const me = useTeam((state) => state.me);

@@ -2,7 +2,7 @@ import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { SEARCH_MEDIA_KINDS, type Conversation, type SearchHit } from '../../shared/contract';
 import { formatTime } from '../components/format-time';
 import { Highlighted } from '../components/Highlighted';
-import { sortConversations } from '../stores/conversations-store';
+import { byActivity } from '../stores/conversation-order';
 import { useBridge, useConversations, useMessagesStore } from '../stores/inbox-stores';
 
 /** How long typing pauses before the history is searched. */
@@ -25,8 +25,9 @@ export function matchConversations(all: Record<number, Conversation>, query: str
   const wanted = query.trim().toLocaleLowerCase();
   if (wanted === '') return [];
   const digits = digitsOf(wanted);
-  return sortConversations(all)
+  return Object.values(all)
     .filter((c) => c.name.toLocaleLowerCase().includes(wanted) || (digits.length >= 3 && (c.wa_id ?? '').includes(digits)))
+    .sort(byActivity)
     .slice(0, CONVERSATION_LIMIT);
 }
 

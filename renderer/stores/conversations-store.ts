@@ -2,10 +2,13 @@ import { createStore } from 'zustand/vanilla';
 import { MAX_CONVERSATION_PAGE, MAX_SEARCH_PAGE, type Conversation, type MessageStatus, type ServerEvent } from '../../shared/contract';
 import type { BridgeApi } from '../bridge/bridge-api';
 import { NO_FILTER, type ConversationFilter } from './conversation-filter';
+import { orderOf, reorder } from './conversation-order';
 
 /** Conversations normalised by id, the selection, and what went wrong loading them. */
 export type ConversationsState = {
   byId: Record<number, Conversation>;
+  /** The ids of `byId` in the list's order (newest activity first), kept as events move them. */
+  order: readonly number[];
   selectedId: number | null;
   /** The first page is in: the list can show. */
   loaded: boolean;
@@ -37,16 +40,6 @@ export function withoutKey<T>(record: Record<number, T>, key: number): Record<nu
   const copy = { ...record };
   delete copy[key];
   return copy;
-}
-
-/** Newest activity first; conversations without messages last. */
-export function sortConversations(byId: Record<number, Conversation>): Conversation[] {
-  // ISO times compare as plain strings; localeCompare's collation is far slower over thousands of rows.
-  return Object.values(byId).sort((a, b) => {
-    const left = a.last_message_at ?? '';
-    const right = b.last_message_at ?? '';
-    return left === right ? b.id - a.id : left < right ? 1 : -1;
-  });
 }
 
 /** The first page: enough to fill the list at once, small enough to paint at once. */
@@ -113,7 +106,7 @@ export function createConversationsStore(bridge: BridgeApi, now: () => number = 
         if (complete) for (const id of Object.keys(byId).map(Number)) if (!seen.has(id) && !touched?.has(id)) delete byId[id];
         pending = [];
         publishedAt = now();
-        set({ byId, loaded: true, complete, error: null });
+        set({ byId, order: orderOf(byId), loaded: true, complete, error: null });
         firstPageIn();
       };
       // A tick that moved after the page was asked for: the page shows it as it was.
@@ -189,6 +182,7 @@ export function createConversationsStore(bridge: BridgeApi, now: () => number = 
 
     return {
       byId: {},
+      order: [],
       selectedId: null,
       loaded: false,
       complete: false,
@@ -231,12 +225,14 @@ export function createConversationsStore(bridge: BridgeApi, now: () => number = 
       },
       applyMany(events) {
         let byId: Record<number, Conversation> | null = null;
+        const moved = new Set<number>();
         let selection: Pick<ConversationsState, 'selectedId' | 'removedNotice'> | null = null;
         for (const event of events) {
           eventSeq += 1;
           if (event.type === 'conversation_removed') {
             touched?.add(event.conversation_id);
             byId = withoutKey(byId ?? get().byId, event.conversation_id);
+            moved.add(event.conversation_id);
             if ((selection?.selectedId ?? get().selectedId) === event.conversation_id) {
               const why = event.reason === 'erased' ? 'was erased at the customer’s request' : 'passed the history retention setting and was deleted';
               selection = { selectedId: null, removedNotice: `The conversation you had open ${why}.` };
@@ -262,8 +258,11 @@ export function createConversationsStore(bridge: BridgeApi, now: () => number = 
           touched?.add(conversation.id);
           byId ??= { ...get().byId };
           byId[conversation.id] = conversation;
+          moved.add(conversation.id);
         }
-        if (byId || selection) set({ ...(byId ? { byId } : {}), ...(selection ?? {}) });
+        // A tick changes no place in the list; a message, a rename or a removal may.
+        const order = moved.size > 0 && byId ? { order: reorder(get().order, byId, moved) } : {};
+        if (byId || selection) set({ ...(byId ? { byId } : {}), ...order, ...(selection ?? {}) });
       },
     };
   });
