@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useMemo } from 'react';
 import { useConversations } from '../stores/inbox-stores';
 
 const TITLE = 'Switchboard';
@@ -27,7 +27,9 @@ function badgeIcon(total: number): string | null {
  * ("(3) Switchboard") and as the browser tab's icon.
  */
 export function useUnreadBadge(): void {
-  const total = useConversations((state) => Object.values(state.byId).reduce((sum, conversation) => sum + conversation.unread_count, 0));
+  // Summed when the conversations change, not on every change of the store (a filter, a selection).
+  const byId = useConversations((state) => state.byId);
+  const total = useMemo(() => Object.values(byId).reduce((sum, conversation) => sum + conversation.unread_count, 0), [byId]);
   useEffect(() => {
     document.title = total > 0 ? `(${total}) ${TITLE}` : TITLE;
     let link = document.querySelector<HTMLLinkElement>('link[rel="icon"]');
