@@ -165,9 +165,16 @@ export function createConversationsStore(bridge: BridgeApi, now: () => number = 
       const complete = first.value.length < FIRST_LIST_PAGE;
       publish(complete);
       if (complete) return finished();
-      // Then every unread conversation, at once: the unread total, the Unread filter and the
-      // badge count them all from here on, however far back they are.
-      if (!goesOn(await readListing({ unread: true }, () => Promise.resolve()))) return;
+      // Then every unread conversation: the unread total, the Unread filter and the badge count
+      // them all from here on, however far back they are. Their first page (500) comes at once;
+      // an inbox with more waits for idle moments between pages, as older pages do.
+      const unreadPace = (page: number): Promise<void> => {
+        if (page === 0) return Promise.resolve();
+        // Each unread page shows before the wait: they are what the total counts.
+        if (pending.length > 0) publish(false);
+        return paced(0);
+      };
+      if (!goesOn(await readListing({ unread: true }, unreadPace))) return;
       if (pending.length > 0) publish(false);
       // Then the rest, once the page is idle: what the agent does first (open a thread) goes first.
       if (!goesOn(await readListing({ after: first.value.at(-1)?.id }, (page) => paced(page === 0 ? LIST_SETTLE_MS : 0)))) return;

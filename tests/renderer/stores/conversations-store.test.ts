@@ -143,6 +143,24 @@ describe('conversations store: the list a page at a time', () => {
     expect(Object.values(byId).reduce((sum, c) => sum + c.unread_count, 0)).toBe(10);
   });
 
+  it('asks for a second page of unread conversations only at an idle moment (or when the agent filters)', async () => {
+    const bridge = new FakeBridge();
+    bridge.conversations = history(1_300).map((c) => (c.id % 2 === 0 ? { ...c, unread_count: 1 } : c));
+    const idle: (() => void)[] = [];
+    const store = createConversationsStore(bridge, () => 0, () => new Promise<void>((resolve) => idle.push(resolve)));
+    await store.getState().load();
+    await settle();
+    expect(pagesAsked(bridge)).toEqual([{ limit: 100 }, UNREAD]);
+    // The first 500 unread show while the next page waits.
+    expect(Object.values(store.getState().byId).filter((c) => c.unread_count > 0)).toHaveLength(500);
+    idle.shift()?.();
+    await settle();
+    expect(pagesAsked(bridge).at(-1)).toEqual({ ...UNREAD, after_id: 302 });
+    // 650 unread in all: with the second page they are all in, the older ones still to come.
+    expect(Object.values(store.getState().byId).filter((c) => c.unread_count > 0)).toHaveLength(650);
+    expect(store.getState().complete).toBe(false);
+  });
+
   it('shows a tick that moved while a conversation’s page was on its way, and keeps a newer page’s own', async () => {
     const { bridge, release, store } = await firstPageThroughGate(history(800));
     // No unread conversations; the next page (conversations 700 to 201) is asked for and on its way.
