@@ -10,10 +10,18 @@ import { createTemplatesStore, type TemplatesState } from './templates-store';
 
 /** Every store of one signed-in session, over one bridge. */
 export function createInboxStores(bridge: BridgeApi) {
+  const conversations = createConversationsStore(bridge);
+  const messages = createMessagesStore(bridge);
+  // A selected conversation's page is asked for at once, in the task of the click that chose it:
+  // the gateway answers while its view renders (the view's own open then finds it loading).
+  conversations.subscribe((state, previous) => {
+    const id = state.selectedId;
+    if (id !== null && id !== previous.selectedId) void messages.getState().open(id, state.byId[id]?.unread_count ?? 0);
+  });
   return {
     bridge,
-    conversations: createConversationsStore(bridge),
-    messages: createMessagesStore(bridge),
+    conversations,
+    messages,
     connection: createConnectionStore(),
     team: createTeamStore(),
     templates: createTemplatesStore(bridge),
