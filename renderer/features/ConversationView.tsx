@@ -1,4 +1,4 @@
-import { memo, useCallback, useEffect, useMemo, useState } from 'react';
+import { memo, useCallback, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { Composer, type Quote } from '../components/Composer';
 import { TemplatePicker } from './TemplatePicker';
@@ -91,7 +91,7 @@ export function ConversationView({ conversationId }: { conversationId: number })
     }),
   );
   const store = useMessagesStore();
-  const { open, loadOlder, loadNewer, send, sendTemplate, sendAttachments, retry, react, showInfo, hideInfo } = store.getState();
+  const { loadOlder, loadNewer, send, sendTemplate, sendAttachments, retry, react, showInfo, hideInfo } = store.getState();
   const canned = useCannedReplies();
   const [choosingTemplate, setChoosingTemplate] = useState(false);
   const info = useMessages((state) => state.info);
@@ -117,11 +117,6 @@ export function ConversationView({ conversationId }: { conversationId: number })
   });
   // How many customer messages had arrived when the agent scrolled away: those since are new to them.
   const [arrivalsSeen, setArrivalsSeen] = useState<number | null>(null);
-
-  useEffect(() => {
-    void open(conversationId, conversation?.unread_count ?? 0);
-    // Opening decides the window once; later unread counts are read marks, not reasons to reload.
-  }, [conversationId, open]);
 
   const ids = thread.ids;
   const keys = useMemo(() => (ids ? timelineKeys(ids, store.getState().threads[conversationId]?.byId ?? {}, thread.unreadFromId) : []), [ids, thread.unreadFromId, store, conversationId]);

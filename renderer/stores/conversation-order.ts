@@ -11,14 +11,11 @@ export function byActivity(a: Conversation, b: Conversation): number {
   return left === right ? b.id - a.id : left < right ? 1 : -1;
 }
 
-/** Every conversation, in the list's order. */
-export function sortConversations(byId: Record<number, Conversation>): Conversation[] {
-  return Object.values(byId).sort(byActivity);
-}
-
 /** The ids of every conversation, in the list's order. */
 export function orderOf(byId: Record<number, Conversation>): number[] {
-  return sortConversations(byId).map((conversation) => conversation.id);
+  return Object.values(byId)
+    .sort(byActivity)
+    .map((conversation) => conversation.id);
 }
 
 /** Past this many changed conversations, one sort costs less than moving each. */

@@ -12,8 +12,9 @@ import { createTemplatesStore, type TemplatesState } from './templates-store';
 export function createInboxStores(bridge: BridgeApi) {
   const conversations = createConversationsStore(bridge);
   const messages = createMessagesStore(bridge);
-  // A selected conversation's page is asked for at once, in the task of the click that chose it:
-  // the gateway answers while its view renders (the view's own open then finds it loading).
+  // A selected conversation opens (its page is asked for) at once, in the task of the click that
+  // chose it: the gateway answers while its view renders. Opening decides the window once; later
+  // unread counts are read marks, not reasons to reload.
   conversations.subscribe((state, previous) => {
     const id = state.selectedId;
     if (id !== null && id !== previous.selectedId) void messages.getState().open(id, state.byId[id]?.unread_count ?? 0);

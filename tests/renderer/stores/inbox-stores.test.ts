@@ -12,7 +12,7 @@ describe('the inbox stores together', () => {
     stores.conversations.getState().select(1);
     // Before any rendering: the request is on its way.
     expect(bridge.calls.filter((call) => call.name === 'listMessages').map((call) => call.request)).toEqual([{ conversation_id: 1, limit: 50 }]);
-    // The view opening it as well finds it loading, and asks nothing more.
+    // Opening it again while its page loads asks nothing more.
     await stores.messages.getState().open(1, 3);
     expect(bridge.calls.filter((call) => call.name === 'listMessages')).toHaveLength(1);
     expect(stores.messages.getState().threads[1]?.ids).toEqual([1]);
