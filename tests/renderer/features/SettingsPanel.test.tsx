@@ -1,4 +1,4 @@
-import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { App } from '../../../renderer/App';
 import { FakeBridge } from '../fake-bridge';
@@ -116,8 +116,9 @@ describe('Settings → Developer', () => {
     });
     expect(within(dialog).getByText('Relaying.')).toBeTruthy();
     expect((within(dialog).getByLabelText(/^Authtoken/) as HTMLInputElement).value).toBe('');
-    // The open tunnel is checked as Meta would call it (the Meta setup, embedded).
-    expect(bridge.calls.some((call) => call.name === 'checkWebhookSetup')).toBe(true);
+    // The open tunnel is checked as Meta would call it (the Meta setup, embedded), from the panel's
+    // first effect: React may run that after the paint that showed the tunnel open.
+    await waitFor(() => expect(bridge.calls.some((call) => call.name === 'checkWebhookSetup')).toBe(true));
 
     act(() => bridge.emit({ type: 'tunnel_update', seq: 11, state: 'failed', public_url: null, error: 'the tunnel went down: ngrok: session closed' }));
     expect((await within(dialog).findByRole('alert')).textContent).toBe('✗ The tunnel is not open: the tunnel went down: ngrok: session closed');
