@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { chooseBridge, forgetToken, loginWithToken } from './bridge/select-bridge';
+import { warmTypefaces } from './features/warm-typefaces';
 import './styles.css';
 
 // Our CSP forbids eval: tell zod not to try compiling validators with `new Function`.
@@ -16,6 +17,8 @@ document.addEventListener('visibilitychange', () => {
 });
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');
+// The fonts of the scripts customers write in load while the inbox is idle, not in the first conversation's frame.
+warmTypefaces(document.body);
 createRoot(root).render(
   <StrictMode>
     <App
