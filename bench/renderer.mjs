@@ -213,7 +213,7 @@ try {
   }
   progress('first openings in new windows measured');
   // Diagnosis: BENCH_TRACE=<file> records a Chromium trace of the scrolling and the storm.
-  if (process.env.BENCH_TRACE) await browser.startTracing(page, { path: process.env.BENCH_TRACE, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'blink.user_timing', 'disabled-by-default-cppgc', 'cppgc', ...(process.env.BENCH_TRACE_PROFILE ? ['disabled-by-default-v8.cpu_profiler'] : [])] });
+  if (process.env.BENCH_TRACE) await browser.startTracing(page, { path: process.env.BENCH_TRACE, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'blink.user_timing', 'disabled-by-default-cppgc', 'cppgc', 'v8', 'disabled-by-default-v8.gc', ...(process.env.BENCH_TRACE_PROFILE ? ['disabled-by-default-v8.cpu_profiler'] : [])] });
   // --- Scroll up through 2,000 messages (pages load as the agent goes) and back down. ---
   let loaded = 50;
   page.on('response', (response) => {
