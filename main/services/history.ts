@@ -67,6 +67,9 @@ export class History {
     const { messages } = this.store;
     return {
       messages: page,
+      // Read in the same synchronous step as the page: events are logged in the commit that makes
+      // the change and published right after it, so no change can fall between the two.
+      seq: this.store.events.head(),
       next_before: oldest && messages.hasBeyond(conversationId, cursorOf(oldest), true) ? encodeCursor(oldest) : null,
       next_after: newest && messages.hasBeyond(conversationId, cursorOf(newest), false) ? encodeCursor(newest) : null,
     };

@@ -148,13 +148,89 @@ export function createMessagesStore(bridge: BridgeApi) {
     const update = (conversationId: number, change: (thread: Thread) => Thread) =>
       set((state) => ({ threads: { ...state.threads, [conversationId]: change(state.threads[conversationId] ?? emptyThread()) } }));
 
+    // The message events that land while a conversation's page is on its way. The gateway may have
+    // read the page before them: a new window would drop what they brought (it starts from the page
+    // alone), and a tick for a message the page brings had nothing to move yet. Those after the
+    // page's `seq` are applied again once the page is in.
+    const pageWaits = new Map<number, { requests: number; landed: ServerEvent[] }>();
+
+    // Applies events to the loaded threads. `replaying`: events applied once already, again on top of
+    // a page read before them (an inbound message is not counted as a new arrival twice).
+    const applyEvents = (events: readonly ServerEvent[], replaying: boolean) => {
+      const threads = get().threads;
+      let next: Record<number, Thread> | null = null;
+      // Threads whose `byId` this batch has already copied: later ticks in the batch write into
+      // that copy instead of copying 2,000 records again for each (500 ticks/s cost 60-90 ms a frame).
+      const ownById = new Set<number>();
+      const change = (conversationId: number, changeThread: (thread: Thread) => Thread) => {
+        const current = (next ?? threads)[conversationId];
+        if (!current) return;
+        next ??= { ...threads };
+        next[conversationId] = changeThread(current);
+      };
+      for (const event of events) {
+        switch (event.type) {
+          case 'new_message':
+            change(event.conversation_id, (thread) => {
+              if (thread.byId[event.message.id]) return withMessages(thread, [event.message]);
+              const arrivals = thread.arrivals + (event.message.direction === 'in' && !replaying ? 1 : 0);
+              // A detached window (an older page) never takes live messages: they are counted.
+              return thread.nextAfter === null ? { ...withMessages(thread, [event.message]), arrivals } : { ...thread, missed: thread.missed + 1, arrivals };
+            });
+            break;
+          case 'message_update':
+            change(event.conversation_id, (thread) => (thread.byId[event.message.id] ? withMessages(thread, [event.message]) : thread));
+            break;
+          case 'status_update':
+            change(event.conversation_id, (thread) => {
+              const message = thread.byId[event.message_id];
+              // Replays and late events never move a tick backwards, here as in the gateway.
+              if (!message || !canAdvanceStatus(message.status, event.status)) return thread;
+              const changed: Message = { ...message, status: event.status, wamid: event.wamid ?? message.wamid };
+              if (event.error) changed.error = event.error;
+              // Only this message's record changes: its row re-renders, no other.
+              if (ownById.has(event.conversation_id)) {
+                thread.byId[message.id] = changed;
+                return thread;
+              }
+              ownById.add(event.conversation_id);
+              return { ...thread, byId: { ...thread.byId, [message.id]: changed } };
+            });
+            break;
+          case 'conversation_removed':
+            if ((next ?? threads)[event.conversation_id]) next = withoutKey(next ?? threads, event.conversation_id);
+            break;
+          case 'conversation_update':
+          case 'presence':
+          case 'typing':
+          case 'viewing':
+          case 'gateway_update':
+          case 'webhook_log_update':
+          case 'tunnel_update':
+            break;
+          default:
+            assertNever(event);
+        }
+      }
+      if (next) set({ threads: next });
+    };
+
     type PageRequest = { before?: string; after?: string; around?: number; limit?: number };
     // One page into the window: `replace` starts a new window (open, jump, latest), otherwise it
     // extends the current one at one end. The answer is dropped if the window changed meanwhile.
     const fetchPage = async (conversationId: number, request: PageRequest, replace: { focus: number | null; unread?: number } | null) => {
       const before = get().threads[conversationId];
       update(conversationId, (thread) => ({ ...thread, loading: true, error: null }));
-      const result = await bridge.listMessages({ conversation_id: conversationId, ...request });
+      const wait = pageWaits.get(conversationId) ?? { requests: 0, landed: [] };
+      wait.requests += 1;
+      pageWaits.set(conversationId, wait);
+      let result: Awaited<ReturnType<BridgeApi['listMessages']>>;
+      try {
+        result = await bridge.listMessages({ conversation_id: conversationId, ...request });
+      } finally {
+        wait.requests -= 1;
+        if (wait.requests === 0) pageWaits.delete(conversationId);
+      }
       if (!result.ok) {
         update(conversationId, (thread) => ({ ...thread, loading: false, error: result.error.message }));
         return;
@@ -177,6 +253,10 @@ export function createMessagesStore(bridge: BridgeApi) {
           ? { ...extended, nextBefore: page.next_before, loading: false }
           : { ...extended, nextAfter: page.next_after, loading: false, missed: page.next_after === null ? 0 : thread.missed };
       });
+      // What is newer than the page goes again on top of it. A window that only grew has the
+      // messages that landed already (or counted them), so only their changes and ticks go again.
+      const newer = wait.landed.filter((event) => event.seq > page.seq && (replace !== null || event.type !== 'new_message'));
+      if (newer.length > 0) applyEvents(newer, true);
     };
 
     // The answer to a send: shows the error, or makes sure a new message is on screen. Changes to
@@ -271,62 +351,10 @@ export function createMessagesStore(bridge: BridgeApi) {
         get().applyMany([event]);
       },
       applyMany(events) {
-        const threads = get().threads;
-        let next: Record<number, Thread> | null = null;
-        // Threads whose `byId` this batch has already copied: later ticks in the batch write into
-        // that copy instead of copying 2,000 records again for each (500 ticks/s cost 60-90 ms a frame).
-        const ownById = new Set<number>();
-        const change = (conversationId: number, changeThread: (thread: Thread) => Thread) => {
-          const current = (next ?? threads)[conversationId];
-          if (!current) return;
-          next ??= { ...threads };
-          next[conversationId] = changeThread(current);
-        };
         for (const event of events) {
-          switch (event.type) {
-            case 'new_message':
-              change(event.conversation_id, (thread) => {
-                if (thread.byId[event.message.id]) return withMessages(thread, [event.message]);
-                const arrivals = thread.arrivals + (event.message.direction === 'in' ? 1 : 0);
-                // A detached window (an older page) never takes live messages: they are counted.
-                return thread.nextAfter === null ? { ...withMessages(thread, [event.message]), arrivals } : { ...thread, missed: thread.missed + 1, arrivals };
-              });
-              break;
-            case 'message_update':
-              change(event.conversation_id, (thread) => (thread.byId[event.message.id] ? withMessages(thread, [event.message]) : thread));
-              break;
-            case 'status_update':
-              change(event.conversation_id, (thread) => {
-                const message = thread.byId[event.message_id];
-                // Replays and late events never move a tick backwards, here as in the gateway.
-                if (!message || !canAdvanceStatus(message.status, event.status)) return thread;
-                const changed: Message = { ...message, status: event.status, wamid: event.wamid ?? message.wamid };
-                if (event.error) changed.error = event.error;
-                // Only this message's record changes: its row re-renders, no other.
-                if (ownById.has(event.conversation_id)) {
-                  thread.byId[message.id] = changed;
-                  return thread;
-                }
-                ownById.add(event.conversation_id);
-                return { ...thread, byId: { ...thread.byId, [message.id]: changed } };
-              });
-              break;
-            case 'conversation_removed':
-              if ((next ?? threads)[event.conversation_id]) next = withoutKey(next ?? threads, event.conversation_id);
-              break;
-            case 'conversation_update':
-            case 'presence':
-            case 'typing':
-            case 'viewing':
-            case 'gateway_update':
-            case 'webhook_log_update':
-            case 'tunnel_update':
-              break;
-            default:
-              assertNever(event);
-          }
+          if (event.type === 'new_message' || event.type === 'message_update' || event.type === 'status_update') pageWaits.get(event.conversation_id)?.landed.push(event);
         }
-        if (next) set({ threads: next });
+        applyEvents(events, false);
       },
       async reloadAll() {
         await Promise.all(Object.keys(get().threads).map((id) => fetchPage(Number(id), {}, { focus: null })));

@@ -95,6 +95,11 @@ export const MessagePageSchema = z.object({
   messages: z.array(MessageSchema),
   next_before: z.string().nullable(),
   next_after: z.string().nullable(),
+  /**
+   * The event log's newest `seq` when the page was read: the page holds every change up to it, and
+   * an event after it (one that lands while the page is on its way) is newer than the page.
+   */
+  seq: z.number().int().nonnegative(),
 });
 
 /** A page of messages. */

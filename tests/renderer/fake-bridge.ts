@@ -41,7 +41,7 @@ export class FakeBridge implements BridgeApi {
     return this.record('listConversations', request, { ok: true, value: listing.slice(start, request.limit === undefined ? undefined : start + request.limit).filter((c) => !request.unread || c.unread_count > 0) });
   };
   listMessages = (request: { conversation_id: number }): Promise<Result<MessagePage>> =>
-    this.record('listMessages', request, { ok: true, value: { messages: this.messages[request.conversation_id] ?? [], next_before: null, next_after: null } });
+    this.record('listMessages', request, { ok: true, value: { messages: this.messages[request.conversation_id] ?? [], next_before: null, next_after: null, seq: 0 } });
   searchHits: SearchHit[] = [];
   searchMessages = (request: { q: string }) => this.record('searchMessages', request, { ok: true, value: { hits: this.searchHits, next_before: null } });
   sendMessage = (request: { conversation_id: number; text: string }) => this.record('sendMessage', request, this.sendResult(request.text));

@@ -34,6 +34,17 @@ describe('paging a thread both ways from any message', () => {
     expect(page.next_after).toBeNull();
   });
 
+  it('tells the event log position it was read at, so a client can tell the events a page already holds', () => {
+    const { list, store, conversationId } = seeded();
+    const before = list({ limit: 5 });
+    expect(before.seq).toBe(store.events.head());
+    const conversation = store.conversations.get(conversationId);
+    if (!conversation) throw new Error('the seeded conversation is missing');
+    const event = store.transaction(() => store.events.append({ type: 'conversation_update', conversation_id: conversationId, conversation }, Date.now()));
+    expect(event.seq).toBeGreaterThan(before.seq);
+    expect(list({ limit: 5 }).seq).toBe(event.seq);
+  });
+
   it('centres a page on a message in the middle, and pages on both ways without overlap or gap', () => {
     const { ids, list } = seeded();
     const target = ids[Math.floor(ids.length / 2)] as number;

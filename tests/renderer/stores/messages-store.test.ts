@@ -68,6 +68,64 @@ describe('messages store', () => {
     expect(store.getState().threads).toEqual({});
   });
 
+  describe('events that land while a page is on its way', () => {
+    /** A store whose pages are answered by hand. */
+    function waitingStore() {
+      const bridge = new FakeBridge();
+      const answers: ((page: MessagePage) => void)[] = [];
+      bridge.listMessages = () => new Promise((resolve) => answers.push((value) => resolve({ ok: true, value })));
+      return { store: createMessagesStore(bridge), answer: (page: MessagePage) => answers.shift()?.(page) };
+    }
+    const first = message();
+    const sent = message({ id: 2, direction: 'out', status: 'sent', wamid: 'wamid.B', timestamp: '2026-11-26T10:01:00.000Z' });
+    const later = message({ id: 3, wamid: 'wamid.C', text: 'are you there?', timestamp: '2026-11-26T10:05:00.000Z' });
+    const newMessage = (seq: number, m: typeof later) => ({ type: 'new_message', seq, conversation_id: 1, message: m }) as const;
+
+    it('shows a message and a tick that the page, read before them, does not have, counting the message once', async () => {
+      const { store, answer } = waitingStore();
+      const opening = store.getState().open(1, 0);
+      store.getState().applyMany([newMessage(11, later), status(12, 'delivered')]);
+      answer({ messages: [first, sent], next_before: null, next_after: null, seq: 10 });
+      await opening;
+      const thread = store.getState().threads[1]!;
+      expect([thread.ids, thread.byId[2]?.status, thread.arrivals]).toEqual([[1, 2, 3], 'delivered', 1]);
+    });
+
+    it('leaves to the page what it already holds: nothing twice, no tick moved back', async () => {
+      const { store, answer } = waitingStore();
+      const opening = store.getState().open(1, 0);
+      store.getState().applyMany([newMessage(11, later), status(12, 'delivered')]);
+      const read = { ...sent, status: 'read' as const };
+      answer({ messages: [first, read, later], next_before: null, next_after: null, seq: 12 });
+      await opening;
+      const thread = store.getState().threads[1]!;
+      expect([thread.ids, thread.byId[2]?.status, thread.arrivals]).toEqual([[1, 2, 3], 'read', 1]);
+    });
+
+    it('moves the tick of a message in an older page that lands meanwhile, and keeps a new message once', async () => {
+      const { store, answer } = waitingStore();
+      const opening = store.getState().open(1, 0);
+      answer({ messages: [first], next_before: '1_1', next_after: null, seq: 10 });
+      await opening;
+      const older = store.getState().loadOlder(1);
+      store.getState().applyMany([status(11, 'delivered'), newMessage(12, later)]);
+      answer({ messages: [sent], next_before: null, next_after: null, seq: 10 });
+      await older;
+      const thread = store.getState().threads[1]!;
+      expect([thread.ids, thread.byId[2]?.status, thread.arrivals]).toEqual([[1, 2, 3], 'delivered', 1]);
+    });
+
+    it('counts a message as missed when the page opens a window away from the newest', async () => {
+      const { store, answer } = waitingStore();
+      const jump = store.getState().jumpTo(1, 1);
+      store.getState().apply(newMessage(11, later));
+      answer({ messages: [first, sent], next_before: null, next_after: '1_2', seq: 10 });
+      await jump;
+      const thread = store.getState().threads[1]!;
+      expect([thread.ids, thread.missed]).toEqual([[1, 2], 1]);
+    });
+  });
+
   it('keeps the composer error visible when the gateway refuses a send', async () => {
     const { bridge, store } = await loadedStore();
     bridge.sendResult = () => ({ ok: false, error: { code: 'bad_request', message: 'text: must not be empty' } });
@@ -106,7 +164,7 @@ describe('messages store', () => {
     bridge.listMessages = (request) => {
       bridge.calls.push({ name: 'listMessages', request });
       page += 1;
-      const value: MessagePage = page === 1 ? { messages: [reply], next_before: '1_2', next_after: null } : page === 2 ? { messages: [quoted], next_before: null, next_after: null } : { messages: [quoted], next_before: null, next_after: '1_1' };
+      const value: MessagePage = page === 1 ? { messages: [reply], next_before: '1_2', next_after: null, seq: 0 } : page === 2 ? { messages: [quoted], next_before: null, next_after: null, seq: 0 } : { messages: [quoted], next_before: null, next_after: '1_1', seq: 0 };
       return Promise.resolve({ ok: true as const, value });
     };
     const store = createMessagesStore(bridge);
