@@ -81,25 +81,24 @@ describe('messages store', () => {
     const later = message({ id: 3, wamid: 'wamid.C', text: 'are you there?', timestamp: '2026-11-26T10:05:00.000Z' });
     const newMessage = (seq: number, m: typeof later) => ({ type: 'new_message', seq, conversation_id: 1, message: m }) as const;
 
-    it('shows a message and a tick that the page, read before them, does not have, counting the message once', async () => {
+    /** Opens the conversation while a new message (seq 11) and a ✓✓ for message 2 (seq 12) land, then answers with `page`. */
+    async function openedWhileTheyLand(page: MessagePage) {
       const { store, answer } = waitingStore();
       const opening = store.getState().open(1, 0);
       store.getState().applyMany([newMessage(11, later), status(12, 'delivered')]);
-      answer({ messages: [first, sent], next_before: null, next_after: null, seq: 10 });
+      answer(page);
       await opening;
       const thread = store.getState().threads[1]!;
-      expect([thread.ids, thread.byId[2]?.status, thread.arrivals]).toEqual([[1, 2, 3], 'delivered', 1]);
+      return [thread.ids, thread.byId[2]?.status, thread.arrivals];
+    }
+
+    it('shows a message and a tick that the page, read before them, does not have, counting the message once', async () => {
+      expect(await openedWhileTheyLand({ messages: [first, sent], next_before: null, next_after: null, seq: 10 })).toEqual([[1, 2, 3], 'delivered', 1]);
     });
 
     it('leaves to the page what it already holds: nothing twice, no tick moved back', async () => {
-      const { store, answer } = waitingStore();
-      const opening = store.getState().open(1, 0);
-      store.getState().applyMany([newMessage(11, later), status(12, 'delivered')]);
       const read = { ...sent, status: 'read' as const };
-      answer({ messages: [first, read, later], next_before: null, next_after: null, seq: 12 });
-      await opening;
-      const thread = store.getState().threads[1]!;
-      expect([thread.ids, thread.byId[2]?.status, thread.arrivals]).toEqual([[1, 2, 3], 'read', 1]);
+      expect(await openedWhileTheyLand({ messages: [first, read, later], next_before: null, next_after: null, seq: 12 })).toEqual([[1, 2, 3], 'read', 1]);
     });
 
     it('moves the tick of a message in an older page that lands meanwhile, and keeps a new message once', async () => {
