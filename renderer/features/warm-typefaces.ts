@@ -76,7 +76,7 @@ export const TYPEFACES_WARM_MARK = 'switchboard:typefaces-warm';
 /** How long one idle step goes on laying pieces out (in a process whose fonts are loaded, all of them took 24–29 ms in one step). */
 const STEP_BUDGET_MS = 8;
 
-type IdleWindow = Pick<Window, 'requestIdleCallback' | 'cancelIdleCallback'> & { document: Document; performance: Pick<Performance, 'now' | 'mark'> };
+type IdleWindow = Partial<Pick<Window, 'requestIdleCallback'>> & Pick<Window, 'cancelIdleCallback'> & { document: Document; performance: Pick<Performance, 'now' | 'mark'> };
 
 /** Builds a piece's elements; returns the outermost. */
 function pieceElement(document: Document, piece: Piece): HTMLElement {
@@ -100,6 +100,10 @@ function pieceElement(document: Document, piece: Piece): HTMLElement {
  * container at the end of `host`, which goes away when the last is done. Returns a cancel.
  */
 export function warmTypefaces(host: HTMLElement, view: IdleWindow = window, pieces: readonly Piece[] = typefacePieces()): () => void {
+  // Safari has no idle callbacks: there the fonts load with the first conversation, as before.
+  const requestIdleCallback = view.requestIdleCallback;
+  if (typeof requestIdleCallback !== 'function') return () => undefined;
+  const whenIdle = (callback: IdleRequestCallback) => requestIdleCallback.call(view, callback);
   const frame = view.document.createElement('div');
   frame.className = 'typeface-warmup';
   frame.setAttribute('aria-hidden', 'true');
@@ -132,12 +136,12 @@ export function warmTypefaces(host: HTMLElement, view: IdleWindow = window, piec
     steps += 1;
     longestStep = Math.max(longestStep, view.performance.now() - began);
     if (next < pieces.length) {
-      handle = view.requestIdleCallback(work);
+      handle = whenIdle(work);
       return;
     }
     finish();
     view.performance.mark(TYPEFACES_WARM_MARK, { detail: { steps, longest_step_ms: Math.round(longestStep * 10) / 10 } });
   };
-  handle = view.requestIdleCallback(work);
+  handle = whenIdle(work);
   return finish;
 }

@@ -138,6 +138,16 @@ describe('warmTypefaces', () => {
     expect(performance.getEntriesByName(TYPEFACES_WARM_MARK)).toHaveLength(0);
   });
 
+  it('does nothing where the browser has no idle callbacks (Safari), and its cancel is harmless', () => {
+    host = document.createElement('div');
+    document.body.append(host);
+    observer = new MutationObserver(() => undefined);
+    const cancelled: number[] = [];
+    const cancel = warmTypefaces(host, { document, performance, cancelIdleCallback: (handle) => cancelled.push(handle) }, PIECES);
+    cancel();
+    expect([host.children.length, cancelled]).toEqual([0, []]);
+  });
+
   it('refuses a piece with no element instead of laying out nothing', () => {
     const { idle } = start([{ path: [], text: 'lost' }]);
     expect(() => idle.runIdle(() => 0)).toThrow(/at least one element/);
