@@ -13,6 +13,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { TYPEFACES_WARM_MARK } from '../renderer/features/warm-typefaces.ts';
 import { launchChromium } from '../tests/e2e/chromium.ts';
 import { runOutput, startServer, stopChild } from './processes.mjs';
 
@@ -204,7 +205,7 @@ try {
     await tab.goto(`${gateway.url}/#token=${TOKEN}`);
     await until(tab, 'window.__bench.listPaintedAt !== null');
     await new Promise((resolve) => setTimeout(resolve, 1_000));
-    const warm = await tab.evaluate(`performance.getEntriesByName('switchboard:typefaces-warm').map((mark) => mark.startTime - window.__bench.listPaintedAt)[0] ?? null`);
+    const warm = await tab.evaluate(`performance.getEntriesByName('${TYPEFACES_WARM_MARK}').map((mark) => mark.startTime - window.__bench.listPaintedAt)[0] ?? null`);
     if (warm !== null) typefacesWarmMs.push(warm);
     if (process.env.BENCH_TRACE_FIRST) await browser.startTracing(tab, { path: `${process.env.BENCH_TRACE_FIRST}.${n}.json`, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'blink.user_timing', 'v8', 'fonts'] });
     firstOpenMs.push((await tab.evaluate(openThread(threadId, newestId))).shown);
