@@ -18,10 +18,10 @@ export function previewAuthor(last: Conversation['last_message'], me: string | n
   return `${sender === BUSINESS_APP ? 'Business app' : sender}: `;
 }
 
-type RowProps = { conversation: Conversation; selected: boolean; me: string | null; onSelect: (id: number) => void };
+type RowProps = { conversation: Conversation; selected: boolean; me: string | null; onSelect: (id: number) => void; onPress?: (id: number) => void };
 
 // One row, re-rendered only when its own conversation (or whether it is selected) changes.
-const ConversationRow = memo(function ConversationRow({ conversation, selected, me, onSelect }: RowProps) {
+const ConversationRow = memo(function ConversationRow({ conversation, selected, me, onSelect, onPress }: RowProps) {
   const last = conversation.last_message;
   const failed = last?.direction === 'out' && last.status === 'failed';
   const unread = conversation.unread_count > 0;
@@ -33,6 +33,10 @@ const ConversationRow = memo(function ConversationRow({ conversation, selected, 
       className={`conversation${selected ? ' selected' : ''}${unread ? ' has-unread' : ''}${failed ? ' has-failed' : ''}`}
       data-testid="conversation"
       onClick={() => onSelect(conversation.id)}
+      // The main button going down: the click it may become is the release, tens of milliseconds later.
+      onPointerDown={(event) => {
+        if (event.button === 0 && event.isPrimary) onPress?.(conversation.id);
+      }}
     >
       <span className="conversation-name">{conversation.name}</span>
       {conversation.last_message_at && <time className="conversation-time">{formatTime(conversation.last_message_at)}</time>}
@@ -61,9 +65,11 @@ export function ConversationList(props: {
   selectedId: number | null;
   me: string | null;
   onSelect: (id: number) => void;
+  /** A row pressed (the main button down), before its click: to get ready to open it. */
+  onPress?: (id: number) => void;
   emptyText: string;
 }) {
-  const { conversations, selectedId, onSelect } = props;
+  const { conversations, selectedId, onSelect, onPress } = props;
   const list = useRef<VListHandle>(null);
   const selectedIndex = selectedId === null ? -1 : conversations.findIndex((c) => c.id === selectedId);
 
@@ -95,7 +101,7 @@ export function ConversationList(props: {
       data={conversations}
     >
       {(conversation) => (
-        <ConversationRow key={conversation.id} conversation={conversation} selected={conversation.id === selectedId} me={props.me} onSelect={onSelect} />
+        <ConversationRow key={conversation.id} conversation={conversation} selected={conversation.id === selectedId} me={props.me} onSelect={onSelect} onPress={onPress} />
       )}
     </VList>
   );

@@ -4,7 +4,7 @@ import { StatusBar } from '../components/StatusBar';
 import { visibleConversations } from '../stores/conversation-filter';
 import { looksForConversation } from '../stores/conversations-store';
 import { ConversationFilters } from './ConversationFilters';
-import { useBridge, useConnection, useConversations, useTeam } from '../stores/inbox-stores';
+import { useBridge, useConnection, useConversations, usePressConversation, useTeam } from '../stores/inbox-stores';
 import { ConversationView } from './ConversationView';
 import { SearchPalette } from './SearchPalette';
 import { SettingsPanel } from './SettingsPanel';
@@ -39,6 +39,7 @@ export function InboxScreen({ onSignOut }: { onSignOut?: () => void }) {
   const [webhooksOpen, setWebhooksOpen] = useState(false);
   const [theme, setTheme] = useTheme();
   const bridge = useBridge();
+  const pressConversation = usePressConversation();
   const notices = useArrivalNotices();
   useUnreadBadge();
 
@@ -77,6 +78,7 @@ export function InboxScreen({ onSignOut }: { onSignOut?: () => void }) {
           selectedId={selectedId}
           me={me}
           onSelect={select}
+          onPress={pressConversation}
           emptyText={conversations.length === 0 ? 'No conversations yet. Messages customers send appear here.' : 'No conversation matches this filter.'}
         />
       </nav>

@@ -19,10 +19,17 @@ export function createInboxStores(bridge: BridgeApi) {
     const id = state.selectedId;
     if (id !== null && id !== previous.selectedId) void messages.getState().open(id, state.byId[id]?.unread_count ?? 0);
   });
+  // A press on a conversation's row, before the click (its release) selects it: the page the
+  // opening needs is asked for now, so the click waits for no network.
+  const pressConversation = (id: number) => {
+    const state = conversations.getState();
+    if (id !== state.selectedId) messages.getState().prepare(id, state.byId[id]?.unread_count ?? 0);
+  };
   return {
     bridge,
     conversations,
     messages,
+    pressConversation,
     connection: createConnectionStore(),
     team: createTeamStore(),
     templates: createTemplatesStore(bridge),
@@ -60,6 +67,11 @@ export function useMessages<T>(select: (state: MessagesState) => T): T {
 /** The messages store itself, for its actions (stable: they never change). */
 export function useMessagesStore() {
   return useInboxStores().messages;
+}
+
+/** What a press on a conversation's row does ahead of its click (stable). */
+export function usePressConversation() {
+  return useInboxStores().pressConversation;
 }
 
 /** Selects from the team store. */

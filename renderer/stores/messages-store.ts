@@ -39,6 +39,11 @@ export type MessagesState = {
   threads: Record<number, Thread>;
   /** Opens a conversation: the window kept from last time, or the newest page with the unread divider. */
   open(conversationId: number, unreadCount: number): Promise<void>;
+  /**
+   * A press on a conversation that is not open yet: the page its opening needs is asked for now,
+   * and the click that follows (the release) opens with it. Dropped if no opening takes it soon.
+   */
+  prepare(conversationId: number, unreadCount: number): void;
   /** Reloads the newest page (after a resync, or "jump to latest"). */
   load(conversationId: number): Promise<void>;
   loadOlder(conversationId: number): Promise<void>;
@@ -66,6 +71,19 @@ export type MessagesState = {
 
 /** How many messages a page holds. */
 export const PAGE_SIZE = 50;
+
+/** How long a page asked for on a press waits for the opening that takes it (a press held longer, or dragged away, is not a click). */
+export const PRESS_AHEAD_MS = 1_500;
+
+// Whether opening a conversation loads its newest page: not for a window being loaded or just
+// opened on a search result or a quote, nor for a kept one (its place stays) with nothing unread.
+function needsNewestPage(kept: Thread | undefined, unreadCount: number): boolean {
+  if (kept && (kept.loading || kept.focus.messageId !== null)) return false;
+  return !(kept && kept.ids.length > 0 && !kept.error && unreadCount === 0);
+}
+
+// Enough of the newest history to reach the first unread message, up to a page's limit.
+const newestLimit = (unreadCount: number): number => Math.min(200, Math.max(PAGE_SIZE, unreadCount + 10));
 
 // getRandomValues, unlike randomUUID, also exists on pages not served from a secure context (a
 // team server reached over plain http).
@@ -142,6 +160,12 @@ function withMessages(thread: Thread, messages: Message[]): Thread {
   return { ...thread, byId, wamidIndex, ids };
 }
 
+type PageRequest = { before?: string; after?: string; around?: number; limit?: number };
+/** The message events that land while a conversation's pages are on their way. */
+type PageWait = { requests: number; landed: ServerEvent[] };
+/** A page asked for, and the wait that keeps what lands until it is in. */
+type PageAsk = { conversationId: number; wait: PageWait; answer: ReturnType<BridgeApi['listMessages']> };
+
 /** The message store; a thread only receives live events once it has been loaded. */
 export function createMessagesStore(bridge: BridgeApi) {
   return createStore<MessagesState>()((set, get) => {
@@ -152,7 +176,40 @@ export function createMessagesStore(bridge: BridgeApi) {
     // read the page before them: a new window would drop what they brought (it starts from the page
     // alone), and a tick for a message the page brings had nothing to move yet. Those after the
     // page's `seq` are applied again once the page is in.
-    const pageWaits = new Map<number, { requests: number; landed: ServerEvent[] }>();
+    const pageWaits = new Map<number, PageWait>();
+    // A page asked for: its answer, and the events landing meanwhile. `settle` ends the wait.
+    const ask = (conversationId: number, request: PageRequest): PageAsk => {
+      const wait = pageWaits.get(conversationId) ?? { requests: 0, landed: [] };
+      wait.requests += 1;
+      pageWaits.set(conversationId, wait);
+      return { conversationId, wait, answer: bridge.listMessages({ conversation_id: conversationId, ...request }) };
+    };
+    const settle = ({ conversationId, wait }: PageAsk) => {
+      wait.requests -= 1;
+      if (wait.requests === 0) pageWaits.delete(conversationId);
+    };
+
+    // The newest page asked for on the latest press of a conversation not open yet, for the
+    // opening its click makes: the network works while the button is held (tens of milliseconds).
+    let pressed: (PageAsk & { unreadCount: number; expiry: ReturnType<typeof setTimeout> }) | null = null;
+    const dropPressed = () => {
+      if (!pressed) return;
+      clearTimeout(pressed.expiry);
+      settle(pressed);
+      pressed = null;
+    };
+    // The pressed page, if it is for this opening. One asked for with another unread count (a
+    // message came in between) would put the unread divider in the wrong place: it is dropped.
+    const takePressed = (conversationId: number, unreadCount: number): PageAsk | null => {
+      if (!pressed || pressed.conversationId !== conversationId || pressed.unreadCount !== unreadCount) {
+        dropPressed();
+        return null;
+      }
+      clearTimeout(pressed.expiry);
+      const taken = pressed;
+      pressed = null;
+      return taken;
+    };
 
     // Applies events to the loaded threads. `replaying`: events applied once already, again on top of
     // a page read before them (an inbound message is not counted as a new arrival twice).
@@ -215,21 +272,17 @@ export function createMessagesStore(bridge: BridgeApi) {
       if (next) set({ threads: next });
     };
 
-    type PageRequest = { before?: string; after?: string; around?: number; limit?: number };
     // One page into the window: `replace` starts a new window (open, jump, latest), otherwise it
     // extends the current one at one end. The answer is dropped if the window changed meanwhile.
-    const fetchPage = async (conversationId: number, request: PageRequest, replace: { focus: number | null; unread?: number } | null) => {
+    // `asked`: the page, if it was asked for already (on a press).
+    const fetchPage = async (conversationId: number, request: PageRequest, replace: { focus: number | null; unread?: number } | null, asked: PageAsk = ask(conversationId, request)) => {
       const before = get().threads[conversationId];
       update(conversationId, (thread) => ({ ...thread, loading: true, error: null }));
-      const wait = pageWaits.get(conversationId) ?? { requests: 0, landed: [] };
-      wait.requests += 1;
-      pageWaits.set(conversationId, wait);
-      let result: Awaited<ReturnType<BridgeApi['listMessages']>>;
+      let result: Awaited<PageAsk['answer']>;
       try {
-        result = await bridge.listMessages({ conversation_id: conversationId, ...request });
+        result = await asked.answer;
       } finally {
-        wait.requests -= 1;
-        if (wait.requests === 0) pageWaits.delete(conversationId);
+        settle(asked);
       }
       if (!result.ok) {
         update(conversationId, (thread) => ({ ...thread, loading: false, error: result.error.message }));
@@ -255,7 +308,7 @@ export function createMessagesStore(bridge: BridgeApi) {
       });
       // What is newer than the page goes again on top of it. A window that only grew has the
       // messages that landed already (or counted them), so only their changes and ticks go again.
-      const newer = wait.landed.filter((event) => event.seq > page.seq && (replace !== null || event.type !== 'new_message'));
+      const newer = asked.wait.landed.filter((event) => event.seq > page.seq && (replace !== null || event.type !== 'new_message'));
       if (newer.length > 0) applyEvents(newer, true);
     };
 
@@ -283,14 +336,19 @@ export function createMessagesStore(bridge: BridgeApi) {
       },
       hideInfo: () => set({ info: null }),
       async open(conversationId, unreadCount) {
-        const kept = get().threads[conversationId];
-        // A conversation opened before keeps its window and place, unless it missed messages; a
-        // window just opened on a search result or a quote stays, whatever is unread.
-        if (kept && (kept.loading || kept.focus.messageId !== null)) return;
-        if (kept && kept.ids.length > 0 && !kept.error && unreadCount === 0) return;
-        // Enough of the newest history to reach the first unread message, up to a page's limit.
-        const limit = Math.min(200, Math.max(PAGE_SIZE, unreadCount + 10));
-        await fetchPage(conversationId, { limit }, { focus: null, unread: unreadCount });
+        const asked = takePressed(conversationId, unreadCount);
+        if (!needsNewestPage(get().threads[conversationId], unreadCount)) {
+          if (asked) settle(asked);
+          return;
+        }
+        await fetchPage(conversationId, { limit: newestLimit(unreadCount) }, { focus: null, unread: unreadCount }, asked ?? undefined);
+      },
+      prepare(conversationId, unreadCount) {
+        if (pressed?.conversationId === conversationId && pressed.unreadCount === unreadCount) return;
+        dropPressed();
+        if (!needsNewestPage(get().threads[conversationId], unreadCount)) return;
+        const asked = ask(conversationId, { limit: newestLimit(unreadCount) });
+        pressed = { ...asked, unreadCount, expiry: setTimeout(dropPressed, PRESS_AHEAD_MS) };
       },
       load: (conversationId) => fetchPage(conversationId, {}, { focus: null }),
       async loadOlder(conversationId) {
@@ -357,6 +415,8 @@ export function createMessagesStore(bridge: BridgeApi) {
         applyEvents(events, false);
       },
       async reloadAll() {
+        // A page asked for before the resync may lack what the lost events brought.
+        dropPressed();
         await Promise.all(Object.keys(get().threads).map((id) => fetchPage(Number(id), {}, { focus: null })));
       },
     };

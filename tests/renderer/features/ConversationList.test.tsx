@@ -109,6 +109,24 @@ describe('the conversation list', () => {
     expect(await screen.findByRole('heading', { name: 'Lucía Gómez' })).toBeTruthy();
   });
 
+  it('asks for a conversation’s page when the main button goes down on its row, and opens it with that page on the click', async () => {
+    const bridge = new FakeBridge();
+    bridge.conversations = three();
+    bridge.messages[2] = [message({ id: 21, conversation_id: 2, text: 'where is my parcel?' })];
+    render(<App initialBridge={bridge} login={vi.fn()} logout={vi.fn()} />);
+    await screen.findByText('Sandbox');
+    const pages = () => bridge.calls.filter((call) => call.name === 'listMessages').map((call) => call.request);
+    const ben = rows()[1]!;
+    // Another button (a context menu) is not a click to come.
+    fireEvent.pointerDown(ben, { button: 2, isPrimary: true });
+    expect(pages()).toEqual([]);
+    fireEvent.pointerDown(ben, { button: 0, isPrimary: true });
+    expect(pages()).toEqual([{ conversation_id: 2, limit: 50 }]);
+    fireEvent.click(ben);
+    expect(await screen.findByText('where is my parcel?')).toBeTruthy();
+    expect(pages()).toHaveLength(1);
+  });
+
   it('keeps the open conversation listed under Unread once it is read, and folds accents and case', () => {
     const [lucia, ben] = three() as [ReturnType<typeof conversation>, ReturnType<typeof conversation>];
     expect(visibleConversations([lucia, ben], { view: 'unread', phoneNumberId: null, query: '' }, null, 2).map((c) => c.id)).toEqual([1, 2]);

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createInboxStores } from '../../../renderer/stores/inbox-stores';
 import { conversation, FakeBridge, message } from '../fake-bridge';
 
@@ -16,5 +16,21 @@ describe('the inbox stores together', () => {
     await stores.messages.getState().open(1, 3);
     expect(bridge.calls.filter((call) => call.name === 'listMessages')).toHaveLength(1);
     expect(stores.messages.getState().threads[1]?.ids).toEqual([1]);
+  });
+
+  it('asks for a pressed conversation’s page on the press, which its click then opens with; a press on the open one asks nothing', async () => {
+    const bridge = new FakeBridge();
+    bridge.conversations = [conversation({ id: 1 }), conversation({ id: 2, unread_count: 2 })];
+    bridge.messages[1] = [message({ id: 1 })];
+    bridge.messages[2] = [message({ id: 2, conversation_id: 2 })];
+    const stores = createInboxStores(bridge);
+    await stores.conversations.getState().load();
+    const pages = () => bridge.calls.filter((call) => call.name === 'listMessages').map((call) => call.request);
+    stores.pressConversation(2);
+    expect(pages()).toEqual([{ conversation_id: 2, limit: 50 }]);
+    stores.conversations.getState().select(2);
+    await vi.waitFor(() => expect(stores.messages.getState().threads[2]?.ids).toEqual([2]));
+    stores.pressConversation(2);
+    expect(pages()).toHaveLength(1);
   });
 });

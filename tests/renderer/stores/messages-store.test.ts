@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { MessagePage } from '../../../shared/contract';
-import { createMessagesStore } from '../../../renderer/stores/messages-store';
+import { createMessagesStore, PRESS_AHEAD_MS } from '../../../renderer/stores/messages-store';
 import { FakeBridge, message } from '../fake-bridge';
 
 async function loadedStore() {
@@ -122,6 +122,84 @@ describe('messages store', () => {
       await jump;
       const thread = store.getState().threads[1]!;
       expect([thread.ids, thread.missed]).toEqual([[1, 2], 1]);
+    });
+  });
+
+  describe('a page asked for on the press, before the click opens the conversation', () => {
+    afterEach(() => vi.useRealTimers());
+    /** A store whose pages are answered by hand, recording what each asked for. */
+    function pressedStore() {
+      const bridge = new FakeBridge();
+      const asked: { request: unknown; answer: (page: MessagePage) => void }[] = [];
+      bridge.listMessages = (request) => new Promise((resolve) => asked.push({ request, answer: (value) => resolve({ ok: true, value }) }));
+      return { store: createMessagesStore(bridge), asked };
+    }
+    const first = message();
+    const sent = message({ id: 2, direction: 'out', status: 'sent', wamid: 'wamid.B', timestamp: '2026-11-26T10:01:00.000Z' });
+    const later = message({ id: 3, wamid: 'wamid.C', text: 'are you there?', timestamp: '2026-11-26T10:05:00.000Z' });
+
+    it('opens with the pressed page, asked for once, with what landed from the press on applied on top of it', async () => {
+      const { store, asked } = pressedStore();
+      store.getState().prepare(1, 0);
+      // Nothing shows before the click: the conversation is not open.
+      expect([asked.map((ask) => ask.request), store.getState().threads[1]]).toEqual([[{ conversation_id: 1, limit: 50 }], undefined]);
+      store.getState().apply(status(11, 'delivered'));
+      asked[0]?.answer({ messages: [first, sent], next_before: null, next_after: null, seq: 10 });
+      await Promise.resolve();
+      store.getState().apply({ type: 'new_message', seq: 12, conversation_id: 1, message: later });
+      await store.getState().open(1, 0);
+      const thread = store.getState().threads[1]!;
+      // The message came before the opening: the thread opens with it, not with a new arrival to count.
+      expect([asked.length, thread.ids, thread.byId[2]?.status, thread.arrivals, thread.loading]).toEqual([1, [1, 2, 3], 'delivered', 0, false]);
+    });
+
+    it('drops a press that no click follows in time: the opening asks again', async () => {
+      vi.useFakeTimers();
+      const { store, asked } = pressedStore();
+      store.getState().prepare(1, 0);
+      asked[0]?.answer({ messages: [first], next_before: null, next_after: null, seq: 10 });
+      vi.advanceTimersByTime(PRESS_AHEAD_MS);
+      // A tick that lands after the press was dropped is not kept for a page that nobody opened.
+      store.getState().apply(status(11, 'delivered'));
+      const opening = store.getState().open(1, 0);
+      expect(asked).toHaveLength(2);
+      asked[1]?.answer({ messages: [first, sent], next_before: null, next_after: null, seq: 11 });
+      await opening;
+      expect(store.getState().threads[1]?.ids).toEqual([1, 2]);
+    });
+
+    it('asks again when a message changed the unread count between the press and the click (the divider would be misplaced)', async () => {
+      const { store, asked } = pressedStore();
+      store.getState().prepare(1, 0);
+      const opening = store.getState().open(1, 1);
+      expect(asked.map((ask) => ask.request)).toEqual([
+        { conversation_id: 1, limit: 50 },
+        { conversation_id: 1, limit: 50 },
+      ]);
+      asked[1]?.answer({ messages: [first, sent, later], next_before: null, next_after: null, seq: 12 });
+      // The dropped page answering late changes nothing.
+      asked[0]?.answer({ messages: [first], next_before: null, next_after: null, seq: 10 });
+      await opening;
+      expect([store.getState().threads[1]?.ids, store.getState().threads[1]?.unreadFromId]).toEqual([[1, 2, 3], 3]);
+    });
+
+    it('keeps only the latest press, and asks nothing for a conversation kept open with nothing unread', async () => {
+      const { store, asked } = pressedStore();
+      store.getState().prepare(1, 0);
+      store.getState().prepare(1, 0);
+      store.getState().prepare(2, 0);
+      expect(asked.map((ask) => ask.request)).toEqual([
+        { conversation_id: 1, limit: 50 },
+        { conversation_id: 2, limit: 50 },
+      ]);
+      asked[1]?.answer({ messages: [message({ id: 9, conversation_id: 2 })], next_before: null, next_after: null, seq: 10 });
+      await store.getState().open(2, 0);
+      expect(asked).toHaveLength(2);
+      store.getState().prepare(2, 0);
+      expect(asked).toHaveLength(2);
+      // Opening the first conversation now asks for its page again: its press was replaced.
+      void store.getState().open(1, 0);
+      expect(asked).toHaveLength(3);
     });
   });
 
