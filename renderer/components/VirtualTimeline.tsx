@@ -1,4 +1,5 @@
-import { useCallback, useLayoutEffect, useMemo, useRef, type ReactElement } from 'react';
+import { useCallback, useLayoutEffect, useMemo, useRef, useState, type ReactElement } from 'react';
+import { flushSync } from 'react-dom';
 import { onTimelineFocus, onTimelineKey } from './bubble-keys';
 import { Virtualizer, type CacheSnapshot, type CustomContainerComponentProps, type CustomItemComponentProps, type VirtualizerHandle } from 'virtua';
 
@@ -53,7 +54,7 @@ export function VirtualTimeline(props: {
   /** Row sizes measured when the same rows were last shown (a conversation opened again). */
   sizes?: CacheSnapshot;
 }) {
-  const { keys, renderItem, focus, atTail, label, events, sizes } = props;
+  const { keys: offered, renderItem, focus, atTail, label, events, sizes } = props;
   const handle = useRef<VirtualizerHandle>(null);
   const scroller = useRef<HTMLDivElement>(null);
   const lastFocused = useRef<number | null>(null);
@@ -65,14 +66,20 @@ export function VirtualTimeline(props: {
   const appliedFocus = useRef<TimelineFocus | null>(null);
   const previousKeys = useRef<readonly string[]>([]);
 
+  // The first rows of a window that opens at the bottom wait for the list to know its viewport's
+  // height (it measures it in the frame after it mounts). Given before, they would mount at the
+  // page's start, then scroll, then mount again at its end. A page asked for on the press of a
+  // conversation is there by the click, before that frame.
+  const [viewportKnown, setViewportKnown] = useState(false);
+  const previous = previousKeys.current;
+  const waiting = previous.length === 0 && offered.length > 0 && focus.index === null && !viewportKnown && !((handle.current?.viewportSize ?? 0) > 0);
+  const keys = waiting ? NO_KEYS : offered;
+
   // Rows came in above and none below (an older page; its day separator may stay first): keep the
   // view's distance from the end, so what is on screen does not move. The first rows of a window
-  // that opens at the bottom count as such too, once the empty list has measured its viewport:
-  // virtua then mounts the newest rows at once, where otherwise it mounts the page's oldest (at
-  // offset 0), then scrolls and mounts the newest. (Unmeasured, a shift that cannot scroll, as in a
-  // short thread, would leave the list waiting for a scroll event.)
-  const previous = previousKeys.current;
-  const opensAtBottom = previous.length === 0 && keys.length > 0 && focus.index === null && (handle.current?.viewportSize ?? 0) > 0;
+  // that opens at the bottom count as such too: virtua then mounts the newest rows at once, and
+  // keeps the end while they are measured.
+  const opensAtBottom = previous.length === 0 && keys.length > 0 && focus.index === null;
   const shift = opensAtBottom || (previous.length > 0 && keys.length > previous.length && keys.at(-1) === previous.at(-1) && keys[0] !== previous[1]);
 
   const setStuck = useCallback(
@@ -93,7 +100,19 @@ export function VirtualTimeline(props: {
       appliedFocus.current = focus;
       if (focus.index === null) {
         setStuck(atTail);
-        followBottom();
+        // Opened by a shift, virtua keeps the end while the rows are measured. A scroll to the
+        // newest row would switch it to keeping the top row instead: the rows grow downwards
+        // past the end, and the first painted frame shows older rows, or none.
+        if (opensAtBottom) {
+          // virtua scrolled to the end, and learns where that landed from the scroll event, which
+          // the browser sends with the next frame; until then it mounts no rows. Told now (after
+          // this commit), it mounts them before this frame paints.
+          queueMicrotask(() => {
+            const element = scroller.current;
+            if (element && element.scrollTop !== handle.current?.scrollOffset) element.dispatchEvent(new Event('scroll'));
+          });
+          requestAnimationFrame(snapToEnd);
+        } else followBottom();
       } else {
         list.scrollToIndex(focus.index, { align: focus.align, ...(focus.offset ? { offset: focus.offset } : {}) });
         setStuck(false);
@@ -191,6 +210,12 @@ export function VirtualTimeline(props: {
   // A row that grew or shrank (media, an edit) while stuck: stay on the newest. Not stuck: the
   // newest may have come into view (a short thread), which attaches.
   const onResize = () => {
+    // The viewport measured, in the frame that lays the empty list out: rows waiting for it mount
+    // now, so that this frame paints them, at the end.
+    if (waiting && (handle.current?.viewportSize ?? 0) > 0) {
+      flushSync(() => setViewportKnown(true));
+      return;
+    }
     if (stuck.current && atTail && keys.length > 0 && !recentlyHandled()) snapToEnd();
     else checkBottom();
   };
@@ -249,6 +274,8 @@ export function VirtualTimeline(props: {
     </div>
   );
 }
+
+const NO_KEYS: readonly string[] = [];
 
 function TimelineItem({ style, children, ref }: CustomItemComponentProps) {
   return (

@@ -125,6 +125,61 @@ describe('the thread in a real browser', () => {
     await expect.poll(() => placeOf(page as Page, 'hello again')).toBe('visible');
   });
 
+  it('paints a thread that opens at its newest message there from its first frame, by a held mouse press or a click, with rows far taller than first estimated', async () => {
+    gateway = await serve({ SWITCHBOARD_SANDBOX_SEED: '0' });
+    // Three lines or more a bubble: the list's first estimate of a row (before any is measured) is far short.
+    const long = `, ${'the parcel left the depot this morning and should reach you tomorrow before noon; '.repeat(3)}`;
+    const everyMessage = Object.fromEntries(Array.from({ length: 200 }, (_, n) => [n, long]));
+    await history(gateway, '34611000009', 'Gil', 200, 400, everyMessage);
+    await history(gateway, '34611000010', 'Hana', 200, 400, everyMessage);
+    await markAllRead(gateway);
+    ({ page } = await openInbox(browser, gateway));
+    const p = page;
+    // After each painted frame (in a task queued from its animation callback) until 60 frames:
+    // how many of the customer's bubbles were on screen, and where the newest was among them.
+    const watchFrames = (name: string, newest: string) =>
+      p.evaluate(`window.__frames = []; (function probe() {
+        requestAnimationFrame(() => setTimeout(() => {
+          const view = document.querySelector('.timeline');
+          const bubbles = [...document.querySelectorAll('[data-testid="message"]')].filter((bubble) => bubble.textContent.includes(${JSON.stringify(` from ${name}`)}));
+          const found = bubbles.find((bubble) => bubble.querySelector('.bubble-text')?.textContent.startsWith(${JSON.stringify(newest)}));
+          let place = 'absent';
+          if (found && view) {
+            const v = view.getBoundingClientRect();
+            const b = found.getBoundingClientRect();
+            place = b.bottom <= v.top ? 'above' : b.top >= v.bottom ? 'below' : 'visible';
+          }
+          window.__frames.push({ bubbles: bubbles.length, newest: place });
+          if (window.__frames.length < 60) probe();
+        }, 0));
+      })()`);
+    // Every frame that showed bubbles showed the newest: none showed older rows first, or none.
+    const framesShown = async () => {
+      await expect.poll(() => p.evaluate<number>('window.__frames.length'), { timeout: 10_000 }).toBe(60);
+      return (await p.evaluate<{ bubbles: number; newest: string }[]>('window.__frames')).filter((frame) => frame.bubbles > 0).map((frame) => frame.newest);
+    };
+
+    // By a mouse press held as a click is: its page is asked for on the press, and is there
+    // before the empty thread has been laid out once.
+    const gil = await p.getByTestId('conversation').filter({ hasText: 'Gil' }).boundingBox();
+    if (!gil) throw new Error('no row for Gil');
+    await p.mouse.move(gil.x + gil.width / 2, gil.y + gil.height / 2);
+    await watchFrames('Gil', 'message 199 from Gil');
+    await p.mouse.down();
+    await p.waitForTimeout(80);
+    await p.mouse.up();
+    const byPress = await framesShown();
+    expect(byPress.length).toBeGreaterThan(0);
+    expect(byPress).toEqual(byPress.map(() => 'visible'));
+
+    // By a click alone (no press before it): the page comes after the empty thread's first frame.
+    await watchFrames('Hana', 'message 199 from Hana');
+    await p.evaluate(`[...document.querySelectorAll('[data-testid="conversation"]')].find((row) => row.textContent.includes('Hana')).click()`);
+    const byClick = await framesShown();
+    expect(byClick.length).toBeGreaterThan(0);
+    expect(byClick).toEqual(byClick.map(() => 'visible'));
+  });
+
   it('loads older history by itself as the agent scrolls up, without moving what is on screen', async () => {
     gateway = await serve({ SWITCHBOARD_SANDBOX_SEED: '0' });
     await history(gateway, '34611000002', 'Bea', 1_000);

@@ -33,9 +33,9 @@ Object.defineProperty(HTMLElement.prototype, 'offsetParent', {
 // the virtual list's is its total), and a scroll that moves it is followed by a scroll event in the
 // next frame.
 const viewportHeight = (element: Element) => (element.classList.contains('timeline') || element.classList.contains('conversation-list') ? 800 : 0);
+const contentHeight = (element: Element) => [...element.children].reduce((sum, child) => sum + (Number.parseFloat((child as HTMLElement).style.height) || 0), 0);
 function scrollViewTo(element: Element, top: number): void {
-  const content = [...element.children].reduce((sum, child) => sum + (Number.parseFloat((child as HTMLElement).style.height) || 0), 0);
-  const clamped = Math.max(0, Math.min(top, content - viewportHeight(element)));
+  const clamped = Math.max(0, Math.min(top, contentHeight(element) - viewportHeight(element)));
   if (element.scrollTop === clamped) return;
   element.scrollTop = clamped;
   requestAnimationFrame(() => element.dispatchEvent(new Event('scroll')));
@@ -46,3 +46,16 @@ Element.prototype.scrollTo ??= function scrollTo(this: Element, options?: Scroll
 Element.prototype.scrollBy ??= function scrollBy(this: Element, options?: ScrollToOptions | number) {
   if (typeof options === 'object' && options.top !== undefined) scrollViewTo(this, this.scrollTop + options.top);
 };
+// The heights a scroll to the end reads: the view's, and its content's (at least the view's).
+Object.defineProperty(HTMLElement.prototype, 'clientHeight', {
+  configurable: true,
+  get(this: HTMLElement) {
+    return viewportHeight(this);
+  },
+});
+Object.defineProperty(HTMLElement.prototype, 'scrollHeight', {
+  configurable: true,
+  get(this: HTMLElement) {
+    return Math.max(viewportHeight(this), viewportHeight(this) > 0 ? contentHeight(this) : 0);
+  },
+});

@@ -38,6 +38,29 @@ describe('VirtualTimeline', () => {
     expect(view.container.querySelector('.timeline')?.textContent).toContain('m:50');
   });
 
+  it('opening at the bottom with its page there before the empty list has measured its viewport (asked for on a press), waits for it and mounts only the newest rows', async () => {
+    const mounted = new Set<string>();
+    const timeline = (keys: string[]) => (
+      <VirtualTimeline
+        keys={keys}
+        renderItem={(key) => {
+          mounted.add(key);
+          return <p key={key}>{key}</p>;
+        }}
+        focus={atBottom}
+        atTail
+        label="Messages"
+        events={events}
+      />
+    );
+    const view = render(timeline([]));
+    view.rerender(timeline(page));
+    await frames();
+    expect(mounted.has('m:50')).toBe(true);
+    expect(mounted.has('m:1')).toBe(false);
+    expect(view.container.querySelector('.timeline')?.textContent).toContain('m:50');
+  });
+
   it('shows a thread shorter than the view whole', async () => {
     const short = page.slice(0, 3);
     const view = render(<VirtualTimeline keys={[]} renderItem={(key) => <p key={key}>{key}</p>} focus={atBottom} atTail label="Messages" events={events} />);
