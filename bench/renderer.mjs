@@ -54,47 +54,68 @@ async function until(page, condition, timeoutMs = 30_000) {
   }
 }
 
-// Clicks the conversation, then resolves with the first frame showing its newest message (shown)
-// and the frame where that message sits exactly at the bottom edge (settled), in ms from the click.
+// Where the newest message is after each painted frame. A frame's animation callbacks run before
+// its style, layout and paint; a task they queue runs after the paint. The message counts as
+// painted in a frame when it was in the document at the frame's animation callback (so that frame
+// laid it out) and in view after it: a row shown by an estimate, then moved out of view by its
+// own measurement in the same frame, was not what the frame painted.
+const PAINTED = (newestId) => `
+  const paintedFrames = (onFrame) => {
+    const frame = () => {
+      const inDocument = document.querySelector('[data-message-id="${newestId}"]') !== null;
+      setTimeout(() => {
+        const newest = document.querySelector('[data-message-id="${newestId}"]');
+        const timeline = document.querySelector('.timeline');
+        let inView = false;
+        let atBottom = false;
+        if (inDocument && newest && timeline) {
+          const view = timeline.getBoundingClientRect();
+          const box = newest.getBoundingClientRect();
+          inView = box.top < view.bottom && box.bottom > view.top;
+          atBottom = inView && box.bottom <= view.bottom + 1;
+        }
+        if (!onFrame({ inView, atBottom, at: performance.now() })) requestAnimationFrame(frame);
+      }, 0);
+    };
+    requestAnimationFrame(frame);
+  };
+`;
+
+// Clicks the conversation, then resolves with the first painted frame showing its newest message
+// (shown) and the first where that message sits exactly at the bottom edge (settled), in ms from
+// the click.
 const openThread = (threadId, newestId) => `new Promise((resolve) => {
+  ${PAINTED(newestId)}
   const t0 = performance.now();
   let shownAt = null;
   let rowsAtFirstPaint = null;
   document.getElementById('conversation-${threadId}').click();
-  const check = () => {
-    const newest = document.querySelector('[data-message-id="${newestId}"]');
-    const timeline = document.querySelector('.timeline');
-    if (newest && timeline) {
-      const view = timeline.getBoundingClientRect();
-      const box = newest.getBoundingClientRect();
-      if (shownAt === null && box.top < view.bottom && box.bottom > view.top) {
-        shownAt = performance.now() - t0;
-        rowsAtFirstPaint = document.querySelectorAll('.timeline-item').length;
-      }
-      if (shownAt !== null && box.bottom <= view.bottom + 1) return resolve({ shown: shownAt, settled: performance.now() - t0, rows: rowsAtFirstPaint });
+  paintedFrames(({ inView, atBottom, at }) => {
+    if (shownAt === null && inView) {
+      shownAt = at - t0;
+      rowsAtFirstPaint = document.querySelectorAll('.timeline-item').length;
     }
-    requestAnimationFrame(check);
-  };
-  requestAnimationFrame(check);
+    if (shownAt !== null && atBottom) {
+      resolve({ shown: shownAt, settled: at - t0, rows: rowsAtFirstPaint });
+      return true;
+    }
+    return false;
+  });
 })`;
 
-// Set up before a mouse press on the conversation: resolves with the first frame showing its
-// newest message, in ms from the press (pointerdown) and from the release (the click).
+// Set up before a mouse press on the conversation: resolves with the first painted frame showing
+// its newest message, in ms from the press (pointerdown) and from the release (the click).
 const awaitPressedOpen = (newestId) => `window.__pressedOpen = new Promise((resolve) => {
+  ${PAINTED(newestId)}
   let pressedAt = null;
-  let releasedAt = null;
   document.addEventListener('pointerdown', (event) => { pressedAt = event.timeStamp; }, { capture: true, once: true });
-  document.addEventListener('click', (event) => { releasedAt = event.timeStamp; requestAnimationFrame(check); }, { capture: true, once: true });
-  const check = () => {
-    const newest = document.querySelector('[data-message-id="${newestId}"]');
-    const timeline = document.querySelector('.timeline');
-    if (newest && timeline) {
-      const view = timeline.getBoundingClientRect();
-      const box = newest.getBoundingClientRect();
-      if (box.top < view.bottom && box.bottom > view.top) return resolve({ fromPress: performance.now() - pressedAt, fromRelease: performance.now() - releasedAt });
-    }
-    requestAnimationFrame(check);
-  };
+  document.addEventListener('click', (event) => {
+    const releasedAt = event.timeStamp;
+    paintedFrames(({ inView, at }) => {
+      if (inView) resolve({ fromPress: at - pressedAt, fromRelease: at - releasedAt });
+      return inView;
+    });
+  }, { capture: true, once: true });
 }); true`;
 
 // Recorded in the page from its first script: long tasks, keydown → next frame, and the Event
@@ -208,8 +229,8 @@ try {
 
   progress('list measured');
   // --- The 100,000-message thread opens on its newest page: click → the newest message painted. ---
-  // First paint of the right page: the first frame showing the newest message (it opens there,
-  // nothing being unread); settled: the frame where it sits exactly at the bottom edge.
+  // First paint of the right page: the first painted frame showing the newest message (it opens
+  // there, nothing being unread); settled: the first where it sits exactly at the bottom edge.
   const openMs = [];
   const settleMs = [];
   const rowsAtOpen = [];
