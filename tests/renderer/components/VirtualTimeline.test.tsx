@@ -11,10 +11,10 @@ const page = Array.from({ length: 50 }, (_, n) => `m:${n + 1}`);
 /** Lets the layout shim's measurements (microtasks) and scroll events (frames) run. */
 const frames = () => act(() => new Promise((resolve) => setTimeout(resolve, 50)));
 
-describe('VirtualTimeline', () => {
-  it('opening at the bottom, mounts the newest rows of the first page, never its oldest first', async () => {
-    const mounted = new Set<string>();
-    const timeline = (keys: string[]) => (
+/** A timeline that opens at the bottom, recording every key it mounts a row for. */
+const bottomTimeline = (mounted: Set<string>) =>
+  function timeline(keys: string[]) {
+    return (
       <VirtualTimeline
         keys={keys}
         renderItem={(key) => {
@@ -27,6 +27,12 @@ describe('VirtualTimeline', () => {
         events={events}
       />
     );
+  };
+
+describe('VirtualTimeline', () => {
+  it('opening at the bottom, mounts the newest rows of the first page, never its oldest first', async () => {
+    const mounted = new Set<string>();
+    const timeline = bottomTimeline(mounted);
     // The thread's page is loading: the list is there, empty, and measures its viewport (800 px here).
     const view = render(timeline([]));
     await frames();
@@ -40,19 +46,7 @@ describe('VirtualTimeline', () => {
 
   it('opening at the bottom with its page there before the empty list has measured its viewport (asked for on a press), waits for it and mounts only the newest rows', async () => {
     const mounted = new Set<string>();
-    const timeline = (keys: string[]) => (
-      <VirtualTimeline
-        keys={keys}
-        renderItem={(key) => {
-          mounted.add(key);
-          return <p key={key}>{key}</p>;
-        }}
-        focus={atBottom}
-        atTail
-        label="Messages"
-        events={events}
-      />
-    );
+    const timeline = bottomTimeline(mounted);
     const view = render(timeline([]));
     view.rerender(timeline(page));
     await frames();
