@@ -1,4 +1,4 @@
-import { useCallback, useLayoutEffect, useMemo, useRef, useState, type ReactElement } from 'react';
+import { useCallback, useLayoutEffect, useMemo, useReducer, useRef, type ReactElement } from 'react';
 import { flushSync } from 'react-dom';
 import { onTimelineFocus, onTimelineKey } from './bubble-keys';
 import { Virtualizer, type CacheSnapshot, type CustomContainerComponentProps, type CustomItemComponentProps, type VirtualizerHandle } from 'virtua';
@@ -70,9 +70,11 @@ export function VirtualTimeline(props: {
   // height (it measures it in the frame after it mounts). Given before, they would mount at the
   // page's start, then scroll, then mount again at its end. A page asked for on the press of a
   // conversation is there by the click, before that frame.
-  const [viewportKnown, setViewportKnown] = useState(false);
+  const viewportKnown = () => (handle.current?.viewportSize ?? 0) > 0;
+  // Renders again once the viewport is measured, for rows that wait for it.
+  const [, viewportMeasured] = useReducer(() => true, false);
   const previous = previousKeys.current;
-  const waiting = previous.length === 0 && offered.length > 0 && focus.index === null && !viewportKnown && !((handle.current?.viewportSize ?? 0) > 0);
+  const waiting = previous.length === 0 && offered.length > 0 && focus.index === null && !viewportKnown();
   const keys = waiting ? NO_KEYS : offered;
 
   // Rows came in above and none below (an older page; its day separator may stay first): keep the
@@ -212,8 +214,8 @@ export function VirtualTimeline(props: {
   const onResize = () => {
     // The viewport measured, in the frame that lays the empty list out: rows waiting for it mount
     // now, so that this frame paints them, at the end.
-    if (waiting && (handle.current?.viewportSize ?? 0) > 0) {
-      flushSync(() => setViewportKnown(true));
+    if (waiting && viewportKnown()) {
+      flushSync(viewportMeasured);
       return;
     }
     if (stuck.current && atTail && keys.length > 0 && !recentlyHandled()) snapToEnd();
