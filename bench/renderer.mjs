@@ -261,42 +261,49 @@ try {
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     return { context, tab };
   };
-  // By a click in the page's own script (no press before it): click → newest message painted.
-  const clickedOpenings = async (latencyMs, traced) => {
-    const shown = [];
-    const warmAfterList = [];
+  // RUNS new windows, each opening the thread once: `ready` runs once the window is set, `open`
+  // opens the thread and resolves with what it measured (traced into <traced>.<n>.json when asked).
+  const inNewWindows = async (latencyMs, traced, ready, open) => {
+    const measured = [];
     for (let n = 0; n < RUNS; n += 1) {
       const { context, tab } = await newWindow(latencyMs);
-      const warm = await tab.evaluate(`performance.getEntriesByName('${TYPEFACES_WARM_MARK}').map((mark) => mark.startTime - window.__bench.listPaintedAt)[0] ?? null`);
-      if (warm !== null) warmAfterList.push(warm);
+      const before = await ready(tab);
       if (traced) await browser.startTracing(tab, { path: `${traced}.${n}.json`, categories: FIRST_OPEN_TRACE });
-      shown.push((await tab.evaluate(openThread(threadId, newestId))).shown);
+      measured.push({ before, opened: await open(tab) });
       if (traced) await browser.stopTracing();
       await context.close();
     }
-    return { shown, warmAfterList };
+    return measured;
+  };
+  // By a click in the page's own script (no press before it): click → newest message painted.
+  const clickedOpenings = async (latencyMs, traced) => {
+    const measured = await inNewWindows(
+      latencyMs,
+      traced,
+      (tab) => tab.evaluate(`performance.getEntriesByName('${TYPEFACES_WARM_MARK}').map((mark) => mark.startTime - window.__bench.listPaintedAt)[0] ?? null`),
+      async (tab) => (await tab.evaluate(openThread(threadId, newestId))).shown,
+    );
+    return { shown: measured.map(({ opened }) => opened), warmAfterList: measured.flatMap(({ before }) => (before === null ? [] : [before])) };
   };
   // By a mouse: the button held PRESS_HOLD_MS on the row, then let go. The page is asked for on
   // the press; the agent's click is the release.
   const pressedOpenings = async (latencyMs, traced) => {
-    const fromRelease = [];
-    const fromPress = [];
-    for (let n = 0; n < RUNS; n += 1) {
-      const { context, tab } = await newWindow(latencyMs);
-      const row = await tab.locator(`#conversation-${threadId}`).boundingBox();
-      await tab.mouse.move(row.x + row.width / 2, row.y + row.height / 2);
-      await tab.evaluate(awaitPressedOpen(newestId));
-      if (traced) await browser.startTracing(tab, { path: `${traced}.${n}.json`, categories: FIRST_OPEN_TRACE });
-      await tab.mouse.down();
-      await new Promise((resolve) => setTimeout(resolve, PRESS_HOLD_MS));
-      await tab.mouse.up();
-      const opened = await tab.evaluate('window.__pressedOpen');
-      if (traced) await browser.stopTracing();
-      fromRelease.push(opened.fromRelease);
-      fromPress.push(opened.fromPress);
-      await context.close();
-    }
-    return { fromRelease, fromPress };
+    const measured = await inNewWindows(
+      latencyMs,
+      traced,
+      async (tab) => {
+        const row = await tab.locator(`#conversation-${threadId}`).boundingBox();
+        await tab.mouse.move(row.x + row.width / 2, row.y + row.height / 2);
+        await tab.evaluate(awaitPressedOpen(newestId));
+      },
+      async (tab) => {
+        await tab.mouse.down();
+        await new Promise((resolve) => setTimeout(resolve, PRESS_HOLD_MS));
+        await tab.mouse.up();
+        return tab.evaluate('window.__pressedOpen');
+      },
+    );
+    return { fromRelease: measured.map(({ opened }) => opened.fromRelease), fromPress: measured.map(({ opened }) => opened.fromPress) };
   };
   const clicked = await clickedOpenings(0, process.env.BENCH_TRACE_FIRST);
   const pressed = await pressedOpenings(0, process.env.BENCH_TRACE_FIRST && `${process.env.BENCH_TRACE_FIRST}.press`);
