@@ -203,9 +203,13 @@ describe('the desktop app (built main process, Electron stand-in)', () => {
     const { app, page } = await launch(dataDir());
     await postWebhook(await gatewayUrl(page), inboundText({ timestamp: now(), wamid: 'wamid.desktop-7', from: '4915112345683', text: 'Before the crash' }));
     await page.getByTestId('conversation').filter({ hasText: 'Before the crash' }).waitFor();
+    // The page before the crash still shows the inbox, so only a marker it loses tells that the window reloaded:
+    // talking to it while it navigates would fail.
+    await page.evaluate(() => ((globalThis as unknown as { reloadMarker: boolean }).reloadMarker = true));
     process.kill(app.gatewayPids[0]!, 'SIGKILL');
     await expect.poll(() => app.gatewayPids.length, { timeout: 10_000 }).toBe(2);
     await expect.poll(() => app.output.some((line) => line.startsWith('the gateway is back on')), { timeout: 10_000 }).toBe(true);
+    await expect.poll(() => page.evaluate(() => (globalThis as unknown as { reloadMarker?: boolean }).reloadMarker ?? false).catch(() => true), { timeout: 10_000 }).toBe(false);
     await page.getByTestId('conversation').filter({ hasText: 'Before the crash' }).waitFor();
     await postWebhook(await gatewayUrl(page), inboundText({ timestamp: now(), wamid: 'wamid.desktop-8', from: '4915112345684', text: 'After the crash' }));
     await page.getByTestId('conversation').filter({ hasText: 'After the crash' }).waitFor();
