@@ -30,7 +30,7 @@ export async function findChromium(env: NodeJS.ProcessEnv = process.env): Promis
  * measurements; nothing that weakens the page's security. Headless Chromium 156 loads its omnibox
  * popup (a WebUI page, in a renderer process of its own) for every new window: on two cores that
  * load ran beside the page's first frames and slowed them (a thread's first opening in a new
- * window: p50 ~88 ms with it, ~72 without, 10 runs each). An Electron window has no omnibox.
+ * window, 30 each, interleaved: median 124 ms with it, 96 without). An Electron window has none.
  */
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
