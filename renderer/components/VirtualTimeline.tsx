@@ -131,6 +131,11 @@ export function VirtualTimeline(props: {
   // Remember the place when leaving: the row at the top of the view, by key, not by pixels.
   const latest = useRef({ keys, events });
   latest.current = { keys, events };
+  // Where a timeline starts, stuck to the bottom or not, goes to its owner on mount too: one that
+  // replaces another (a new window, see ConversationView) may start where the last was not.
+  useLayoutEffect(() => {
+    latest.current.events.onStuckChange(stuck.current);
+  }, []);
   useLayoutEffect(
     () => () => {
       const list = handle.current;

@@ -226,7 +226,10 @@ export function ConversationView({ conversationId }: { conversationId: number })
         </p>
       )}
       <div className="timeline-frame" aria-busy={thread.loading}>
-        {ids && <VirtualTimeline keys={keys} renderItem={renderItem} focus={focus} atTail={atTail} label="Messages" events={events} sizes={sizesOf(conversationId, keys.length)} />}
+        {/* Each window (an opening, a jump, the newest page again) gets a timeline of its own: one
+            that opens at the bottom then paints the newest row there from its first frame, as the
+            first opening does, instead of carrying row sizes measured for another window's rows. */}
+        {ids && <VirtualTimeline key={focusSeq} keys={keys} renderItem={renderItem} focus={focus} atTail={atTail} label="Messages" events={events} sizes={sizesOf(conversationId, keys.length)} />}
         {(!stuck || !atTail) && (
           <button type="button" className="to-latest" onClick={toLatest}>
             {newBelow > 0 ? `${newBelow} new ${newBelow === 1 ? 'message' : 'messages'} ↓` : 'Latest ↓'}

@@ -91,6 +91,42 @@ async function firstInView(p: Page): Promise<{ text: string; top: number }> {
   })()`);
 }
 
+/**
+ * Records, after each painted frame (in a task queued from its animation callback) for 60 frames,
+ * how many of `name`'s bubbles were on screen, where the one starting with `text` was, and how far
+ * its bottom was above the view's bottom edge (px).
+ */
+async function watchFrames(p: Page, name: string, text: string): Promise<void> {
+  await p.evaluate(`window.__frames = []; (function probe() {
+    requestAnimationFrame(() => setTimeout(() => {
+      const view = document.querySelector('.timeline');
+      const bubbles = [...document.querySelectorAll('[data-testid="message"]')].filter((bubble) => bubble.textContent.includes(${JSON.stringify(` from ${name}`)}));
+      const found = bubbles.find((bubble) => bubble.querySelector('.bubble-text')?.textContent.startsWith(${JSON.stringify(text)}));
+      let place = 'absent';
+      let gap = null;
+      if (found && view) {
+        const v = view.getBoundingClientRect();
+        const b = found.getBoundingClientRect();
+        place = b.bottom <= v.top ? 'above' : b.top >= v.bottom ? 'below' : 'visible';
+        gap = Math.round(v.bottom - b.bottom);
+      }
+      window.__frames.push({ bubbles: bubbles.length, place, gap });
+      if (window.__frames.length < 60) probe();
+    }, 0));
+  })()`);
+}
+
+/** The 60 frames `watchFrames` recorded, once they are in. */
+async function watchedFrames(p: Page): Promise<{ bubbles: number; place: string; gap: number | null }[]> {
+  await expect.poll(() => p.evaluate<number>('window.__frames.length'), { timeout: 10_000 }).toBe(60);
+  return p.evaluate('window.__frames');
+}
+
+/** Where the message was in each frame that showed any of the customer's bubbles. */
+async function framesShown(p: Page): Promise<string[]> {
+  return (await watchedFrames(p)).filter((frame) => frame.bubbles > 0).map((frame) => frame.place);
+}
+
 describe('the thread in a real browser', () => {
   it('opens a long thread at its newest message and stays pinned as messages arrive; scrolled up, a pill counts them instead', async () => {
     gateway = await serve({ SWITCHBOARD_SANDBOX_SEED: '0' });
@@ -123,6 +159,8 @@ describe('the thread in a real browser', () => {
     await page.screenshot({ path: path.join(os.tmpdir(), 'switchboard-e2e-thread-pill.png') });
     await page.getByRole('button', { name: '1 new message ↓' }).click();
     await expect.poll(() => placeOf(page as Page, 'hello again')).toBe('visible');
+    // Back at the bottom, the pill goes.
+    await expect.poll(() => (page as Page).locator('button.to-latest').count()).toBe(0);
   });
 
   it('paints a thread that opens at its newest message there from its first frame, by a held mouse press or a click, with rows far taller than first estimated', async () => {
@@ -135,49 +173,58 @@ describe('the thread in a real browser', () => {
     await markAllRead(gateway);
     ({ page } = await openInbox(browser, gateway));
     const p = page;
-    // After each painted frame (in a task queued from its animation callback) until 60 frames:
-    // how many of the customer's bubbles were on screen, and where the newest was among them.
-    const watchFrames = (name: string, newest: string) =>
-      p.evaluate(`window.__frames = []; (function probe() {
-        requestAnimationFrame(() => setTimeout(() => {
-          const view = document.querySelector('.timeline');
-          const bubbles = [...document.querySelectorAll('[data-testid="message"]')].filter((bubble) => bubble.textContent.includes(${JSON.stringify(` from ${name}`)}));
-          const found = bubbles.find((bubble) => bubble.querySelector('.bubble-text')?.textContent.startsWith(${JSON.stringify(newest)}));
-          let place = 'absent';
-          if (found && view) {
-            const v = view.getBoundingClientRect();
-            const b = found.getBoundingClientRect();
-            place = b.bottom <= v.top ? 'above' : b.top >= v.bottom ? 'below' : 'visible';
-          }
-          window.__frames.push({ bubbles: bubbles.length, newest: place });
-          if (window.__frames.length < 60) probe();
-        }, 0));
-      })()`);
-    // Every frame that showed bubbles showed the newest: none showed older rows first, or none.
-    const framesShown = async () => {
-      await expect.poll(() => p.evaluate<number>('window.__frames.length'), { timeout: 10_000 }).toBe(60);
-      return (await p.evaluate<{ bubbles: number; newest: string }[]>('window.__frames')).filter((frame) => frame.bubbles > 0).map((frame) => frame.newest);
-    };
 
     // By a mouse press held as a click is: its page is asked for on the press, and is there
     // before the empty thread has been laid out once.
     const gil = await p.getByTestId('conversation').filter({ hasText: 'Gil' }).boundingBox();
     if (!gil) throw new Error('no row for Gil');
     await p.mouse.move(gil.x + gil.width / 2, gil.y + gil.height / 2);
-    await watchFrames('Gil', 'message 199 from Gil');
+    await watchFrames(p, 'Gil', 'message 199 from Gil');
     await p.mouse.down();
     await p.waitForTimeout(80);
     await p.mouse.up();
-    const byPress = await framesShown();
+    const byPress = await framesShown(p);
     expect(byPress.length).toBeGreaterThan(0);
     expect(byPress).toEqual(byPress.map(() => 'visible'));
 
     // By a click alone (no press before it): the page comes after the empty thread's first frame.
-    await watchFrames('Hana', 'message 199 from Hana');
+    await watchFrames(p, 'Hana', 'message 199 from Hana');
     await p.evaluate(`[...document.querySelectorAll('[data-testid="conversation"]')].find((row) => row.textContent.includes('Hana')).click()`);
-    const byClick = await framesShown();
+    const byClick = await framesShown(p);
     expect(byClick.length).toBeGreaterThan(0);
     expect(byClick).toEqual(byClick.map(() => 'visible'));
+  });
+
+  it('takes the newest page again from a window opened far back ("Latest ↓"), painting the newest message at the bottom from its first frame', async () => {
+    gateway = await serve({ SWITCHBOARD_SANDBOX_SEED: '0' });
+    const long = `, ${'the parcel left the depot this morning and should reach you tomorrow before noon; '.repeat(3)}`;
+    const every = Object.fromEntries(Array.from({ length: 600 }, (_, n) => [n, n === 100 ? `, parcel ZX4471${long}` : long]));
+    await history(gateway, '34611000011', 'Ines', 600, 400, every);
+    await markAllRead(gateway);
+    ({ page } = await openInbox(browser, gateway));
+    const p = page;
+    await p.getByTestId('conversation').first().waitFor();
+    await p.keyboard.press('Control+k');
+    const box = p.getByRole('combobox', { name: 'Search conversations and messages' });
+    await box.fill('zx44');
+    await p.getByRole('option').filter({ hasText: 'message 100 from Ines' }).waitFor();
+    await box.press('Enter');
+    await expect.poll(() => placeOf(p, `message 100 from Ines, parcel ZX4471${long}`)).toBe('visible');
+    const latest = p.getByRole('button', { name: 'Latest ↓' });
+    await latest.waitFor();
+    // The newest page replaces the window: from the first frame that shows its newest message,
+    // that message sits at the bottom edge, in every frame at the same place.
+    await watchFrames(p, 'Ines', 'message 599 from Ines');
+    await latest.click();
+    const shown = (await watchedFrames(p)).filter((frame) => frame.place !== 'absent');
+    expect(shown.length).toBeGreaterThan(0);
+    const settled = shown.at(-1);
+    expect(settled?.place).toBe('visible');
+    expect(settled?.gap).toBeGreaterThanOrEqual(0);
+    expect(settled?.gap).toBeLessThan(12);
+    expect(shown).toEqual(shown.map(() => settled));
+    // At the bottom, the pill goes.
+    await expect.poll(() => p.locator('button.to-latest').count()).toBe(0);
   });
 
   it('loads older history by itself as the agent scrolls up, without moving what is on screen', async () => {

@@ -64,6 +64,18 @@ describe('VirtualTimeline', () => {
     expect(view.container.querySelector('.timeline-list')?.textContent).toBe('m:1m:2m:3');
   });
 
+  it('tells its owner on mount whether it starts stuck to the bottom, so one that replaces a scrolled-up timeline clears its "Latest" state', async () => {
+    const told: boolean[] = [];
+    const reporting: TimelineEvents = { ...events, onStuckChange: (stuck) => told.push(stuck) };
+    const at = (focus: TimelineFocus) => <VirtualTimeline keys={page} renderItem={(key) => <p key={key}>{key}</p>} focus={focus} atTail label="Messages" events={reporting} />;
+    render(at(atBottom));
+    expect(told[0]).toBe(true);
+    cleanup();
+    told.length = 0;
+    render(at({ index: 10, align: 'center', seq: 2 }));
+    expect(told[0]).toBe(false);
+  });
+
   it('shows a short thread whole when its rows come before the empty list has measured its viewport', async () => {
     const timeline = (keys: string[]) => <VirtualTimeline keys={keys} renderItem={(key) => <p key={key}>{key}</p>} focus={atBottom} atTail label="Messages" events={events} />;
     const view = render(timeline([]));
