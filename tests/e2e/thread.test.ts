@@ -225,6 +225,7 @@ describe('the thread in a real browser', () => {
     expect(shown).toEqual(shown.map(() => settled));
     // At the bottom, the pill goes.
     await expect.poll(() => p.locator('button.to-latest').count()).toBe(0);
+    await p.screenshot({ path: path.join(os.tmpdir(), 'switchboard-e2e-thread-latest.png') });
   });
 
   it('loads older history by itself as the agent scrolls up, without moving what is on screen', async () => {
