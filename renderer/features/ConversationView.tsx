@@ -1,4 +1,4 @@
-import { memo, useCallback, useMemo, useState } from 'react';
+import { memo, useCallback, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { Composer, type Quote } from '../components/Composer';
 import { TemplatePicker } from './TemplatePicker';
@@ -126,6 +126,13 @@ export function ConversationView({ conversationId }: { conversationId: number })
   // unread divider at the top, else the bottom. It changes only when a new window loads, or when
   // the agent asks for the newest message.
   const focusSeq = thread.focus?.seq ?? 0;
+  // Each window gets a timeline of its own (keyed by focusSeq, below). The one a new window replaces
+  // leaves its place as it goes; that is not where the agent left the conversation, and its row
+  // sizes are the old window's: the place goes once the new window has rendered (it was read then).
+  const firstWindow = useRef(focusSeq);
+  useLayoutEffect(() => {
+    if (focusSeq !== firstWindow.current) places.delete(conversationId);
+  }, [focusSeq, conversationId]);
   const focusTarget = thread.focus?.messageId ?? null;
   const focus = useMemo((): TimelineFocus => {
     if (focusTarget !== null) return { index: keys.indexOf(`m:${focusTarget}`), align: 'center', seq: focusSeq };

@@ -228,6 +228,36 @@ describe('the thread in a real browser', () => {
     await p.screenshot({ path: path.join(os.tmpdir(), 'switchboard-e2e-thread-latest.png') });
   });
 
+  it('opens search results in the open conversation one after another, each held in place from the first frame that shows it', async () => {
+    gateway = await serve({ SWITCHBOARD_SANDBOX_SEED: '0' });
+    const long = `, ${'the parcel left the depot this morning and should reach you tomorrow before noon; '.repeat(3)}`;
+    const every = Object.fromEntries(Array.from({ length: 600 }, (_, n) => [n, n === 100 ? `, parcel ZX4471${long}` : n === 300 ? `, parcel QW8812${long}` : long]));
+    await history(gateway, '34611000012', 'Jon', 600, 400, every);
+    await markAllRead(gateway);
+    ({ page } = await openInbox(browser, gateway));
+    const p = page;
+    await p.getByTestId('conversation').filter({ hasText: 'Jon' }).click();
+    await expect.poll(() => placeOf(p, `message 599 from Jon${long}`)).toBe('visible');
+    // Each result opens a window of its own; the agent scrolls a little in each before the next.
+    const gapsOfResult = async (query: string, n: number) => {
+      await p.keyboard.press('Control+k');
+      const box = p.getByRole('combobox', { name: 'Search conversations and messages' });
+      await box.fill(query);
+      await p.getByRole('option').filter({ hasText: `message ${n} from Jon` }).waitFor();
+      await watchFrames(p, 'Jon', `message ${n} from Jon`);
+      await box.press('Enter');
+      const gaps = (await watchedFrames(p)).filter((frame) => frame.place !== 'absent').map((frame) => frame.gap);
+      await wheel(p, -400);
+      await p.waitForTimeout(900);
+      return gaps;
+    };
+    for (const [query, n] of [['zx44', 100], ['qw88', 300], ['zx44', 100]] as const) {
+      const gaps = await gapsOfResult(query, n);
+      expect(gaps.length).toBeGreaterThan(0);
+      expect(gaps).toEqual(gaps.map(() => gaps.at(-1)));
+    }
+  });
+
   it('loads older history by itself as the agent scrolls up, without moving what is on screen', async () => {
     gateway = await serve({ SWITCHBOARD_SANDBOX_SEED: '0' });
     await history(gateway, '34611000002', 'Bea', 1_000);
