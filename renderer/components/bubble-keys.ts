@@ -63,5 +63,7 @@ export function onTimelineFocus(event: FocusEvent<HTMLElement>, last: { current:
   if (target !== container) return;
   const bubbles = bubblesIn(container);
   const remembered = bubbles.find((candidate) => Number(candidate.dataset.messageId) === last.current);
-  (remembered ?? bubbles.at(-1))?.focus({ preventScroll: remembered === undefined });
+  // Else the message a search result or a quote opened, else the newest mounted.
+  const opened = bubbles.find((candidate) => candidate.classList.contains('bubble-target'));
+  (remembered ?? opened ?? bubbles.at(-1))?.focus({ preventScroll: remembered === undefined });
 }

@@ -133,6 +133,11 @@ export function ConversationView({ conversationId }: { conversationId: number })
   useLayoutEffect(() => {
     if (focusSeq !== firstWindow.current) places.delete(conversationId);
   }, [focusSeq, conversationId]);
+
+  // Closing the thread's search leaves the keyboard in the timeline, on the match it showed last
+  // (see onTimelineFocus), not on the page.
+  const view = useRef<HTMLElement>(null);
+  const focusTimeline = () => view.current?.querySelector<HTMLElement>('.timeline')?.focus();
   const focusTarget = thread.focus?.messageId ?? null;
   const focus = useMemo((): TimelineFocus => {
     if (focusTarget !== null) return { index: keys.indexOf(`m:${focusTarget}`), align: 'center', seq: focusSeq };
@@ -207,7 +212,7 @@ export function ConversationView({ conversationId }: { conversationId: number })
 
 
   return (
-    <section className="conversation-view" aria-label={conversation?.name ?? 'Conversation'}>
+    <section ref={view} className="conversation-view" aria-label={conversation?.name ?? 'Conversation'}>
       <header className="conversation-header">
         <button type="button" className="back-to-list" aria-label="Back to the conversation list" onClick={closeConversation}>
           ←
@@ -224,7 +229,10 @@ export function ConversationView({ conversationId }: { conversationId: number })
             places.delete(conversationId);
             void store.getState().jumpTo(conversationId, messageId);
           }}
-          onClose={() => setFinding(false)}
+          onClose={() => {
+            setFinding(false);
+            focusTimeline();
+          }}
         />
       )}
       {thread.error && (

@@ -56,7 +56,16 @@ export function SearchPalette({ onClose }: { onClose: () => void }) {
   const input = useRef<HTMLInputElement>(null);
   const listId = useId();
 
-  useEffect(() => input.current?.focus(), []);
+  // Closed, the palette gives the focus back to what had it (when that is still on the page), not
+  // to the page itself: a keyboard user goes on from where they were.
+  const opener = useRef(document.activeElement);
+  useEffect(() => {
+    input.current?.focus();
+    const before = opener.current;
+    return () => {
+      if (before instanceof HTMLElement && before.isConnected) before.focus();
+    };
+  }, []);
 
   const request = useMemo(() => {
     const q = query.trim();

@@ -320,6 +320,11 @@ describe('the thread in a real browser', () => {
     await markAllRead(gateway);
     ({ page } = await openInbox(browser, gateway));
     await page.getByTestId('conversation').first().waitFor();
+    // Closed without a choice, the palette gives the focus back to what had it.
+    await page.getByRole('button', { name: /^Search/ }).focus();
+    await page.keyboard.press('Control+k');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => (page as Page).evaluate('document.activeElement?.className')).toBe('search-open');
     await page.keyboard.press('Control+k');
     const box = page.getByRole('combobox', { name: 'Search conversations and messages' });
     await box.fill('zx44');
@@ -331,6 +336,10 @@ describe('the thread in a real browser', () => {
     // Far back in a long thread, opened on it, marked, older and newer messages around it.
     await expect.poll(() => placeOf(page as Page, 'message 120 from Eva, parcel ZX4471')).toBe('visible');
     await expect.poll(() => (page as Page).locator('.bubble-target .bubble-text').textContent()).toBe('message 120 from Eva, parcel ZX4471');
+    // The keyboard is back where the palette was opened from; Tab into the thread lands on the found message.
+    expect(await page.evaluate('document.activeElement?.className')).toBe('search-open');
+    await page.locator('.timeline').focus();
+    await expect.poll(() => (page as Page).evaluate('document.activeElement?.querySelector(".bubble-text")?.textContent ?? null')).toBe('message 120 from Eva, parcel ZX4471');
     expect(await placeOf(page, 'message 1999 from Eva')).toBe('absent');
     await page.getByRole('button', { name: 'Latest ↓' }).waitFor();
     await page.screenshot({ path: path.join(os.tmpdir(), 'switchboard-e2e-search-opened.png') });
@@ -344,7 +353,9 @@ describe('the thread in a real browser', () => {
     await page.getByRole('button', { name: 'Older match' }).click();
     await expect.poll(() => placeOf(page as Page, 'message 1998 from Eva')).toBe('visible');
     await expect.poll(() => (page as Page).locator('.bubble-target .bubble-text').textContent()).toBe('message 1998 from Eva');
-    // "Latest" leaves the found message for the newest page.
-    await page.keyboard.press('Escape');
+    // Esc closes the thread's search and leaves the keyboard on the match it showed last.
+    await inThread.press('Escape');
+    await inThread.waitFor({ state: 'detached' });
+    await expect.poll(() => (page as Page).evaluate('document.activeElement?.querySelector(".bubble-text")?.textContent ?? null')).toBe('message 1998 from Eva');
   });
 });
