@@ -126,6 +126,18 @@ export function ConversationView({ conversationId }: { conversationId: number })
   // unread divider at the top, else the bottom. It changes only when a new window loads, or when
   // the agent asks for the newest message.
   const focusSeq = thread.focus?.seq ?? 0;
+  const focusTarget = thread.focus?.messageId ?? null;
+  const focus = useMemo((): TimelineFocus => {
+    if (focusTarget !== null) return { index: keys.indexOf(`m:${focusTarget}`), align: 'center', seq: focusSeq };
+    const place = places.get(conversationId);
+    if (place && !place.stuck && keys.includes(place.key as (typeof keys)[number])) {
+      return { index: keys.indexOf(place.key as (typeof keys)[number]), align: 'start', offset: place.offset, seq: focusSeq };
+    }
+    if (thread.unreadFromId !== null && keys.includes('unread')) return { index: keys.indexOf('unread'), align: 'start', seq: focusSeq };
+    return { index: null, align: 'start', seq: focusSeq };
+    // Only a new window moves the view: later keys (new messages, older pages) must not.
+  }, [focusSeq, conversationId, keys.length > 0]);
+
   // Each window gets a timeline of its own (keyed by focusSeq, below). The one a new window replaces
   // leaves its place as it goes; that is not where the agent left the conversation, and its row
   // sizes are the old window's: the place goes once the new window has rendered (it was read then).
@@ -138,17 +150,6 @@ export function ConversationView({ conversationId }: { conversationId: number })
   // (see onTimelineFocus), not on the page.
   const view = useRef<HTMLElement>(null);
   const focusTimeline = () => view.current?.querySelector<HTMLElement>('.timeline')?.focus();
-  const focusTarget = thread.focus?.messageId ?? null;
-  const focus = useMemo((): TimelineFocus => {
-    if (focusTarget !== null) return { index: keys.indexOf(`m:${focusTarget}`), align: 'center', seq: focusSeq };
-    const place = places.get(conversationId);
-    if (place && !place.stuck && keys.includes(place.key as (typeof keys)[number])) {
-      return { index: keys.indexOf(place.key as (typeof keys)[number]), align: 'start', offset: place.offset, seq: focusSeq };
-    }
-    if (thread.unreadFromId !== null && keys.includes('unread')) return { index: keys.indexOf('unread'), align: 'start', seq: focusSeq };
-    return { index: null, align: 'start', seq: focusSeq };
-    // Only a new window moves the view: later keys (new messages, older pages) must not.
-  }, [focusSeq, conversationId, keys.length > 0]);
 
   const events = useMemo(
     (): TimelineEvents => ({
