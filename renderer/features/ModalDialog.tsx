@@ -1,10 +1,12 @@
 import type { ReactNode } from 'react';
+import { useFocusReturn } from './use-focus-return';
 
 /**
  * A modal panel over the inbox: a click on the backdrop or Esc closes it (Esc stops there, so it
- * does not also cancel what is behind), a click inside does not.
+ * does not also cancel what is behind), a click inside does not. Closed, it gives the focus back.
  */
 export function ModalDialog({ label, className, backdropClassName, onClose, children }: { label: string; className: string; backdropClassName?: string; onClose: () => void; children: ReactNode }) {
+  useFocusReturn();
   return (
     <div className={backdropClassName ? `palette-backdrop ${backdropClassName}` : 'palette-backdrop'} onClick={onClose}>
       <section

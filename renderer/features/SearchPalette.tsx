@@ -4,6 +4,7 @@ import { formatTime } from '../components/format-time';
 import { Highlighted } from '../components/Highlighted';
 import { byActivity } from '../stores/conversation-order';
 import { useBridge, useConversations, useMessagesStore } from '../stores/inbox-stores';
+import { useFocusReturn } from './use-focus-return';
 
 /** How long typing pauses before the history is searched. */
 const DEBOUNCE_MS = 150;
@@ -56,16 +57,8 @@ export function SearchPalette({ onClose }: { onClose: () => void }) {
   const input = useRef<HTMLInputElement>(null);
   const listId = useId();
 
-  // Closed, the palette gives the focus back to what had it (when that is still on the page), not
-  // to the page itself: a keyboard user goes on from where they were.
-  const opener = useRef(document.activeElement);
-  useEffect(() => {
-    input.current?.focus();
-    const before = opener.current;
-    return () => {
-      if (before instanceof HTMLElement && before.isConnected) before.focus();
-    };
-  }, []);
+  useFocusReturn();
+  useEffect(() => input.current?.focus(), []);
 
   const request = useMemo(() => {
     const q = query.trim();

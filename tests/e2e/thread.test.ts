@@ -1,6 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './chromium';
 import { callApi, closeTest, openInbox, postWebhook, serve, type E2eGateway } from './e2e-gateway';
@@ -127,6 +127,18 @@ async function framesShown(p: Page): Promise<string[]> {
   return (await watchedFrames(p)).filter((frame) => frame.bubbles > 0).map((frame) => frame.place);
 }
 
+/** Ctrl+K, `query` typed, and the result for `hit` listed: returns the palette's box (Enter opens the result). */
+async function searchFor(p: Page, query: string, hit: string): Promise<Locator> {
+  await p.keyboard.press('Control+k');
+  const box = p.getByRole('combobox', { name: 'Search conversations and messages' });
+  await box.fill(query);
+  await p.getByRole('option').filter({ hasText: hit }).waitFor();
+  return box;
+}
+
+// Three lines or more a bubble: the list's first estimate of a row (before any is measured) is far short.
+const LONG = `, ${'the parcel left the depot this morning and should reach you tomorrow before noon; '.repeat(3)}`;
+
 describe('the thread in a real browser', () => {
   it('opens a long thread at its newest message and stays pinned as messages arrive; scrolled up, a pill counts them instead', async () => {
     gateway = await serve({ SWITCHBOARD_SANDBOX_SEED: '0' });
@@ -165,9 +177,7 @@ describe('the thread in a real browser', () => {
 
   it('paints a thread that opens at its newest message there from its first frame, by a held mouse press or a click, with rows far taller than first estimated', async () => {
     gateway = await serve({ SWITCHBOARD_SANDBOX_SEED: '0' });
-    // Three lines or more a bubble: the list's first estimate of a row (before any is measured) is far short.
-    const long = `, ${'the parcel left the depot this morning and should reach you tomorrow before noon; '.repeat(3)}`;
-    const everyMessage = Object.fromEntries(Array.from({ length: 200 }, (_, n) => [n, long]));
+    const everyMessage = Object.fromEntries(Array.from({ length: 200 }, (_, n) => [n, LONG]));
     await history(gateway, '34611000009', 'Gil', 200, 400, everyMessage);
     await history(gateway, '34611000010', 'Hana', 200, 400, everyMessage);
     await markAllRead(gateway);
@@ -197,19 +207,14 @@ describe('the thread in a real browser', () => {
 
   it('takes the newest page again from a window opened far back ("Latest ↓"), painting the newest message at the bottom from its first frame', async () => {
     gateway = await serve({ SWITCHBOARD_SANDBOX_SEED: '0' });
-    const long = `, ${'the parcel left the depot this morning and should reach you tomorrow before noon; '.repeat(3)}`;
-    const every = Object.fromEntries(Array.from({ length: 600 }, (_, n) => [n, n === 100 ? `, parcel ZX4471${long}` : long]));
+    const every = Object.fromEntries(Array.from({ length: 600 }, (_, n) => [n, n === 100 ? `, parcel ZX4471${LONG}` : LONG]));
     await history(gateway, '34611000011', 'Ines', 600, 400, every);
     await markAllRead(gateway);
     ({ page } = await openInbox(browser, gateway));
     const p = page;
     await p.getByTestId('conversation').first().waitFor();
-    await p.keyboard.press('Control+k');
-    const box = p.getByRole('combobox', { name: 'Search conversations and messages' });
-    await box.fill('zx44');
-    await p.getByRole('option').filter({ hasText: 'message 100 from Ines' }).waitFor();
-    await box.press('Enter');
-    await expect.poll(() => placeOf(p, `message 100 from Ines, parcel ZX4471${long}`)).toBe('visible');
+    await (await searchFor(p, 'zx44', 'message 100 from Ines')).press('Enter');
+    await expect.poll(() => placeOf(p, `message 100 from Ines, parcel ZX4471${LONG}`)).toBe('visible');
     const latest = p.getByRole('button', { name: 'Latest ↓' });
     await latest.waitFor();
     // The newest page replaces the window: from the first frame that shows its newest message,
@@ -230,20 +235,16 @@ describe('the thread in a real browser', () => {
 
   it('opens search results in the open conversation one after another, each held in place from the first frame that shows it', async () => {
     gateway = await serve({ SWITCHBOARD_SANDBOX_SEED: '0' });
-    const long = `, ${'the parcel left the depot this morning and should reach you tomorrow before noon; '.repeat(3)}`;
-    const every = Object.fromEntries(Array.from({ length: 600 }, (_, n) => [n, n === 100 ? `, parcel ZX4471${long}` : n === 300 ? `, parcel QW8812${long}` : long]));
+    const every = Object.fromEntries(Array.from({ length: 600 }, (_, n) => [n, n === 100 ? `, parcel ZX4471${LONG}` : n === 300 ? `, parcel QW8812${LONG}` : LONG]));
     await history(gateway, '34611000012', 'Jon', 600, 400, every);
     await markAllRead(gateway);
     ({ page } = await openInbox(browser, gateway));
     const p = page;
     await p.getByTestId('conversation').filter({ hasText: 'Jon' }).click();
-    await expect.poll(() => placeOf(p, `message 599 from Jon${long}`)).toBe('visible');
+    await expect.poll(() => placeOf(p, `message 599 from Jon${LONG}`)).toBe('visible');
     // Each result opens a window of its own; the agent scrolls a little in each before the next.
     const gapsOfResult = async (query: string, n: number) => {
-      await p.keyboard.press('Control+k');
-      const box = p.getByRole('combobox', { name: 'Search conversations and messages' });
-      await box.fill(query);
-      await p.getByRole('option').filter({ hasText: `message ${n} from Jon` }).waitFor();
+      const box = await searchFor(p, query, `message ${n} from Jon`);
       await watchFrames(p, 'Jon', `message ${n} from Jon`);
       await box.press('Enter');
       const gaps = (await watchedFrames(p)).filter((frame) => frame.place !== 'absent').map((frame) => frame.gap);
