@@ -1,4 +1,4 @@
-import { memo, useEffect, useRef, type KeyboardEvent } from 'react';
+import { memo, useCallback, useEffect, useRef, type KeyboardEvent } from 'react';
 import { VList, type VListHandle } from 'virtua';
 import type { Conversation } from '../../shared/contract';
 import { formatTime } from './format-time';
@@ -67,11 +67,25 @@ export function ConversationList(props: {
   onSelect: (id: number) => void;
   /** A row pressed (the main button down), before its click: to get ready to open it. */
   onPress?: (id: number) => void;
+  /** The conversations whose rows are in view, in order: after each change of the list, scroll or size. */
+  onInView?: (ids: number[]) => void;
   emptyText: string;
 }) {
-  const { conversations, selectedId, onSelect, onPress } = props;
+  const { conversations, selectedId, onSelect, onPress, onInView } = props;
   const list = useRef<VListHandle>(null);
   const selectedIndex = selectedId === null ? -1 : conversations.findIndex((c) => c.id === selectedId);
+
+  // The rows in view, from the list's own measurements (read when they change, not per frame).
+  const shown = useRef(conversations);
+  shown.current = conversations;
+  const reportInView = useCallback(() => {
+    const handle = list.current;
+    if (!handle || !onInView) return;
+    const first = handle.findItemIndex(handle.scrollOffset);
+    const last = handle.findItemIndex(handle.scrollOffset + Math.max(0, handle.viewportSize - 1));
+    onInView(shown.current.slice(first, last + 1).map((conversation) => conversation.id));
+  }, [onInView]);
+  useEffect(reportInView, [conversations, reportInView]);
 
   // The selection stays in view when it moves by keyboard, shortcut or search.
   useEffect(() => {
@@ -98,6 +112,8 @@ export function ConversationList(props: {
       tabIndex={0}
       aria-activedescendant={selectedIndex >= 0 ? conversationRowId(selectedId ?? 0) : undefined}
       onKeyDown={onKeyDown}
+      onScrollEnd={reportInView}
+      onResize={reportInView}
       data={conversations}
     >
       {(conversation) => (

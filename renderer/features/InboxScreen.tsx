@@ -4,7 +4,7 @@ import { StatusBar } from '../components/StatusBar';
 import { visibleConversations } from '../stores/conversation-filter';
 import { looksForConversation } from '../stores/conversations-store';
 import { ConversationFilters } from './ConversationFilters';
-import { useBridge, useConnection, useConversations, usePressConversation, useTeam } from '../stores/inbox-stores';
+import { useBridge, useConnection, useConversations, usePressConversation, useSeeConversations, useTeam } from '../stores/inbox-stores';
 import { ConversationView } from './ConversationView';
 import { SearchPalette } from './SearchPalette';
 import { SettingsPanel } from './SettingsPanel';
@@ -40,6 +40,7 @@ export function InboxScreen({ onSignOut }: { onSignOut?: () => void }) {
   const [theme, setTheme] = useTheme();
   const bridge = useBridge();
   const pressConversation = usePressConversation();
+  const seeConversations = useSeeConversations();
   const notices = useArrivalNotices();
   useUnreadBadge();
 
@@ -79,6 +80,7 @@ export function InboxScreen({ onSignOut }: { onSignOut?: () => void }) {
           me={me}
           onSelect={select}
           onPress={pressConversation}
+          onInView={seeConversations}
           emptyText={conversations.length === 0 ? 'No conversations yet. Messages customers send appear here.' : 'No conversation matches this filter.'}
         />
       </nav>

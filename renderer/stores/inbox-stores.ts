@@ -8,6 +8,9 @@ import { createMessagesStore, type MessagesState } from './messages-store';
 import { createTeamStore, type TeamState } from './team-store';
 import { createTemplatesStore, type TemplatesState } from './templates-store';
 
+/** How long rows stay in view before their conversations are warmed (scrolling past warms nothing). */
+export const WARM_AFTER_MS = 300;
+
 /** Every store of one signed-in session, over one bridge. */
 export function createInboxStores(bridge: BridgeApi) {
   const conversations = createConversationsStore(bridge);
@@ -25,11 +28,26 @@ export function createInboxStores(bridge: BridgeApi) {
     const state = conversations.getState();
     if (id !== state.selectedId) messages.getState().prepare(id, state.byId[id]?.unread_count ?? 0);
   };
+  // The rows in view, once they stay a moment (the agent is looking, not scrolling through): their
+  // conversations' opening pages load ahead. Their unread counts are part of what is in view: a
+  // message coming in moves its row's divider, and its page is loaded again.
+  let inView = '';
+  let inViewTimer: ReturnType<typeof setTimeout> | undefined;
+  const seeConversations = (ids: readonly number[]) => {
+    const state = conversations.getState();
+    const shown = ids.filter((id) => id !== state.selectedId).map((id) => ({ id, unreadCount: state.byId[id]?.unread_count ?? 0 }));
+    const key = shown.map(({ id, unreadCount }) => `${id}:${unreadCount}`).join(',');
+    if (key === inView) return;
+    inView = key;
+    clearTimeout(inViewTimer);
+    inViewTimer = setTimeout(() => messages.getState().warm(shown), WARM_AFTER_MS);
+  };
   return {
     bridge,
     conversations,
     messages,
     pressConversation,
+    seeConversations,
     connection: createConnectionStore(),
     team: createTeamStore(),
     templates: createTemplatesStore(bridge),
@@ -72,6 +90,11 @@ export function useMessagesStore() {
 /** What a press on a conversation's row does ahead of its click (stable). */
 export function usePressConversation() {
   return useInboxStores().pressConversation;
+}
+
+/** What the list reports as in view (stable): those conversations are warmed for a click. */
+export function useSeeConversations() {
+  return useInboxStores().seeConversations;
 }
 
 /** Selects from the team store. */

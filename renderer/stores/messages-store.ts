@@ -1,5 +1,5 @@
 import { createStore } from 'zustand/vanilla';
-import { assertNever, canAdvanceStatus, type Message, type MessageInfo, type Result, type ServerEvent } from '../../shared/contract';
+import { assertNever, canAdvanceStatus, type Message, type MessageInfo, type MessagePage, type Result, type ServerEvent } from '../../shared/contract';
 import { withoutKey } from './conversations-store';
 import type { BridgeApi } from '../bridge/bridge-api';
 
@@ -61,6 +61,11 @@ export type MessagesState = {
   apply(event: ServerEvent): void;
   /** Applies a frame's worth of events in one update. */
   applyMany(events: readonly ServerEvent[]): void;
+  /**
+   * The conversations in the list's view (in order; with their unread counts): their opening pages
+   * are loaded ahead, one at a time, so that a click on any of them shows it without waiting.
+   */
+  warm(conversations: readonly WarmConversation[]): void;
   /** Reloads every open thread (after a resync). */
   reloadAll(): Promise<void>;
   /** The "message info" panel: a message's status history with Meta's timestamps. */
@@ -68,6 +73,12 @@ export type MessagesState = {
   showInfo(messageId: number): Promise<void>;
   hideInfo(): void;
 };
+
+/** A conversation whose opening page may be loaded ahead: its id and unread count. */
+export type WarmConversation = { id: number; unreadCount: number };
+
+/** How many conversations in view are warmed at most (a tall window shows about this many rows). */
+export const WARM_LIMIT = 16;
 
 /** How many messages a page holds. */
 export const PAGE_SIZE = 50;
@@ -158,6 +169,17 @@ function withMessages(thread: Thread, messages: Message[]): Thread {
   const compare = byTimeThenId(byId);
   const ids = joining.size > 0 ? mergeInOrder(thread.ids, [...joining].sort(compare), compare) : thread.ids;
   return { ...thread, byId, wamidIndex, ids };
+}
+
+/** A new window from one page: `replace.focus` centred (or the bottom), the unread divider placed by `replace.unread`. */
+function windowOf(page: MessagePage, thread: Thread, replace: { focus: number | null; unread?: number }): Thread {
+  return {
+    ...withMessages({ ...emptyThread(), sendError: thread.sendError, arrivals: thread.arrivals }, page.messages),
+    nextBefore: page.next_before,
+    nextAfter: page.next_after,
+    unreadFromId: firstUnread(page.messages, replace.unread ?? 0),
+    focus: { messageId: replace.focus, seq: thread.focus.seq + 1 },
+  };
 }
 
 type PageRequest = { before?: string; after?: string; around?: number; limit?: number };
@@ -290,15 +312,7 @@ export function createMessagesStore(bridge: BridgeApi) {
       }
       const page = result.value;
       update(conversationId, (thread) => {
-        if (replace) {
-          return {
-            ...withMessages({ ...emptyThread(), sendError: thread.sendError, arrivals: thread.arrivals }, page.messages),
-            nextBefore: page.next_before,
-            nextAfter: page.next_after,
-            unreadFromId: firstUnread(page.messages, replace.unread ?? 0),
-            focus: { messageId: replace.focus, seq: thread.focus.seq + 1 },
-          };
-        }
+        if (replace) return windowOf(page, thread, replace);
         // Another window replaced this one while the page was on its way.
         if (before && thread.ids[0] !== before.ids[0] && thread.ids.at(-1) !== before.ids.at(-1)) return { ...thread, loading: false };
         const extended = withMessages(thread, page.messages);
@@ -306,10 +320,65 @@ export function createMessagesStore(bridge: BridgeApi) {
           ? { ...extended, nextBefore: page.next_before, loading: false }
           : { ...extended, nextAfter: page.next_after, loading: false, missed: page.next_after === null ? 0 : thread.missed };
       });
-      // What is newer than the page goes again on top of it. A window that only grew has the
-      // messages that landed already (or counted them), so only their changes and ticks go again.
-      const newer = asked.wait.landed.filter((event) => event.seq > page.seq && (replace !== null || event.type !== 'new_message'));
+      replayOnto(page, asked, replace !== null);
+    };
+
+    // What is newer than a page goes again on top of it. A window that only grew has the messages
+    // that landed already (or counted them), so only their changes and ticks go again.
+    const replayOnto = (page: MessagePage, asked: PageAsk, newWindow: boolean) => {
+      const newer = asked.wait.landed.filter((event) => event.seq > page.seq && (newWindow || event.type !== 'new_message'));
       if (newer.length > 0) applyEvents(newer, true);
+    };
+
+    // The conversations in view, ahead of a click: each one's opening page, loaded one at a time
+    // into a window of its own that live events keep current, so a click on any of them renders
+    // at once, with no network in between. `warmed`: the unread count each was loaded with (its
+    // divider's place), until the conversation opens. A warmed window never opened goes when its
+    // row leaves the view, so what is kept stays bounded by what the list shows.
+    const warmed = new Map<number, number>();
+    let warmList: readonly WarmConversation[] = [];
+    let warmWanted = new Set<number>();
+    let warmQueue: WarmConversation[] = [];
+    // The page being warmed now; an opening of that conversation waits for it instead of asking again.
+    let warming: { id: number; done: Promise<void> } | null = null;
+    // Bumped when a resync makes any page asked before it stale: a warm page from before is not kept.
+    let warmEpoch = 0;
+    const dropWarmed = (keep: (id: number) => boolean) => {
+      let threads: Record<number, Thread> | null = null;
+      for (const id of [...warmed.keys()]) {
+        if (keep(id)) continue;
+        warmed.delete(id);
+        threads = withoutKey(threads ?? get().threads, id);
+      }
+      if (threads) set({ threads });
+    };
+    const warmOne = async (id: number, unreadCount: number) => {
+      const epoch = warmEpoch;
+      const asked = ask(id, { limit: newestLimit(unreadCount) });
+      let result: Awaited<PageAsk['answer']>;
+      try {
+        result = await asked.answer;
+      } finally {
+        settle(asked);
+      }
+      // Not kept: a failure (the opening asks again and shows it), a page from before a resync, a
+      // row gone from view, or a window that an opening made meanwhile.
+      if (!result.ok || epoch !== warmEpoch || !warmWanted.has(id) || get().threads[id]) return;
+      const page = result.value;
+      warmed.set(id, unreadCount);
+      set((state) => ({ threads: { ...state.threads, [id]: windowOf(page, emptyThread(), { focus: null, unread: unreadCount }) } }));
+      replayOnto(page, asked, true);
+    };
+    const warmNext = () => {
+      if (warming) return;
+      const next = warmQueue.shift();
+      if (!next) return;
+      if (get().threads[next.id] || !warmWanted.has(next.id)) return warmNext();
+      const done = warmOne(next.id, next.unreadCount).finally(() => {
+        warming = null;
+        warmNext();
+      });
+      warming = { id: next.id, done };
     };
 
     // The answer to a send: shows the error, or makes sure a new message is on screen. Changes to
@@ -336,7 +405,21 @@ export function createMessagesStore(bridge: BridgeApi) {
       },
       hideInfo: () => set({ info: null }),
       async open(conversationId, unreadCount) {
+        // Its page is being warmed: that answer comes sooner than a new question's would.
+        if (warming?.id === conversationId) await warming.done;
         const asked = takePressed(conversationId, unreadCount);
+        const warmedWith = warmed.get(conversationId);
+        warmed.delete(conversationId);
+        if (warmedWith !== undefined && get().threads[conversationId]) {
+          // Loaded ahead with this unread count: it opens as it is. With another (a message came
+          // in, or someone read it), the divider would be misplaced: the opening page is asked again.
+          if (warmedWith === unreadCount) {
+            if (asked) settle(asked);
+            return;
+          }
+          await fetchPage(conversationId, { limit: newestLimit(unreadCount) }, { focus: null, unread: unreadCount }, asked ?? undefined);
+          return;
+        }
         if (!needsNewestPage(get().threads[conversationId], unreadCount)) {
           if (asked) settle(asked);
           return;
@@ -346,6 +429,7 @@ export function createMessagesStore(bridge: BridgeApi) {
       prepare(conversationId, unreadCount) {
         if (pressed?.conversationId === conversationId && pressed.unreadCount === unreadCount) return;
         dropPressed();
+        if (warmed.get(conversationId) === unreadCount || warming?.id === conversationId) return;
         if (!needsNewestPage(get().threads[conversationId], unreadCount)) return;
         const asked = ask(conversationId, { limit: newestLimit(unreadCount) });
         pressed = { ...asked, unreadCount, expiry: setTimeout(dropPressed, PRESS_AHEAD_MS) };
@@ -414,9 +498,23 @@ export function createMessagesStore(bridge: BridgeApi) {
         }
         applyEvents(events, false);
       },
+      warm(conversations) {
+        warmList = conversations.slice(0, WARM_LIMIT);
+        const wanted = new Map(warmList.map(({ id, unreadCount }) => [id, unreadCount]));
+        warmWanted = new Set(wanted.keys());
+        // A warmed window whose unread count moved since is loaded again, with its divider in place.
+        dropWarmed((id) => wanted.get(id) === warmed.get(id));
+        warmQueue = [...warmList];
+        warmNext();
+      },
       async reloadAll() {
-        // A page asked for before the resync may lack what the lost events brought.
+        // A page asked for before the resync may lack what the lost events brought. Windows only
+        // warmed go (they are warmed again from the rows in view); the open ones load again.
         dropPressed();
+        warmEpoch += 1;
+        dropWarmed(() => false);
+        warmQueue = [...warmList];
+        warmNext();
         await Promise.all(Object.keys(get().threads).map((id) => fetchPage(Number(id), {}, { focus: null })));
       },
     };

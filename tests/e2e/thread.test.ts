@@ -44,13 +44,13 @@ async function markAllRead(g: E2eGateway): Promise<void> {
   for (const { id } of conversations) await callApi(g, `/api/conversations/${id}/read`, { method: 'POST' });
 }
 
-async function say(g: E2eGateway, from: string, name: string, text: string): Promise<void> {
+async function say(g: E2eGateway, from: string, name: string, text: string, at = Math.floor(Date.now() / 1000)): Promise<void> {
   await postWebhook(g, {
     object: 'whatsapp_business_account',
     entry: [
       {
         id: 'waba',
-        changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { phone_number_id: PHONE }, contacts: [{ profile: { name }, wa_id: from }], messages: [{ from, id: `wamid.${from}.${text}`, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body: text } }] } }],
+        changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { phone_number_id: PHONE }, contacts: [{ profile: { name }, wa_id: from }], messages: [{ from, id: `wamid.${from}.${text}`, timestamp: String(at), type: 'text', text: { body: text } }] } }],
       },
     ],
   });
@@ -175,34 +175,61 @@ describe('the thread in a real browser', () => {
     await expect.poll(() => (page as Page).locator('button.to-latest').count()).toBe(0);
   });
 
-  it('paints a thread that opens at its newest message there from its first frame, by a held mouse press or a click, with rows far taller than first estimated', async () => {
+  it('paints a thread that opens at its newest message there from its first frame, warmed in view or not, by a held mouse press, a click or the keyboard, with rows far taller than first estimated', async () => {
     gateway = await serve({ SWITCHBOARD_SANDBOX_SEED: '0' });
     const everyMessage = Object.fromEntries(Array.from({ length: 200 }, (_, n) => [n, LONG]));
+    // Ines, with the oldest messages, is last in the list, below twelve conversations that are
+    // newer, and under Gil and Hana, the newest: her row is not in view when the inbox opens.
+    await history(gateway, '34611000011', 'Ines', 200, 1000, everyMessage);
     await history(gateway, '34611000009', 'Gil', 200, 400, everyMessage);
     await history(gateway, '34611000010', 'Hana', 200, 400, everyMessage);
+    const minuteAgo = Math.floor(Date.now() / 1000) - 60;
+    for (let n = 0; n < 12; n += 1) await say(gateway, `3461200${String(n).padStart(4, '0')}`, `Filler ${n}`, 'a short question', minuteAgo);
+    await say(gateway, '34611000009', 'Gil', `message 200 from Gil${LONG}`);
+    await say(gateway, '34611000010', 'Hana', `message 200 from Hana${LONG}`);
     await markAllRead(gateway);
-    ({ page } = await openInbox(browser, gateway));
+    let apiRequests: string[];
+    ({ page, apiRequests } = await openInbox(browser, gateway));
     const p = page;
+    const rowOf = (name: string) => p.getByTestId('conversation').filter({ hasText: name });
+    const listed = (await (await callApi(gateway, '/api/conversations')).json()) as { id: number; name: string }[];
+    const pageAsks = (name: string) => {
+      const id = listed.find((conversation) => conversation.name === name)?.id;
+      return apiRequests.filter((request) => request === `GET /api/conversations/${id}/messages`).length;
+    };
 
-    // By a mouse press held as a click is: its page is asked for on the press, and is there
-    // before the empty thread has been laid out once.
-    const gil = await p.getByTestId('conversation').filter({ hasText: 'Gil' }).boundingBox();
+    // Gil's row has been in view a moment: his opening page was loaded ahead. A mouse press held
+    // as a click is opens it with no request, painted from the first frame at the newest message.
+    await expect.poll(() => pageAsks('Gil'), { timeout: 10_000 }).toBe(1);
+    const gil = await rowOf('Gil').boundingBox();
     if (!gil) throw new Error('no row for Gil');
     await p.mouse.move(gil.x + gil.width / 2, gil.y + gil.height / 2);
-    await watchFrames(p, 'Gil', 'message 199 from Gil');
+    await watchFrames(p, 'Gil', 'message 200 from Gil');
     await p.mouse.down();
     await p.waitForTimeout(80);
     await p.mouse.up();
     const byPress = await framesShown(p);
     expect(byPress.length).toBeGreaterThan(0);
     expect(byPress).toEqual(byPress.map(() => 'visible'));
+    expect(pageAsks('Gil')).toBe(1);
 
-    // By a click alone (no press before it): the page comes after the empty thread's first frame.
-    await watchFrames(p, 'Hana', 'message 199 from Hana');
+    // By a click alone (no press before it).
+    await watchFrames(p, 'Hana', 'message 200 from Hana');
     await p.evaluate(`[...document.querySelectorAll('[data-testid="conversation"]')].find((row) => row.textContent.includes('Hana')).click()`);
     const byClick = await framesShown(p);
     expect(byClick.length).toBeGreaterThan(0);
     expect(byClick).toEqual(byClick.map(() => 'visible'));
+
+    // Ines was never in view, so nothing was loaded ahead: End in the list opens her, and her
+    // page comes after the empty thread's first frame.
+    expect(pageAsks('Ines')).toBe(0);
+    await p.getByRole('listbox', { name: 'Conversations' }).focus();
+    await watchFrames(p, 'Ines', 'message 199 from Ines');
+    await p.keyboard.press('End');
+    const byKey = await framesShown(p);
+    expect(byKey.length).toBeGreaterThan(0);
+    expect(byKey).toEqual(byKey.map(() => 'visible'));
+    expect(pageAsks('Ines')).toBe(1);
   });
 
   it('takes the newest page again from a window opened far back ("Latest ↓"), painting the newest message at the bottom from its first frame', async () => {

@@ -1,7 +1,7 @@
 import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { App } from '../../../renderer/App';
-import { previewAuthor } from '../../../renderer/components/ConversationList';
+import { ConversationList, previewAuthor } from '../../../renderer/components/ConversationList';
 import { foldText, visibleConversations } from '../../../renderer/stores/conversation-filter';
 import { conversation, FakeBridge, message } from '../fake-bridge';
 
@@ -27,6 +27,17 @@ const three = () => [
 ];
 
 describe('the conversation list', () => {
+  it('tells which conversations are in view: once shown, and again after a scroll comes to rest', async () => {
+    const many = Array.from({ length: 60 }, (_, n) => conversation({ id: n + 1, name: `Customer ${n + 1}` }));
+    const inView = vi.fn<(ids: number[]) => void>();
+    render(<ConversationList conversations={many} selectedId={null} me={null} onSelect={() => undefined} onInView={inView} emptyText="" />);
+    // The shim's list is 800 px tall with rows of 40 px: twenty rows in view.
+    const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, n) => from + n);
+    await vi.waitFor(() => expect(inView).toHaveBeenLastCalledWith(range(1, 20)));
+    act(() => screen.getByRole('listbox').scrollTo({ top: 400 }));
+    await vi.waitFor(() => expect(inView).toHaveBeenLastCalledWith(range(11, 30)));
+  });
+
   it('says who wrote last: "You:" for the agent, another agent by name, the Business app for echoes, nothing for the customer', () => {
     expect(previewAuthor({ id: 1, direction: 'out', status: 'sent', sent_by: 'agent' }, 'agent')).toBe('You: ');
     expect(previewAuthor({ id: 1, direction: 'out', status: 'sent', sent_by: 'maria' }, 'agent')).toBe('maria: ');

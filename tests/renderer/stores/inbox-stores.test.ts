@@ -1,5 +1,5 @@
-import { describe, expect, it, vi } from 'vitest';
-import { createInboxStores } from '../../../renderer/stores/inbox-stores';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createInboxStores, WARM_AFTER_MS } from '../../../renderer/stores/inbox-stores';
 import { conversation, FakeBridge, message } from '../fake-bridge';
 
 describe('the inbox stores together', () => {
@@ -32,5 +32,41 @@ describe('the inbox stores together', () => {
     await vi.waitFor(() => expect(stores.messages.getState().threads[2]?.ids).toEqual([2]));
     stores.pressConversation(2);
     expect(pages()).toHaveLength(1);
+  });
+  describe('rows in view', () => {
+    afterEach(() => vi.useRealTimers());
+
+    it('warms the conversations whose rows stay in view a moment, with their unread counts, not the open one, and not rows scrolled past', async () => {
+      vi.useFakeTimers();
+      const bridge = new FakeBridge();
+      bridge.conversations = [conversation({ id: 1 }), conversation({ id: 2, unread_count: 3 }), conversation({ id: 3 }), conversation({ id: 4 })];
+      for (const id of [1, 2, 3, 4]) bridge.messages[id] = [message({ id: 10 + id, conversation_id: id })];
+      const stores = createInboxStores(bridge);
+      await stores.conversations.getState().load();
+      stores.conversations.getState().select(1);
+      await vi.waitFor(() => expect(stores.messages.getState().threads[1]?.ids).toEqual([11]));
+      const pages = () => bridge.calls.filter((call) => call.name === 'listMessages').map((call) => call.request);
+      // Scrolled past: in view for less than the moment.
+      stores.seeConversations([3, 4]);
+      vi.advanceTimersByTime(WARM_AFTER_MS - 1);
+      stores.seeConversations([1, 2, 3]);
+      vi.advanceTimersByTime(WARM_AFTER_MS - 1);
+      // The same rows reported again (the list re-rendered) do not start the wait again.
+      stores.seeConversations([1, 2, 3]);
+      expect(pages()).toHaveLength(1);
+      await vi.advanceTimersByTimeAsync(1);
+      await vi.waitFor(() => expect(stores.messages.getState().threads[3]?.ids).toEqual([13]));
+      expect(pages()).toEqual([
+        { conversation_id: 1, limit: 50 },
+        { conversation_id: 2, limit: 50 },
+        { conversation_id: 3, limit: 50 },
+      ]);
+      // Warmed with its unread count: the divider is in place for when it opens.
+      expect(stores.messages.getState().threads[2]?.unreadFromId).toBe(12);
+      // The warmed conversation opens with what it has: nothing more is asked.
+      stores.conversations.getState().select(3);
+      await vi.advanceTimersByTimeAsync(0);
+      expect(pages()).toHaveLength(3);
+    });
   });
 });

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { MessagePage } from '../../../shared/contract';
-import { createMessagesStore, PRESS_AHEAD_MS } from '../../../renderer/stores/messages-store';
+import { createMessagesStore, PRESS_AHEAD_MS, WARM_LIMIT } from '../../../renderer/stores/messages-store';
 import { FakeBridge, message } from '../fake-bridge';
 
 async function loadedStore() {
@@ -200,6 +200,163 @@ describe('messages store', () => {
       // Opening the first conversation now asks for its page again: its press was replaced.
       void store.getState().open(1, 0);
       expect(asked).toHaveLength(3);
+    });
+  });
+
+  describe('the conversations in view, warmed ahead of a click', () => {
+    /** A store whose pages are answered by hand, recording what each asked for. */
+    function handAnswered() {
+      const bridge = new FakeBridge();
+      const asked: { request: { conversation_id: number; limit?: number }; answer: (page: MessagePage) => void; fail: () => void }[] = [];
+      bridge.listMessages = (request) =>
+        new Promise((resolve) =>
+          asked.push({
+            request,
+            answer: (value) => resolve({ ok: true, value }),
+            fail: () => resolve({ ok: false, error: { code: 'unavailable', message: 'the gateway cannot be reached' } }),
+          }),
+        );
+      const store = createMessagesStore(bridge);
+      // Lets the answer's continuation (and the next warm request) run.
+      const settled = () => new Promise((resolve) => setTimeout(resolve, 0));
+      return { store, asked, settled, conversations: () => asked.map((ask) => ask.request.conversation_id) };
+    }
+    const page = (conversationId: number, messages: ReturnType<typeof message>[], seq = 10): MessagePage => ({ messages: messages.map((m) => ({ ...m, conversation_id: conversationId })), next_before: null, next_after: null, seq });
+    const first = message();
+    const sent = message({ id: 2, direction: 'out', status: 'sent', wamid: 'wamid.B', timestamp: '2026-11-26T10:01:00.000Z' });
+    const later = message({ id: 3, wamid: 'wamid.C', text: 'are you there?', timestamp: '2026-11-26T10:05:00.000Z' });
+
+    it('loads their opening pages one at a time, and a click opens a warmed one with no request, current with what landed since', async () => {
+      const { store, asked, settled, conversations } = handAnswered();
+      store.getState().warm([
+        { id: 1, unreadCount: 0 },
+        { id: 2, unreadCount: 0 },
+      ]);
+      // One at a time: the second page is asked for once the first is in.
+      expect(conversations()).toEqual([1]);
+      asked[0]?.answer(page(1, [first, sent]));
+      await settled();
+      expect(conversations()).toEqual([1, 2]);
+      asked[1]?.answer(page(2, [message({ id: 9 })]));
+      await settled();
+      store.getState().applyMany([status(11, 'delivered'), { type: 'new_message', seq: 12, conversation_id: 1, message: later }]);
+      await store.getState().open(1, 0);
+      const thread = store.getState().threads[1]!;
+      expect([asked.length, thread.ids, thread.byId[2]?.status, thread.loading, thread.unreadFromId]).toEqual([2, [1, 2, 3], 'delivered', false, null]);
+    });
+
+    it('keeps the events that land while a warm page is on its way, as an opening does', async () => {
+      const { store, asked, settled } = handAnswered();
+      store.getState().warm([{ id: 1, unreadCount: 0 }]);
+      store.getState().applyMany([status(11, 'delivered')]);
+      asked[0]?.answer(page(1, [first, sent]));
+      await settled();
+      expect(store.getState().threads[1]?.byId[2]?.status).toBe('delivered');
+    });
+
+    it('opens one whose warm page is still on its way with that page, asking nothing more', async () => {
+      const { store, asked } = handAnswered();
+      store.getState().warm([{ id: 1, unreadCount: 2 }]);
+      const opening = store.getState().open(1, 2);
+      store.getState().prepare(1, 2);
+      asked[0]?.answer(page(1, [first, sent, later]));
+      await opening;
+      expect([asked.length, asked[0]?.request.limit, store.getState().threads[1]?.ids, store.getState().threads[1]?.unreadFromId]).toEqual([1, 50, [1, 2, 3], 1]);
+    });
+
+    it('asks again when the unread count moved since the warm page (the divider would be misplaced)', async () => {
+      const { store, asked, settled } = handAnswered();
+      store.getState().warm([{ id: 1, unreadCount: 0 }]);
+      asked[0]?.answer(page(1, [first, sent]));
+      await settled();
+      // A press asks for the page the click will need; the click opens with it.
+      store.getState().prepare(1, 1);
+      const opening = store.getState().open(1, 1);
+      asked[1]?.answer(page(1, [first, sent, later], 12));
+      await opening;
+      expect([asked.length, store.getState().threads[1]?.unreadFromId]).toEqual([2, 3]);
+    });
+
+    it('loads a warmed conversation again when its row shows another unread count, and lets go of rows gone from view', async () => {
+      const { store, asked, settled, conversations } = handAnswered();
+      store.getState().warm([
+        { id: 1, unreadCount: 0 },
+        { id: 2, unreadCount: 0 },
+      ]);
+      asked[0]?.answer(page(1, [first]));
+      await settled();
+      asked[1]?.answer(page(2, [message({ id: 9 })]));
+      await settled();
+      store.getState().warm([
+        { id: 2, unreadCount: 1 },
+        { id: 3, unreadCount: 0 },
+      ]);
+      // Conversation 1 left the view: its window goes. Conversation 2's divider moved: loaded again.
+      expect([Object.keys(store.getState().threads), conversations()]).toEqual([[], [1, 2, 2]]);
+      asked[2]?.answer(page(2, [message({ id: 9 }), message({ id: 10, timestamp: '2026-11-26T10:09:00.000Z' })]));
+      await settled();
+      expect([conversations(), store.getState().threads[2]?.unreadFromId]).toEqual([[1, 2, 2, 3], 10]);
+    });
+
+    it('never lets go of a conversation that was opened, and never warms it again', async () => {
+      const { store, asked, settled, conversations } = handAnswered();
+      store.getState().warm([{ id: 1, unreadCount: 0 }]);
+      asked[0]?.answer(page(1, [first]));
+      await settled();
+      await store.getState().open(1, 0);
+      store.getState().warm([]);
+      store.getState().warm([{ id: 1, unreadCount: 0 }]);
+      expect([conversations(), store.getState().threads[1]?.ids]).toEqual([[1], [1]]);
+    });
+
+    it('keeps nothing from a page that failed or answered after its row left the view: the opening asks again', async () => {
+      const { store, asked, settled, conversations } = handAnswered();
+      store.getState().warm([
+        { id: 1, unreadCount: 0 },
+        { id: 2, unreadCount: 0 },
+      ]);
+      asked[0]?.fail();
+      await settled();
+      store.getState().warm([]);
+      asked[1]?.answer(page(2, [message({ id: 9 })]));
+      await settled();
+      expect(store.getState().threads).toEqual({});
+      const opening = store.getState().open(1, 0);
+      asked[2]?.answer(page(1, [first]));
+      await opening;
+      expect([conversations(), store.getState().threads[1]?.ids]).toEqual([[1, 2, 1], [1]]);
+    });
+
+    it('warms no more than a tall window shows', async () => {
+      const { store, asked, settled, conversations } = handAnswered();
+      store.getState().warm(Array.from({ length: WARM_LIMIT + 10 }, (_, n) => ({ id: n + 1, unreadCount: 0 })));
+      for (let n = 0; n < WARM_LIMIT + 10; n += 1) {
+        asked[n]?.answer(page(n + 1, [message({ id: 100 + n })]));
+        await settled();
+      }
+      expect([conversations().length, conversations().at(-1), Object.keys(store.getState().threads).length]).toEqual([WARM_LIMIT, WARM_LIMIT, WARM_LIMIT]);
+    });
+
+    it('after a resync, drops the warmed windows and a warm page asked before it, and warms the rows in view again', async () => {
+      const { store, asked, settled, conversations } = handAnswered();
+      store.getState().warm([
+        { id: 1, unreadCount: 0 },
+        { id: 2, unreadCount: 0 },
+      ]);
+      asked[0]?.answer(page(1, [first]));
+      await settled();
+      // Conversation 2's page is on its way when the events stream resyncs.
+      void store.getState().reloadAll();
+      expect(store.getState().threads).toEqual({});
+      asked[1]?.answer(page(2, [message({ id: 9 })]));
+      await settled();
+      expect(store.getState().threads[2]).toBeUndefined();
+      expect(conversations()).toEqual([1, 2, 1]);
+      asked[2]?.answer(page(1, [first, sent], 20));
+      await settled();
+      asked[3]?.answer(page(2, [message({ id: 9 })], 20));
+      await settled();
+      expect([conversations(), store.getState().threads[1]?.ids, store.getState().threads[2]?.ids]).toEqual([[1, 2, 1, 2], [1, 2], [9]]);
     });
   });
 
