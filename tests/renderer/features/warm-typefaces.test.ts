@@ -83,21 +83,25 @@ describe('warmTypefaces', () => {
     expect(laidOut(observer)).toEqual([]);
   });
 
-  it('lays out one piece per short idle moment, in a hidden inert frame, and leaves nothing behind', () => {
+  it('lays out one piece per short idle moment, in a hidden inert frame, keeps it there for a frame to paint, and leaves nothing behind', () => {
     const { idle } = start();
     idle.runIdle(() => 0);
     const frame = host.querySelector('.typeface-warmup');
     expect(frame?.getAttribute('aria-hidden')).toBe('true');
     expect((frame as HTMLElement).inert).toBe(true);
-    // Each piece is built with its nesting and classes, laid out, and taken away again.
-    expect(frame?.children).toHaveLength(0);
+    // Each piece is built with its nesting and classes, laid out, and stays until the next step.
     expect(laidOut(observer)).toEqual(['header.conversation-header > h2: Ana']);
+    expect([...(frame?.children ?? [])].map((piece) => piece.textContent)).toEqual(['Ana']);
     expect(idle.pending).toBe(1);
 
     idle.runIdle(() => 0);
     expect(laidOut(observer)).toEqual(['p.bubble-text.bubble-deleted: 你好']);
+    expect([...(frame?.children ?? [])].map((piece) => piece.textContent)).toEqual(['你好']);
     idle.runIdle(() => 0);
     expect(laidOut(observer)).toEqual(['span.bubble-meta: ✓✓']);
+    // The last piece goes at the next idle moment, after a frame has painted it.
+    expect([host.children.length, idle.pending]).toEqual([1, 1]);
+    idle.runIdle(() => 0);
     expect(host.children).toHaveLength(0);
     expect(idle.pending).toBe(0);
   });
@@ -106,6 +110,8 @@ describe('warmTypefaces', () => {
     const { idle } = start();
     idle.runIdle(() => 40);
     expect(laidOut(observer)).toHaveLength(3);
+    expect(host.querySelector('.typeface-warmup')?.children).toHaveLength(3);
+    idle.runIdle(() => 40);
     expect(host.children).toHaveLength(0);
     expect(idle.pending).toBe(0);
     const marks = performance.getEntriesByName(TYPEFACES_WARM_MARK);
@@ -160,6 +166,14 @@ describe('typefacePieces', () => {
     for (const sample of SCRIPT_SAMPLES) {
       expect(pieces.filter((piece) => piece.text === sample).map((piece) => piece.path.join(' '))).toEqual(['p.bubble-text', 'blockquote.bubble-quote', 'span.file-name', 'strong', 'span.content-meta']);
     }
+  });
+
+  it('paints its pieces where nobody sees them: at opacity 0, behind the inbox, out of the pointer’s way', () => {
+    const stylesheet = readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), '../../../renderer/styles.css'), 'utf8');
+    const rule = /\.typeface-warmup \{([^}]*)\}/.exec(stylesheet)?.[1] ?? '';
+    expect(rule).toMatch(/opacity: 0;/);
+    expect(rule).toMatch(/z-index: -1;/);
+    expect(rule).toMatch(/pointer-events: none;/);
   });
 
   it('names only classes the stylesheet styles, so a renamed class cannot leave its style cold unnoticed', () => {
