@@ -133,6 +133,19 @@ describe('warmTypefaces', () => {
     expect(marks).toEqual([TYPEFACES_WARM_MARK]);
   });
 
+  it('stops, leaving no mark, once a conversation is open: that lays out and paints its own text', () => {
+    const { idle } = start();
+    idle.runIdle(() => 0);
+    const view = document.createElement('section');
+    view.className = 'conversation-view';
+    document.body.append(view);
+    idle.runIdle(() => 0);
+    view.remove();
+    expect(laidOut(observer)).toEqual(['header.conversation-header > h2: Ana']);
+    expect([host.children.length, idle.pending]).toEqual([0, 0]);
+    expect(performance.getEntriesByName(TYPEFACES_WARM_MARK)).toHaveLength(0);
+  });
+
   it('stops at once when cancelled, taking its frame away and leaving no mark', () => {
     const { idle, cancel } = start();
     idle.runIdle(() => 0);
