@@ -225,13 +225,14 @@ describe('messages store', () => {
     const first = message();
     const sent = message({ id: 2, direction: 'out', status: 'sent', wamid: 'wamid.B', timestamp: '2026-11-26T10:01:00.000Z' });
     const later = message({ id: 3, wamid: 'wamid.C', text: 'are you there?', timestamp: '2026-11-26T10:05:00.000Z' });
+    const twoInView = [
+      { id: 1, unreadCount: 0 },
+      { id: 2, unreadCount: 0 },
+    ];
 
     it('loads their opening pages one at a time, and a click opens a warmed one with no request, current with what landed since', async () => {
       const { store, asked, settled, conversations } = handAnswered();
-      store.getState().warm([
-        { id: 1, unreadCount: 0 },
-        { id: 2, unreadCount: 0 },
-      ]);
+      store.getState().warm(twoInView);
       // One at a time: the second page is asked for once the first is in.
       expect(conversations()).toEqual([1]);
       asked[0]?.answer(page(1, [first, sent]));
@@ -279,10 +280,7 @@ describe('messages store', () => {
 
     it('loads a warmed conversation again when its row shows another unread count, and lets go of rows gone from view', async () => {
       const { store, asked, settled, conversations } = handAnswered();
-      store.getState().warm([
-        { id: 1, unreadCount: 0 },
-        { id: 2, unreadCount: 0 },
-      ]);
+      store.getState().warm(twoInView);
       asked[0]?.answer(page(1, [first]));
       await settled();
       asked[1]?.answer(page(2, [message({ id: 9 })]));
@@ -311,10 +309,7 @@ describe('messages store', () => {
 
     it('keeps nothing from a page that failed or answered after its row left the view: the opening asks again', async () => {
       const { store, asked, settled, conversations } = handAnswered();
-      store.getState().warm([
-        { id: 1, unreadCount: 0 },
-        { id: 2, unreadCount: 0 },
-      ]);
+      store.getState().warm(twoInView);
       asked[0]?.fail();
       await settled();
       store.getState().warm([]);
@@ -339,10 +334,7 @@ describe('messages store', () => {
 
     it('after a resync, drops the warmed windows and a warm page asked before it, and warms the rows in view again', async () => {
       const { store, asked, settled, conversations } = handAnswered();
-      store.getState().warm([
-        { id: 1, unreadCount: 0 },
-        { id: 2, unreadCount: 0 },
-      ]);
+      store.getState().warm(twoInView);
       asked[0]?.answer(page(1, [first]));
       await settled();
       // Conversation 2's page is on its way when the events stream resyncs.
