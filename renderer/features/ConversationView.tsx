@@ -1,4 +1,4 @@
-import { memo, useCallback, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { Composer, type Quote } from '../components/Composer';
 import { TemplatePicker } from './TemplatePicker';
@@ -205,11 +205,19 @@ export function ConversationView({ conversationId }: { conversationId: number })
   const newBelow = arrivalsSeen === null ? thread.missed : thread.arrivals - arrivalsSeen;
 
   // "Latest": at the tail, scroll there; in a detached window, load the newest page instead of
-  // paging through everything between.
-  const toLatest = () => {
+  // paging through everything between. The button goes once the newest shows: pressed from the
+  // keyboard, the keyboard goes on to the timeline of that window instead of the page.
+  const keyedToLatest = useRef(false);
+  const toLatest = (event: MouseEvent<HTMLButtonElement>) => {
+    keyedToLatest.current = event.currentTarget.matches(':focus-visible');
     places.delete(conversationId);
     void store.getState().showLatest(conversationId);
   };
+  useEffect(() => {
+    if (!keyedToLatest.current) return;
+    keyedToLatest.current = false;
+    focusTimeline();
+  }, [focusSeq]);
 
 
   return (

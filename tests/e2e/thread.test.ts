@@ -258,6 +258,21 @@ describe('the thread in a real browser', () => {
     // At the bottom, the pill goes.
     await expect.poll(() => p.locator('button.to-latest').count()).toBe(0);
     await p.screenshot({ path: path.join(os.tmpdir(), 'switchboard-e2e-thread-latest.png') });
+
+    // Pressed from the keyboard, the pill goes too, and the keyboard goes on in the timeline
+    // (there an arrow key or Tab reaches the messages), not back to the start of the page.
+    await wheel(p, -3_000);
+    await latest.focus();
+    await p.keyboard.press('Enter');
+    await expect.poll(() => p.locator('button.to-latest').count()).toBe(0);
+    await expect.poll(() => p.evaluate('document.activeElement?.closest(".timeline") !== null')).toBe(true);
+    await expect.poll(() => placeOf(p, `message 599 from Ines${LONG}`)).toBe('visible');
+    await p.screenshot({ path: path.join(os.tmpdir(), 'switchboard-e2e-thread-latest-keyboard.png') });
+    // A click leaves the focus alone (a mouse user does not get a focus ring in the timeline).
+    await wheel(p, -3_000);
+    await latest.click();
+    await expect.poll(() => p.locator('button.to-latest').count()).toBe(0);
+    expect(await p.evaluate('document.activeElement?.closest(".timeline") !== null')).toBe(false);
   });
 
   it('opens search results in the open conversation one after another, each held in place from the first frame that shows it', async () => {
