@@ -336,8 +336,8 @@ export function createMessagesStore(bridge: BridgeApi) {
     // divider's place), until the conversation opens. A warmed window never opened goes when its
     // row leaves the view, so what is kept stays bounded by what the list shows.
     const warmed = new Map<number, number>();
-    let warmList: readonly WarmConversation[] = [];
-    let warmWanted = new Set<number>();
+    // The conversations in view, in order, with the unread count each is wanted with.
+    let warmWanted = new Map<number, number>();
     let warmQueue: WarmConversation[] = [];
     // The page being warmed now; an opening of that conversation waits for it instead of asking again.
     let warming: { id: number; done: Promise<void> } | null = null;
@@ -410,17 +410,11 @@ export function createMessagesStore(bridge: BridgeApi) {
         const asked = takePressed(conversationId, unreadCount);
         const warmedWith = warmed.get(conversationId);
         warmed.delete(conversationId);
-        if (warmedWith !== undefined && get().threads[conversationId]) {
-          // Loaded ahead with this unread count: it opens as it is. With another (a message came
-          // in, or someone read it), the divider would be misplaced: the opening page is asked again.
-          if (warmedWith === unreadCount) {
-            if (asked) settle(asked);
-            return;
-          }
-          await fetchPage(conversationId, { limit: newestLimit(unreadCount) }, { focus: null, unread: unreadCount }, asked ?? undefined);
-          return;
-        }
-        if (!needsNewestPage(get().threads[conversationId], unreadCount)) {
+        const kept = get().threads[conversationId];
+        // Loaded ahead with this unread count, it opens as it is. With another (a message came in,
+        // or someone read it), the divider would be misplaced: the opening page is asked again.
+        const keep = warmedWith !== undefined && kept ? warmedWith === unreadCount : !needsNewestPage(kept, unreadCount);
+        if (keep) {
           if (asked) settle(asked);
           return;
         }
@@ -499,12 +493,10 @@ export function createMessagesStore(bridge: BridgeApi) {
         applyEvents(events, false);
       },
       warm(conversations) {
-        warmList = conversations.slice(0, WARM_LIMIT);
-        const wanted = new Map(warmList.map(({ id, unreadCount }) => [id, unreadCount]));
-        warmWanted = new Set(wanted.keys());
+        warmQueue = conversations.slice(0, WARM_LIMIT);
+        warmWanted = new Map(warmQueue.map(({ id, unreadCount }) => [id, unreadCount]));
         // A warmed window whose unread count moved since is loaded again, with its divider in place.
-        dropWarmed((id) => wanted.get(id) === warmed.get(id));
-        warmQueue = [...warmList];
+        dropWarmed((id) => warmWanted.get(id) === warmed.get(id));
         warmNext();
       },
       async reloadAll() {
@@ -513,7 +505,7 @@ export function createMessagesStore(bridge: BridgeApi) {
         dropPressed();
         warmEpoch += 1;
         dropWarmed(() => false);
-        warmQueue = [...warmList];
+        warmQueue = [...warmWanted].map(([id, unreadCount]) => ({ id, unreadCount }));
         warmNext();
         await Promise.all(Object.keys(get().threads).map((id) => fetchPage(Number(id), {}, { focus: null })));
       },
