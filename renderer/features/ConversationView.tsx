@@ -138,9 +138,20 @@ export function ConversationView({ conversationId }: { conversationId: number })
     // Only a new window moves the view: later keys (new messages, older pages) must not.
   }, [focusSeq, conversationId, keys.length > 0]);
 
-  // Each window gets a timeline of its own (keyed by focusSeq, below). The one a new window replaces
-  // leaves its place as it goes; that is not where the agent left the conversation, and its row
-  // sizes are the old window's: the place goes once the new window has rendered (it was read then).
+  // Each window gets a timeline of its own, keyed by its focusSeq (below), with one exception: the
+  // first window of a conversation opened with nothing loaded goes into the empty timeline shown
+  // while its page was on the way. That one has measured its viewport by then, so the window's
+  // rows mount in the commit that brings them, not in the next frame's resize step.
+  const timeline = useRef({ seq: focusSeq, key: focusSeq, shown: keys.length > 0 });
+  const sizes = sizesOf(conversationId, keys.length);
+  if (timeline.current.seq !== focusSeq) {
+    const continues = !timeline.current.shown && sizes === undefined;
+    timeline.current = { seq: focusSeq, key: continues ? timeline.current.key : focusSeq, shown: keys.length > 0 };
+  } else if (keys.length > 0) timeline.current.shown = true;
+
+  // The timeline a new window replaces leaves its place as it goes; that is not where the agent left
+  // the conversation, and its row sizes are the old window's: the place goes once the new window has
+  // rendered (it was read then).
   const firstWindow = useRef(focusSeq);
   useLayoutEffect(() => {
     if (focusSeq !== firstWindow.current) places.delete(conversationId);
@@ -253,7 +264,7 @@ export function ConversationView({ conversationId }: { conversationId: number })
         {/* Each window (an opening, a jump, the newest page again) gets a timeline of its own: one
             that opens at the bottom then paints the newest row there from its first frame, as the
             first opening does, instead of carrying row sizes measured for another window's rows. */}
-        {ids && <VirtualTimeline key={focusSeq} keys={keys} renderItem={renderItem} focus={focus} atTail={atTail} label="Messages" events={events} sizes={sizesOf(conversationId, keys.length)} />}
+        {ids && <VirtualTimeline key={timeline.current.key} keys={keys} renderItem={renderItem} focus={focus} atTail={atTail} label="Messages" events={events} sizes={sizes} />}
         {(!stuck || !atTail) && (
           <button type="button" className="to-latest" onClick={toLatest}>
             {newBelow > 0 ? `${newBelow} new ${newBelow === 1 ? 'message' : 'messages'} ↓` : 'Latest ↓'}

@@ -63,6 +63,34 @@ describe('App', () => {
     expect(within(bubble).getByRole('img', { name: 'Read' })).toBeTruthy();
   });
 
+  it('opens a conversation nothing loaded into the timeline it showed while the page came (its viewport measured by then); a later window gets a timeline of its own', async () => {
+    const bridge = new FakeBridge();
+    bridge.conversations = [conversation()];
+    bridge.messages[1] = [message(), message({ id: 2, wamid: 'wamid.B', text: 'the newest', timestamp: '2026-11-26T10:01:00.000Z' })];
+    const answer = bridge.listMessages;
+    let deliver = () => {};
+    bridge.listMessages = (request) => new Promise((resolve) => (deliver = () => resolve(answer(request))));
+    renderApp(bridge);
+    fireEvent.click(await screen.findByTestId('conversation'));
+    const waiting = await vi.waitFor(() => document.querySelector('.timeline') ?? Promise.reject(new Error('no timeline yet')));
+    expect(screen.queryByText('the newest')).toBeNull();
+    await act(async () => deliver());
+    expect(await screen.findByText('the newest')).toBeTruthy();
+    expect(document.querySelector('.timeline')).toBe(waiting);
+    // A jump (here: the search's Enter) is a new window, in a timeline of its own.
+    bridge.listMessages = answer;
+    bridge.searchHits = [{ message: bridge.messages[1][0]!, conversation: { id: 1, name: 'Ana', phone_number_id: '1' }, snippet: { text: 'hello', highlights: [[0, 5]] } }];
+    act(() => {
+      fireEvent.keyDown(window, { key: 'k', ctrlKey: true });
+    });
+    const box = screen.getByRole('combobox', { name: 'Search conversations and messages' });
+    fireEvent.change(box, { target: { value: 'hello' } });
+    await within(screen.getByRole('listbox', { name: 'Results' })).findByText('hello');
+    fireEvent.keyDown(box, { key: 'Enter' });
+    await vi.waitFor(() => expect(document.querySelector('.bubble-target')).not.toBeNull());
+    expect(document.querySelector('.timeline')).not.toBe(waiting);
+  });
+
   it('never marks read while the window is not focused, and does once it is', async () => {
     const bridge = new FakeBridge();
     bridge.conversations = [conversation({ unread_count: 2 })];
