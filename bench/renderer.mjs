@@ -263,6 +263,68 @@ try {
   }
   if (process.env.BENCH_TRACE_OPEN) await browser.stopTracing();
   progress('thread opens measured');
+  // The scrolling and the storm come before the new windows. Once other windows have opened (and
+  // closed), headless Chromium 156 stops presenting this one's frames while keys are typed in it
+  // (its frames drop in the display compositor; the page's own frames still run): the Event Timing
+  // API then gave keystrokes of up to 6 s, which an app's single window never sees.
+  // Diagnosis: BENCH_TRACE=<file> records a Chromium trace of the scrolling and the storm.
+  if (process.env.BENCH_TRACE) await browser.startTracing(page, { path: process.env.BENCH_TRACE, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'blink.user_timing', 'disabled-by-default-cppgc', 'cppgc', 'v8', 'disabled-by-default-v8.gc', ...(process.env.BENCH_TRACE_PROFILE ? ['disabled-by-default-v8.cpu_profiler'] : [])] });
+  // --- Scroll up through 2,000 messages (pages load as the agent goes) and back down. ---
+  let loaded = 50;
+  page.on('response', (response) => {
+    if (response.url().includes(`/api/conversations/${threadId}/messages?before=`)) loaded += 50;
+  });
+  await page.evaluate('window.__bench.longTasks.length = 0');
+  // The wheel event, then the scroll it makes: an agent's gesture, which the timeline follows with pages.
+  const wheel = (pixels) =>
+    page.evaluate(`(() => { const timeline = document.querySelector('.timeline'); timeline.dispatchEvent(new WheelEvent('wheel', { deltaY: ${pixels}, bubbles: true })); timeline.scrollBy(0, ${pixels}); })()`);
+  const scrollStarted = Date.now();
+  while (loaded < LOADED && Date.now() - scrollStarted < 120_000) {
+    await wheel(-SCROLL_STEP_PX);
+    await page.waitForTimeout(16);
+  }
+  const scrollUpMs = Date.now() - scrollStarted;
+  const upLongTasks = await page.evaluate('window.__bench.longTasks.map((t) => t.duration)');
+  const atBottom = `(() => { const t = document.querySelector('.timeline'); return t.scrollHeight - t.scrollTop - t.clientHeight < 2; })()`;
+  for (let steps = 0; steps < 2_000 && !(await page.evaluate(atBottom)); steps += 1) {
+    await wheel(SCROLL_STEP_PX);
+    await page.waitForTimeout(16);
+  }
+  const scrollLongTasks = await page.evaluate('window.__bench.longTasks.map((t) => t.duration)');
+
+  progress('scrolled');
+  // --- 500 status updates/s for 10 s, typing in the reply box all along. ---
+  await page.evaluate('window.__bench.longTasks.length = 0; window.__bench.keys.length = 0; window.__bench.slowKeys.length = 0');
+  await page.getByRole('textbox', { name: 'Reply' }).focus();
+  const perWebhook = 50;
+  const stormStarted = Date.now();
+  let posted = 0;
+  const posting = (async () => {
+    for (let second = 0; second < STORM_SECONDS; second += 1) {
+      for (let batch = 0; batch < STATUS_RATE / perWebhook; batch += 1) {
+        const due = stormStarted + second * 1000 + (batch * 1000 * perWebhook) / STATUS_RATE;
+        await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - Date.now())));
+        const wamids = stormWamids.slice(posted, posted + perWebhook);
+        posted += wamids.length;
+        const timestamp = String(Math.floor(Date.now() / 1000));
+        await postWebhook(gateway.url, {
+          object: 'whatsapp_business_account',
+          entry: [{ id: 'waba', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { phone_number_id: PHONE }, statuses: wamids.map((id) => ({ id, status: 'delivered', timestamp, recipient_id: '1' })) } }] }],
+        });
+      }
+    }
+  })();
+  const typing = (async () => {
+    const sentence = 'typing while five hundred ticks a second arrive ';
+    while (Date.now() - stormStarted < STORM_SECONDS * 1000) await page.keyboard.type(sentence.slice(0, 8), { delay: 60 });
+  })();
+  await Promise.all([posting, typing]);
+  const stormMs = Date.now() - stormStarted;
+  await page.waitForTimeout(500);
+  const storm = await page.evaluate('({ longTasks: window.__bench.longTasks.map((t) => t.duration), keys: window.__bench.keys.slice(), slowKeys: window.__bench.slowKeys.slice() })');
+  const delivered = await page.locator('.ticks[data-status="delivered"]').count();
+  if (process.env.BENCH_TRACE) await browser.stopTracing();
+  progress('status storm');
   // --- The first opening in a new window: a new browser context is a new renderer process, with
   // nothing laid out, compiled or cached yet, as when the app starts. The agent looks at the list
   // for a second before choosing a conversation. `latencyMs`: Chromium's network emulation puts the
@@ -337,63 +399,6 @@ try {
   const clickedAway = await clickedOpenings(REMOTE_LATENCY_MS, null);
   const pressedAway = await pressedOpenings(REMOTE_LATENCY_MS, null);
   progress('first openings in new windows measured');
-  // Diagnosis: BENCH_TRACE=<file> records a Chromium trace of the scrolling and the storm.
-  if (process.env.BENCH_TRACE) await browser.startTracing(page, { path: process.env.BENCH_TRACE, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'blink.user_timing', 'disabled-by-default-cppgc', 'cppgc', 'v8', 'disabled-by-default-v8.gc', ...(process.env.BENCH_TRACE_PROFILE ? ['disabled-by-default-v8.cpu_profiler'] : [])] });
-  // --- Scroll up through 2,000 messages (pages load as the agent goes) and back down. ---
-  let loaded = 50;
-  page.on('response', (response) => {
-    if (response.url().includes(`/api/conversations/${threadId}/messages?before=`)) loaded += 50;
-  });
-  await page.evaluate('window.__bench.longTasks.length = 0');
-  // The wheel event, then the scroll it makes: an agent's gesture, which the timeline follows with pages.
-  const wheel = (pixels) =>
-    page.evaluate(`(() => { const timeline = document.querySelector('.timeline'); timeline.dispatchEvent(new WheelEvent('wheel', { deltaY: ${pixels}, bubbles: true })); timeline.scrollBy(0, ${pixels}); })()`);
-  const scrollStarted = Date.now();
-  while (loaded < LOADED && Date.now() - scrollStarted < 120_000) {
-    await wheel(-SCROLL_STEP_PX);
-    await page.waitForTimeout(16);
-  }
-  const scrollUpMs = Date.now() - scrollStarted;
-  const upLongTasks = await page.evaluate('window.__bench.longTasks.map((t) => t.duration)');
-  const atBottom = `(() => { const t = document.querySelector('.timeline'); return t.scrollHeight - t.scrollTop - t.clientHeight < 2; })()`;
-  for (let steps = 0; steps < 2_000 && !(await page.evaluate(atBottom)); steps += 1) {
-    await wheel(SCROLL_STEP_PX);
-    await page.waitForTimeout(16);
-  }
-  const scrollLongTasks = await page.evaluate('window.__bench.longTasks.map((t) => t.duration)');
-
-  progress('scrolled');
-  // --- 500 status updates/s for 10 s, typing in the reply box all along. ---
-  await page.evaluate('window.__bench.longTasks.length = 0; window.__bench.keys.length = 0; window.__bench.slowKeys.length = 0');
-  await page.getByRole('textbox', { name: 'Reply' }).focus();
-  const perWebhook = 50;
-  const stormStarted = Date.now();
-  let posted = 0;
-  const posting = (async () => {
-    for (let second = 0; second < STORM_SECONDS; second += 1) {
-      for (let batch = 0; batch < STATUS_RATE / perWebhook; batch += 1) {
-        const due = stormStarted + second * 1000 + (batch * 1000 * perWebhook) / STATUS_RATE;
-        await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - Date.now())));
-        const wamids = stormWamids.slice(posted, posted + perWebhook);
-        posted += wamids.length;
-        const timestamp = String(Math.floor(Date.now() / 1000));
-        await postWebhook(gateway.url, {
-          object: 'whatsapp_business_account',
-          entry: [{ id: 'waba', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { phone_number_id: PHONE }, statuses: wamids.map((id) => ({ id, status: 'delivered', timestamp, recipient_id: '1' })) } }] }],
-        });
-      }
-    }
-  })();
-  const typing = (async () => {
-    const sentence = 'typing while five hundred ticks a second arrive ';
-    while (Date.now() - stormStarted < STORM_SECONDS * 1000) await page.keyboard.type(sentence.slice(0, 8), { delay: 60 });
-  })();
-  await Promise.all([posting, typing]);
-  const stormMs = Date.now() - stormStarted;
-  await page.waitForTimeout(500);
-  const storm = await page.evaluate('({ longTasks: window.__bench.longTasks.map((t) => t.duration), keys: window.__bench.keys.slice(), slowKeys: window.__bench.slowKeys.slice() })');
-  const delivered = await page.locator('.ticks[data-status="delivered"]').count();
-  if (process.env.BENCH_TRACE) await browser.stopTracing();
 
   results.list = {
     conversations: CONVERSATIONS,
@@ -451,7 +456,9 @@ try {
     longest_task_ms: round(Math.max(0, ...storm.longTasks)),
     keystrokes: storm.keys.length,
     key_to_frame_ms: { p50: percentile(storm.keys, 0.5), p95: percentile(storm.keys, 0.95), max: round(Math.max(...storm.keys)) },
-    keystrokes_over_16ms_by_event_timing: storm.slowKeys.length,
+    // The Event Timing API gives durations in 8 ms steps, from the key's timestamp to the next
+    // frame presented; its threshold takes entries of 16 ms and more.
+    keystrokes_by_event_timing: { at_least_16ms: storm.slowKeys.length, over_16ms: storm.slowKeys.filter((d) => d > 16).length, max_ms: Math.max(0, ...storm.slowKeys) },
     baseline_bare_textarea_key_to_frame_ms: { p50: percentile(plainKeys, 0.5), p95: percentile(plainKeys, 0.95) },
   };
 } finally {
@@ -478,7 +485,7 @@ const rows = [
   [`Scroll through ${results.scroll.messages_loaded} loaded messages and back: long tasks (longest)`, `${results.scroll.long_tasks} (${results.scroll.longest_task_ms} ms)`, 'none > 50 ms'],
   [`${STATUS_RATE} statuses/s for ${STORM_SECONDS} s: long tasks (longest)`, `${results.status_storm.long_tasks} (${results.status_storm.longest_task_ms} ms)`, 'none > 50 ms'],
   ['  keystroke → next frame (p50 / p95 / max)', `${results.status_storm.key_to_frame_ms.p50} / ${results.status_storm.key_to_frame_ms.p95} / ${results.status_storm.key_to_frame_ms.max} ms`, 'p95 ≤ 16 ms'],
-  ['  keystrokes over 16 ms (Event Timing)', `${results.status_storm.keystrokes_over_16ms_by_event_timing} of ${results.status_storm.keystrokes}`, ''],
+  ['  keystrokes by Event Timing (8 ms steps): 16 ms / over 16 ms (longest)', `${results.status_storm.keystrokes_by_event_timing.at_least_16ms - results.status_storm.keystrokes_by_event_timing.over_16ms} / ${results.status_storm.keystrokes_by_event_timing.over_16ms} of ${results.status_storm.keystrokes} (${results.status_storm.keystrokes_by_event_timing.max_ms} ms)`, ''],
   ['  baseline: bare textarea, idle (p50 / p95)', `${results.status_storm.baseline_bare_textarea_key_to_frame_ms.p50} / ${results.status_storm.baseline_bare_textarea_key_to_frame_ms.p95} ms`, ''],
   ['  ticks moved to ✓✓ on screen', String(results.status_storm.ticks_delivered_on_screen), ''],
 ];
