@@ -69,7 +69,6 @@ const VIEW_PIECES: readonly Piece[] = [
   { path: ['span.file-icon'], text: '📄' },
   { path: ['span.contact-avatar'], text: '👤' },
   { path: ['button.to-latest'], text: 'Latest ↓' },
-  { path: ['div.composer', 'button.tool-button'], text: '😊📎' },
 ];
 
 /** Every piece: the view's own words first (every thread has them), then each script in each text style. */

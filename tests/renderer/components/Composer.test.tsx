@@ -33,6 +33,15 @@ describe('Composer', () => {
     await vi.waitFor(() => expect((box as HTMLTextAreaElement).value).toBe(''));
   });
 
+  it('draws its tools instead of typing emoji a machine may have no font for, and names them for screen readers', () => {
+    render(<TestComposer onSend={() => Promise.resolve(true)} error={null} />);
+    for (const name of ['Emoji', 'Attach files']) {
+      const button = screen.getByRole('button', { name });
+      expect(button.textContent).toBe('');
+      expect(button.querySelector('svg[aria-hidden="true"] path')?.getAttribute('d')).toMatch(/^M/);
+    }
+  });
+
   it('keeps the text when the send was refused, and shows why', async () => {
     render(<TestComposer onSend={() => Promise.resolve(false)} error="conversation 3 does not exist" />);
     const box = screen.getByRole('textbox', { name: 'Reply' });
