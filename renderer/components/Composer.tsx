@@ -1,5 +1,6 @@
 import { useRef, useState, type ClipboardEvent, type DragEvent, type FormEvent, type KeyboardEvent } from 'react';
 import { attachmentCheck, formatFileSize, MAX_CAPTION_LENGTH, MAX_TEXT_LENGTH, mimeTypeOf, type AttachmentKind } from '../../shared/contract';
+import { Icon, type IconName } from './Icon';
 import { cannedMatches, type CannedReply } from '../features/use-canned-replies';
 import { CannedRepliesPanel } from './CannedRepliesPanel';
 import { EmojiPicker } from './EmojiPicker';
@@ -14,22 +15,7 @@ export type PendingFile = { id: number; file: File; mimeType: string; kind: Atta
 /** What Send does with files: each is sent in order; the text rides as the first photo, video or document's caption when it fits. */
 export type AttachmentSend = { file: File; mimeType: string; caption?: string };
 
-const KIND_ICON: Record<AttachmentKind, string> = { image: '📷', video: '🎥', audio: '🎵', document: '📄' };
-
-// The tools are drawn, not typed: an emoji glyph needs a font the machine may lack (a Linux
-// desktop without an emoji font shows an empty box), and a drawing follows the text colour.
-const TOOL_PATHS = {
-  emoji: 'M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18Z M8.5 14.5c.9 1.3 2.1 2 3.5 2s2.6-.7 3.5-2 M9 9.5v1 M15 9.5v1',
-  attach: 'M20 11.5 12.2 19.3a5 5 0 0 1-7.1-7.1l8.1-8.1a3.3 3.3 0 0 1 4.7 4.7l-8.1 8.1a1.7 1.7 0 0 1-2.4-2.4l7.4-7.4',
-};
-
-function ToolIcon({ name }: { name: keyof typeof TOOL_PATHS }) {
-  return (
-    <svg className="tool-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
-      <path d={TOOL_PATHS[name]} />
-    </svg>
-  );
-}
+const KIND_ICON: Record<AttachmentKind, IconName> = { image: 'image', video: 'video', audio: 'audio', document: 'document' };
 
 /** The files of a send, and whether the text still goes as a message of its own (no file takes it as a caption). */
 export function planAttachmentSend(files: readonly PendingFile[], text: string): { sends: AttachmentSend[]; textAlone: boolean } {
@@ -187,7 +173,7 @@ export function Composer(props: {
         <ul className="composer-files" aria-label="Attachments">
           {files.map((pending) => (
             <li key={pending.id} className="composer-file">
-              <span aria-hidden="true">{KIND_ICON[pending.kind]}</span>
+              <Icon name={KIND_ICON[pending.kind]} />
               <span className="composer-file-name">{pending.file.name}</span>
               <span className="composer-file-size">{formatFileSize(pending.file.size)}</span>
               <button type="button" aria-label={`Remove ${pending.file.name}`} onClick={() => setFiles((current) => current.filter((item) => item.id !== pending.id))}>
@@ -228,10 +214,10 @@ export function Composer(props: {
       <div className="composer-row">
         <div className="composer-tools">
           <button type="button" className="tool-button" aria-label="Emoji" aria-expanded={emojiOpen} onClick={() => setEmojiOpen((open) => !open)}>
-            <ToolIcon name="emoji" />
+            <Icon name="emoji" />
           </button>
           <button type="button" className="tool-button" aria-label="Attach files" onClick={() => picker.current?.click()}>
-            <ToolIcon name="attach" />
+            <Icon name="attach" />
           </button>
           <input
             ref={picker}

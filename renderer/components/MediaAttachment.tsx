@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { formatFileSize, mediaKindOf, type MediaKind, type Message } from '../../shared/contract';
+import { Icon } from './Icon';
 import { useBridge } from '../stores/inbox-stores';
 import { cachedMediaSrc, forgetMediaSrc, rememberMediaSrc } from '../stores/media-link-cache';
 import { afterNextPaint } from './after-paint';
@@ -164,9 +165,7 @@ export function MediaAttachment({ message }: { message: Message }) {
     case 'document':
       return (
         <a tabIndex={-1} className={`${frame} file-card`} href={src} download={media.filename ?? true} data-kind="media" data-state="stored">
-          <span className="file-icon" aria-hidden="true">
-            📄
-          </span>
+          <Icon name="document" className="file-icon" />
           <span className="file-name">{media.filename ?? 'Document'}</span>
           <span className="file-meta">
             {typeName(file.mime_type ?? media.mime_type)}

@@ -1,4 +1,5 @@
 import type { Message } from '../../shared/contract';
+import { Icon } from './Icon';
 import { MediaAttachment } from './MediaAttachment';
 
 /** What a message carries besides text: attachment, place, contacts, the button or row tapped, an order. */
@@ -11,9 +12,7 @@ export function MessageContentView({ message }: { message: Message }) {
     const map = `https://www.openstreetmap.org/?mlat=${latitude}&mlon=${longitude}#map=17/${latitude}/${longitude}`;
     return (
       <p className="content content-location" data-kind="location">
-        <span className="location-pin" aria-hidden="true">
-          📍
-        </span>
+        <Icon name="pin" className="location-pin" />
         <span>
           <strong>{name ?? 'Shared location'}</strong>
           {address && <span className="content-meta"> {address}</span>}
@@ -30,9 +29,7 @@ export function MessageContentView({ message }: { message: Message }) {
       <ul className="content content-contacts" data-kind="contacts" aria-label="Shared contacts">
         {content.contacts.map((card, index) => (
           <li key={index} className="contact-card">
-            <span className="contact-avatar" aria-hidden="true">
-              👤
-            </span>
+            <Icon name="person" className="contact-avatar" />
             <strong className="contact-name">{card.name}</strong>
             {card.phones.length === 0 ? (
               <span className="content-meta">No phone number</span>

@@ -1,8 +1,11 @@
+import type { ReactNode } from 'react';
 import type { MessageStatus } from '../../shared/contract';
+import { Icon } from './Icon';
 
-// What each status looks like and how a screen reader says it.
-const TICKS: Record<MessageStatus, { glyph: string; label: string }> = {
-  pending: { glyph: '🕓', label: 'Sending' },
+// What each status looks like and how a screen reader says it. The clock is drawn (see Icon);
+// ✓ and ! are text the usual system fonts carry.
+const TICKS: Record<MessageStatus, { glyph: ReactNode; label: string }> = {
+  pending: { glyph: <Icon name="clock" />, label: 'Sending' },
   sent: { glyph: '✓', label: 'Sent' },
   delivered: { glyph: '✓✓', label: 'Delivered' },
   read: { glyph: '✓✓', label: 'Read' },

@@ -39,6 +39,7 @@ describe('Composer', () => {
       const button = screen.getByRole('button', { name });
       expect(button.textContent).toBe('');
       expect(button.querySelector('svg[aria-hidden="true"] path')?.getAttribute('d')).toMatch(/^M/);
+      expect(button.querySelector('svg')?.getAttribute('data-icon')).toBe(name === 'Emoji' ? 'emoji' : 'attach');
     }
   });
 

@@ -90,7 +90,8 @@ describe('MediaAttachment', () => {
       message({ id: 6, type: 'document', text: '📄 factura.pdf', content: { media: { id: 'm6', filename: 'factura.pdf', mime_type: 'application/pdf' } }, media_file: { state: 'stored', attempts: 1, size: 245_000, mime_type: 'application/pdf' } }),
     );
     const card = await screen.findByRole('link');
-    expect(card.textContent).toBe('📄factura.pdfPDF · 239 KB');
+    expect(card.textContent).toBe('factura.pdfPDF · 239 KB');
+    expect(card.querySelector('svg[data-icon="document"]')).not.toBeNull();
     expect(card.getAttribute('download')).toBe('factura.pdf');
   });
 

@@ -57,6 +57,7 @@ describe('MessageBubble content, shown once as the customer sent it', () => {
     expect(screen.getByText(/Madrid/)).toBeTruthy();
     expect(screen.getByRole('link', { name: 'Open in a map' }).getAttribute('href')).toBe('https://www.openstreetmap.org/?mlat=40.4168&mlon=-3.7038#map=17/40.4168/-3.7038');
     expect(screen.queryByText('📍 Puerta del Sol')).toBeNull();
+    expect(document.querySelector('.content-location svg[data-icon="pin"]')).not.toBeNull();
   });
 
   it('shows a tapped button or list row once, as the customer’s choice', () => {
@@ -93,7 +94,8 @@ describe('MessageBubble: a shared contact', () => {
       />,
     );
     const cards = screen.getAllByRole('listitem');
-    expect(cards[0]?.textContent).toBe('👤Marta Ruizcell +34 600 111 222 · on WhatsAppwork +34 910 000 000');
+    expect(cards[0]?.textContent).toBe('Marta Ruizcell +34 600 111 222 · on WhatsAppwork +34 910 000 000');
+    expect(cards[0]?.querySelector('svg[data-icon="person"]')).not.toBeNull();
     expect(screen.getByRole('link', { name: '+34 600 111 222' }).getAttribute('href')).toBe('tel:+34600111222');
     expect(cards[1]?.textContent).toContain('No phone number');
     expect(screen.getAllByText('Marta Ruiz')).toHaveLength(1);

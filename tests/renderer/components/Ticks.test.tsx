@@ -5,8 +5,14 @@ import { Ticks } from '../../../renderer/components/Ticks';
 afterEach(cleanup);
 
 describe('Ticks', () => {
+  it('shows pending as a drawn clock (no emoji font needed), labelled Sending', () => {
+    render(<Ticks status="pending" />);
+    const tick = screen.getByRole('img', { name: 'Sending' });
+    expect(tick.textContent).toBe('');
+    expect(tick.querySelector('svg[data-icon="clock"][aria-hidden="true"]')).not.toBeNull();
+  });
+
   it.each([
-    ['pending', '🕓', 'Sending'],
     ['sent', '✓', 'Sent'],
     ['delivered', '✓✓', 'Delivered'],
     ['read', '✓✓', 'Read'],
