@@ -264,9 +264,9 @@ try {
   if (process.env.BENCH_TRACE_OPEN) await browser.stopTracing();
   progress('thread opens measured');
   // The scrolling and the storm come before the new windows. Once other windows have opened (and
-  // closed), headless Chromium 156 stops presenting this one's frames while keys are typed in it
-  // (its frames drop in the display compositor; the page's own frames still run): the Event Timing
-  // API then gave keystrokes of up to 6 s, which an app's single window never sees.
+  // closed), headless Chromium 156 on some machines stops presenting this one's frames while keys
+  // are typed in it (its frames drop in the display compositor; the page's own frames still run):
+  // the Event Timing API then gave keystrokes of up to 6 s, which an app's single window never sees.
   // Diagnosis: BENCH_TRACE=<file> records a Chromium trace of the scrolling and the storm.
   if (process.env.BENCH_TRACE) await browser.startTracing(page, { path: process.env.BENCH_TRACE, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'blink.user_timing', 'disabled-by-default-cppgc', 'cppgc', 'v8', 'disabled-by-default-v8.gc', ...(process.env.BENCH_TRACE_PROFILE ? ['disabled-by-default-v8.cpu_profiler'] : [])] });
   // --- Scroll up through 2,000 messages (pages load as the agent goes) and back down. ---
