@@ -135,7 +135,7 @@ const awaitPressedOpen = (newestId) => `window.__pressedOpen = new Promise((reso
 }); true`;
 
 // Recorded in the page from its first script: long tasks, keydown → next frame, and the Event
-// Timing API's keystrokes over 16 ms (it reports nothing shorter).
+// Timing API's keystrokes of 16 ms and more (it reports nothing shorter).
 const METRICS = `
   window.__bench = { longTasks: [], keys: [], slowKeys: [], listPaintedAt: null };
   new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__bench.longTasks.push({ start: e.startTime, duration: e.duration }); }).observe({ type: 'longtask', buffered: true });
@@ -467,6 +467,7 @@ try {
   rmSync(dataDir, { recursive: true, force: true });
 }
 
+const eventTiming = results.status_storm.keystrokes_by_event_timing;
 const rows = [
   [`${CONVERSATIONS.toLocaleString('en-US')} conversations: paint after the list arrived (p50 / max)`, `${results.list.paint_after_list_arrived_ms.p50} / ${results.list.paint_after_list_arrived_ms.max} ms`, '≤ 200 ms'],
   ['  from navigation, with boot and fetch (p50 / max)', `${results.list.first_paint_from_navigation_ms.p50} / ${results.list.first_paint_from_navigation_ms.max} ms`, ''],
@@ -485,7 +486,7 @@ const rows = [
   [`Scroll through ${results.scroll.messages_loaded} loaded messages and back: long tasks (longest)`, `${results.scroll.long_tasks} (${results.scroll.longest_task_ms} ms)`, 'none > 50 ms'],
   [`${STATUS_RATE} statuses/s for ${STORM_SECONDS} s: long tasks (longest)`, `${results.status_storm.long_tasks} (${results.status_storm.longest_task_ms} ms)`, 'none > 50 ms'],
   ['  keystroke → next frame (p50 / p95 / max)', `${results.status_storm.key_to_frame_ms.p50} / ${results.status_storm.key_to_frame_ms.p95} / ${results.status_storm.key_to_frame_ms.max} ms`, 'p95 ≤ 16 ms'],
-  ['  keystrokes by Event Timing (8 ms steps): 16 ms / over 16 ms (longest)', `${results.status_storm.keystrokes_by_event_timing.at_least_16ms - results.status_storm.keystrokes_by_event_timing.over_16ms} / ${results.status_storm.keystrokes_by_event_timing.over_16ms} of ${results.status_storm.keystrokes} (${results.status_storm.keystrokes_by_event_timing.max_ms} ms)`, ''],
+  ['  keystrokes by Event Timing (8 ms steps): 16 ms / over 16 ms (longest)', `${eventTiming.at_least_16ms - eventTiming.over_16ms} / ${eventTiming.over_16ms} of ${results.status_storm.keystrokes} (${eventTiming.max_ms} ms)`, ''],
   ['  baseline: bare textarea, idle (p50 / p95)', `${results.status_storm.baseline_bare_textarea_key_to_frame_ms.p50} / ${results.status_storm.baseline_bare_textarea_key_to_frame_ms.p95} ms`, ''],
   ['  ticks moved to ✓✓ on screen', String(results.status_storm.ticks_delivered_on_screen), ''],
 ];

@@ -261,9 +261,9 @@ export function ConversationView({ conversationId }: { conversationId: number })
         </p>
       )}
       <div className="timeline-frame" aria-busy={thread.loading}>
-        {/* Each window (an opening, a jump, the newest page again) gets a timeline of its own: one
-            that opens at the bottom then paints the newest row there from its first frame, as the
-            first opening does, instead of carrying row sizes measured for another window's rows. */}
+        {/* Each window (an opening, a jump, the newest page again) gets a timeline of its own (but
+            the first one, see `timeline`): one that opens at the bottom then paints the newest row
+            there from its first frame, instead of carrying row sizes measured for another window's rows. */}
         {ids && <VirtualTimeline key={timeline.current.key} keys={keys} renderItem={renderItem} focus={focus} atTail={atTail} label="Messages" events={events} sizes={sizes} />}
         {(!stuck || !atTail) && (
           <button type="button" className="to-latest" onClick={toLatest}>
